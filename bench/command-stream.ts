@@ -1,0 +1,24 @@
+//! A fixed, seeded stream of concrete commands for benchmarks: templates drawn the way a
+//! campaign draws them (swarm weights per run), resolved against the model as they go.
+
+import fc from "fast-check";
+import type { Command } from "../vocabulary/command.ts";
+import type { WorldConfig } from "../vocabulary/world.ts";
+import { initialState } from "../model/state.ts";
+import { step } from "../model/step.ts";
+import { swarmArbitrary, weightedTemplateArbitrary } from "../properties/arbitraries.ts";
+import { resolveTemplate } from "../properties/templates.ts";
+
+export function commandStream(world: WorldConfig, runs: number, commandsPerRun: number, seed: number): Command[][] {
+  const arbitrary = swarmArbitrary().chain((swarm) =>
+    fc.array(weightedTemplateArbitrary(swarm, world), { minLength: commandsPerRun, maxLength: commandsPerRun }),
+  );
+  return fc.sample(arbitrary, { numRuns: runs, seed }).map((templates) => {
+    let state = initialState(world);
+    return templates.map((template) => {
+      const command = resolveTemplate(template, state);
+      state = step(state, command).allowed[0]!.state;
+      return command;
+    });
+  });
+}

@@ -1,0 +1,198 @@
+//! The system-call layer: turns each vocabulary command into kernel work and an outcome.
+//!
+//! It checks arguments the way the NetBSD system calls do (uvm_mmap.c; notes §4), keeps the
+//! process table, and runs user loads and stores through the CPU: an access that traps goes
+//! to the fault handler and is retried, exactly like hardware. A fault that succeeds but
+//! leaves the access trapping is a bug (catalog F12's endless refault) and is reported.
+
+import { assert, assertNever } from "../vocabulary/assert.ts";
+import type { Command, FileRead, FileWrite, Mmap, PageRange, Read, Write } from "../vocabulary/command.ts";
+import { type Errno, error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
+import { PROT_READ, PROT_WRITE, protectionBits } from "../vocabulary/protection.ts";
+import { type Pid, pid as toPid } from "../vocabulary/units.ts";
+import { load, store } from "./hardware/cpu.ts";
+import { createAddressSpace, destroyAddressSpace, type Process } from "./process-table.ts";
+import type { Status } from "./uvm/errors.ts";
+import { uvmFault } from "./uvm/fault/fault.ts";
+import { uvmMapAdvice, uvmMapInherit, uvmMapProtect, uvmMmap, uvmUnmap } from "./uvm/map-operations.ts";
+import { uvmMapUnwire, uvmMapWire } from "./uvm/map-pageable.ts";
+import { uvmspaceFork } from "./uvm/fork.ts";
+import type { Sleepy } from "./uvm/sleep.ts";
+import { fileRead, fileWrite } from "./uvm/ubc.ts";
+import type { Uvm } from "./uvm/uvm.ts";
+import type { Vnode } from "./uvm/vnode.ts";
+
+/** How often one access may trap and fault before the kernel calls it an endless refault. */
+const ACCESS_RETRIES = 4;
+
+export class Kernel {
+  readonly processes = new Map<Pid, Process>();
+  private nextPid = 1;
+
+  constructor(readonly uvm: Uvm) {
+    this.spawnProcess();
+  }
+
+  *apply(command: Command): Sleepy<Outcome> {
+    switch (command.kind) {
+      case "spawn":
+        return this.processes.size >= this.uvm.world.maxProcesses ? error("EAGAIN") : value(this.spawnProcess());
+      case "fork":
+        return yield* this.fork(command.pid);
+      case "exit":
+        return yield* this.exit(command.pid);
+      case "mmap":
+        return this.mmap(command);
+      case "munmap":
+        return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
+          yield* uvmUnmap(uvm, process.map, start, end);
+          return 0;
+        });
+      case "mprotect":
+        return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
+          return uvmMapProtect(uvm, process.map, start, end, protectionBits(command.prot));
+        });
+      case "minherit":
+        return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
+          uvmMapInherit(uvm, process.map, start, end, command.inherit);
+          return 0;
+        });
+      case "madvise":
+        return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
+          uvmMapAdvice(uvm, process.map, start, end, command.advice);
+          return 0;
+        });
+      case "mlock":
+        return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
+          const status = yield* uvmMapWire(uvm, process.map, start, end);
+          return status === "EFAULT" ? "ENOMEM" : status;
+        });
+      case "munlock":
+        return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
+          const status = uvmMapUnwire(uvm, process.map, start, end);
+          return status === "EFAULT" ? "ENOMEM" : status;
+        });
+      case "read":
+      case "write":
+        return yield* this.userAccess(command);
+      case "fileRead":
+      case "fileWrite":
+        return yield* this.fileAccess(command);
+      default:
+        return assertNever(command, "command");
+    }
+  }
+
+  private spawnProcess(): Pid {
+    const pid = toPid(this.nextPid++);
+    this.processes.set(pid, { pid, map: createAddressSpace(this.uvm, pid) });
+    return pid;
+  }
+
+  private *fork(parentPid: Pid): Sleepy<Outcome> {
+    const parent = this.processes.get(parentPid);
+    if (parent === undefined) return error("ESRCH");
+    if (this.processes.size >= this.uvm.world.maxProcesses) return error("EAGAIN");
+    const childPid = toPid(this.nextPid);
+    const map = createAddressSpace(this.uvm, childPid);
+    const status = yield* uvmspaceFork(this.uvm, parent.map, map);
+    if (status !== 0) {
+      yield* destroyAddressSpace(this.uvm, map);
+      return error(toErrno(status));
+    }
+    this.nextPid++;
+    this.processes.set(childPid, { pid: childPid, map });
+    return value(childPid);
+  }
+
+  private *exit(pid: Pid): Sleepy<Outcome> {
+    const process = this.processes.get(pid);
+    if (process === undefined) return error("ESRCH");
+    this.processes.delete(pid);
+    yield* destroyAddressSpace(this.uvm, process.map);
+    return ok;
+  }
+
+  /** sys_mmap's checks (uvm_mmap.c 1.144), then uvm_map. */
+  private mmap(command: Mmap): Outcome {
+    const process = this.processes.get(command.pid);
+    if (process === undefined) return error("ESRCH");
+    const world = this.uvm.world;
+    if (!Number.isInteger(command.pages) || command.pages < 1 || command.pages > world.vaPages) return error("EINVAL");
+    let file: { vnode: Vnode; offset: number } | null = null;
+    if (command.backing.kind === "file") {
+      const vnode = this.uvm.vnodes[command.backing.file] as Vnode | undefined;
+      const offset = command.backing.offset;
+      if (vnode === undefined || !Number.isInteger(offset) || offset < 0 || offset + command.pages > vnode.pageCount) return error("EINVAL");
+      file = { vnode, offset };
+    }
+    const protection = protectionBits(command.prot);
+    const maxProtection = protectionBits(command.maxprot);
+    if ((protection & ~maxProtection) !== 0) return error("EINVAL");
+    const va = uvmMmap(this.uvm, process.map, {
+      pages: command.pages,
+      protection,
+      maxProtection,
+      file,
+      reserved: command.backing.kind === "reserved",
+      shared: command.sharing === "shared",
+      inheritance: command.inherit,
+      advice: command.advice,
+    });
+    return va === null ? error("ENOMEM") : value(va);
+  }
+
+  private *rangeCommand(range: PageRange, operation: (uvm: Uvm, process: Process, start: number, end: number) => Sleepy<Status>): Sleepy<Outcome> {
+    const process = this.processes.get(range.pid);
+    if (process === undefined) return error("ESRCH");
+    const valid = Number.isInteger(range.va) && Number.isInteger(range.pages) && range.va >= 0 && range.pages >= 1;
+    if (!valid || range.va + range.pages > this.uvm.world.vaPages) return error("EINVAL");
+    const status = yield* operation(this.uvm, process, range.va, range.va + range.pages);
+    return status === 0 ? ok : error(toErrno(status));
+  }
+
+  /** A user load or store: through the MMU; a trap runs the fault handler and the access is retried. */
+  private *userAccess(command: Read | Write): Sleepy<Outcome> {
+    const process = this.processes.get(command.pid);
+    if (process === undefined) return error("ESRCH");
+    const world = this.uvm.world;
+    if (!Number.isInteger(command.word) || command.word < 0 || command.word >= world.pageWords) return error("EINVAL");
+    if (command.kind === "write" && !Number.isSafeInteger(command.value)) return error("EINVAL");
+    const memory = this.uvm.machine.memory;
+    const pmap = process.map.pmap;
+    for (let attempt = 0; attempt < ACCESS_RETRIES; attempt++) {
+      const inRange = command.va >= 0 && command.va < world.vaPages;
+      const result = !inRange
+        ? null
+        : command.kind === "read"
+          ? load(memory, pmap, command.va, command.word)
+          : store(memory, pmap, command.va, command.word, command.value);
+      if (result !== null && result.kind === "done") return command.kind === "read" ? value(result.value) : ok;
+      const access = command.kind === "read" ? PROT_READ : PROT_WRITE;
+      const status = yield* uvmFault(this.uvm, process.map, command.va, access, 0);
+      if (status !== 0) return error(toErrno(status));
+    }
+    assert(false, `pid ${command.pid} va ${command.va}: access still traps after ${ACCESS_RETRIES} successful faults`);
+  }
+
+  private *fileAccess(command: FileRead | FileWrite): Sleepy<Outcome> {
+    const world = this.uvm.world;
+    const vnode = this.uvm.vnodes[command.file] as Vnode | undefined;
+    const pageValid = Number.isInteger(command.page) && command.page >= 0 && command.page < world.filePages;
+    const wordValid = Number.isInteger(command.word) && command.word >= 0 && command.word < world.pageWords;
+    if (vnode === undefined || !pageValid || !wordValid) return error("EINVAL");
+    if (command.kind === "fileRead") {
+      const read = yield* fileRead(this.uvm, vnode, command.page, command.word);
+      return read.status === 0 ? value(read.value) : error(toErrno(read.status));
+    }
+    if (!Number.isSafeInteger(command.value)) return error("EINVAL");
+    const status = yield* fileWrite(this.uvm, vnode, command.page, command.word, command.value);
+    return status === 0 ? ok : error(toErrno(status));
+  }
+}
+
+/** Kernel-internal codes never reach a user. */
+function toErrno(status: Exclude<Status, 0>): Errno {
+  assert(status !== "ERESTART" && status !== "EBUSY" && status !== "ENOENT", `internal status ${status} escaped to a user`);
+  return status;
+}

@@ -1,0 +1,74 @@
+//! The implementation's observation: every mapped page's contents read out of the kernel's
+//! structures (amap → anon → page or swap slot; object → page, disk or swap; or zero-fill),
+//! never through the MMU and never faulting. The heap-walk invariant G11 separately checks
+//! that the MMU's translations agree with these structures.
+
+import type { Observation, ObservedPage, ObservedProcess, PageContents } from "../vocabulary/observation.ts";
+import { protectionFromBits } from "../vocabulary/protection.ts";
+import { vpn } from "../vocabulary/units.ts";
+import { SWAP_SLOT_BAD } from "./hardware/units.ts";
+import { POISON } from "./hardware/physical-memory.ts";
+import type { Kernel } from "./kernel.ts";
+import type { Anon } from "./uvm/anon.ts";
+import type { AnonymousObject } from "./uvm/aobj.ts";
+import type { MapEntry } from "./uvm/map-entry.ts";
+import type { UvmObject } from "./uvm/object.ts";
+import type { Uvm } from "./uvm/uvm.ts";
+import type { Vnode } from "./uvm/vnode.ts";
+
+export function observeKernel(kernel: Kernel): Observation {
+  const uvm = kernel.uvm;
+  const processes: ObservedProcess[] = [];
+  for (const pid of [...kernel.processes.keys()].sort((a, b) => a - b)) {
+    const map = kernel.processes.get(pid)!.map;
+    const pages: ObservedPage[] = [];
+    for (const entry of map.entries) {
+      for (let va = entry.start; va < entry.end; va++) {
+        pages.push({
+          va: vpn(va),
+          prot: protectionFromBits(entry.protection),
+          maxprot: protectionFromBits(entry.maxProtection),
+          inherit: entry.inheritance,
+          advice: entry.advice,
+          wired: entry.wired,
+          contents: entryPageContents(uvm, entry, va - entry.start),
+        });
+      }
+    }
+    processes.push({ pid, pages });
+  }
+  const files = uvm.vnodes.map((vnode) => {
+    const pages: number[][] = [];
+    for (let page = 0; page < (vnode as Vnode).pageCount; page++) pages.push(objectPageContents(uvm, vnode, page) as number[]);
+    return pages;
+  });
+  return { processes, files };
+}
+
+/** What page `index` of `entry` holds: the anon above, else the object below, else zeroes. */
+export function entryPageContents(uvm: Uvm, entry: MapEntry, index: number): PageContents {
+  const anon = entry.amap?.slots[entry.amapOffset + index] ?? null;
+  if (anon !== null) return anonContents(uvm, anon);
+  if (entry.object !== null) return objectPageContents(uvm, entry.object, entry.offset + index);
+  if (entry.amap === null && !entry.needsCopy) return "unbacked";
+  return new Array<number>(uvm.world.pageWords).fill(0);
+}
+
+export function anonContents(uvm: Uvm, anon: Anon): PageContents {
+  if (anon.page !== null) return uvm.machine.memory.contents(anon.page.frame);
+  if (anon.swapSlot === SWAP_SLOT_BAD) return "lost";
+  if (anon.swapSlot > 0) return uvm.machine.swap.peek(anon.swapSlot);
+  return new Array<number>(uvm.world.pageWords).fill(POISON);
+}
+
+export function objectPageContents(uvm: Uvm, object: UvmObject, offset: number): PageContents {
+  const page = object.pages.get(offset);
+  if (page !== undefined) return uvm.machine.memory.contents(page.frame);
+  if (object.kind === "vnode") return uvm.machine.disk.peek((object as Vnode).file, offset);
+  if (object.kind === "aobj") {
+    const slot = (object as AnonymousObject).swapSlotOf(offset);
+    if (slot === SWAP_SLOT_BAD) return "lost";
+    if (slot > 0) return uvm.machine.swap.peek(slot);
+  }
+  return new Array<number>(uvm.world.pageWords).fill(0);
+}

@@ -1,0 +1,34 @@
+//! The UVM implementation as a system under test: a simulated machine, the kernel on it, a
+//! synchronous driver for each command, and the observation.
+
+import type { Command } from "../vocabulary/command.ts";
+import type { Observation } from "../vocabulary/observation.ts";
+import type { Outcome } from "../vocabulary/outcome.ts";
+import type { WorldConfig } from "../vocabulary/world.ts";
+import { Machine } from "./hardware/machine.ts";
+import { Kernel } from "./kernel.ts";
+import { observeKernel } from "./observe.ts";
+import { bootUvm } from "./uvm/boot.ts";
+import { runToCompletion } from "./uvm/sync-driver.ts";
+import type { Uvm } from "./uvm/uvm.ts";
+import type { VariantName } from "./uvm/variants.ts";
+
+export class UvmMachine {
+  readonly machine: Machine;
+  readonly uvm: Uvm;
+  readonly kernel: Kernel;
+
+  constructor(world: WorldConfig, variant: VariantName | null, seed: number) {
+    this.machine = new Machine(world, seed);
+    this.uvm = bootUvm(this.machine, world, variant);
+    this.kernel = new Kernel(this.uvm);
+  }
+
+  apply(command: Command): Outcome {
+    return runToCompletion(this.uvm, this.kernel.apply(command));
+  }
+
+  observe(): Observation {
+    return observeKernel(this.kernel);
+  }
+}

@@ -1,0 +1,17 @@
+//! uvm_init: the kernel's VM state on a fresh machine, with one vnode per file.
+
+import type { WorldConfig } from "../../vocabulary/world.ts";
+import type { Machine } from "../hardware/machine.ts";
+import { Uvm } from "./uvm.ts";
+import type { VariantName } from "./variants.ts";
+import { Vnode } from "./vnode.ts";
+
+export function bootUvm(machine: Machine, world: WorldConfig, variant: VariantName | null): Uvm {
+  const uvm = new Uvm(machine, world, variant);
+  for (let file = 0; file < world.files; file++) {
+    const vnode = new Vnode(uvm.nextObjectId++, file, world.filePages);
+    uvm.vnodes.push(vnode);
+    uvm.liveObjects.add(vnode);
+  }
+  return uvm;
+}

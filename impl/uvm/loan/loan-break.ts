@@ -1,0 +1,84 @@
+//! Breaking loans on write (seed L:1104-1246, catalog B.10.7-B.10.8).
+//!
+//! A loaned page is never mapped writable (G8). Before a write lands, the writer moves to a
+//! fresh copy and the loan holders keep the old page:
+//!
+//!   uvm_loanbreak(objectPage)   the object gets a new page in its place; the old page
+//!                               becomes an orphan held by its loans (adopted by its anon,
+//!                               if an O->A loan exists).
+//!   uvm_loanbreak_anon(anon)    the anon gets a new page; the old page is either handed
+//!                               back to its object (we were an O->A receiver) or left as an
+//!                               orphan for the kernel loans (we were the A->K lender).
+//!
+//! Neither sleeps: allocation failure is returned to the caller, which waits and refaults.
+
+import { assert } from "../../../vocabulary/assert.ts";
+import type { Anon } from "../anon.ts";
+import type { Status } from "../errors.ts";
+import { mutexExit, mutexOwned } from "../lock.ts";
+import type { UvmObject } from "../object.ts";
+import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, pageCopy, pageDequeue, pageReplace, unlockPageQueues, wakeupPage } from "../page-allocator.ts";
+import { type Page, PG_BUSY, PG_CLEAN, PG_FAKE, PG_WANTED, PQ_ANON } from "../page.ts";
+import type { Uvm } from "../uvm.ts";
+
+/**
+ * uvm_loanbreak (L:1112-1187). Requires: the object locked, `objectPage` BUSY.
+ * Ensures: the new page, BUSY, in the object in place of `objectPage` (now unbusied and
+ * orphaned); or null when no frame is free (nothing changed).
+ */
+export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
+  const object = objectPage.object;
+  assert(object !== null && mutexOwned(uvm, object.lock), `uvm_loanbreak: ${objectPage.describe()} not in a locked object`);
+  assert(objectPage.busy, `uvm_loanbreak: ${objectPage.describe()} not BUSY`);
+  const page = pageAlloc(uvm, null);
+  if (page === null) return null;
+  uvm.coverage.hit("loanbreak.object");
+  pageCopy(uvm, objectPage, page);
+  page.flags &= ~PG_FAKE;
+  uvm.machine.mmu.pageProtect(objectPage.frame, 0);
+  if ((objectPage.flags & PG_CLEAN) !== 0 && !uvm.machine.mmu.clearModify(objectPage.frame)) {
+    uvm.machine.mmu.clearModify(page.frame);
+    page.flags |= PG_CLEAN;
+  } else {
+    assert((page.flags & PG_CLEAN) === 0, "uvm_loanbreak: copy of a dirty page is CLEAN");
+    assert(!object.isClean(), `uvm_loanbreak: ${object.name} clean with a dirty page`);
+  }
+  if ((objectPage.flags & PG_WANTED) !== 0) wakeupPage(uvm, objectPage);
+  pageClearBusy(uvm, objectPage, PG_WANTED | PG_BUSY);
+  lockPageQueues(uvm);
+  pageReplace(objectPage, page);
+  if (objectPage.anon === null) pageDequeue(uvm, objectPage);
+  pageActivate(uvm, page);
+  unlockPageQueues(uvm);
+  return page;
+}
+
+/**
+ * uvm_loanbreak_anon (L:1189-1246). Requires: anon locked; `object` (the lender of an O->A
+ * page) null or locked. Ensures: 0 and the anon owns a fresh, idle copy (the object
+ * unlocked); or ENOMEM with nothing changed.
+ */
+export function loanBreakAnon(uvm: Uvm, anon: Anon, object: UvmObject | null): Status {
+  assert(anon.lock !== null && mutexOwned(uvm, anon.lock), `uvm_loanbreak_anon: anon ${anon.id} not locked`);
+  assert(object === null || mutexOwned(uvm, object.lock), "uvm_loanbreak_anon: object not locked");
+  const old = anon.page;
+  assert(old !== null, `uvm_loanbreak_anon: anon ${anon.id} has no page`);
+  const page = pageAlloc(uvm, null);
+  if (page === null) return "ENOMEM";
+  uvm.coverage.hit("loanbreak.anon");
+  pageCopy(uvm, old, page);
+  uvm.machine.mmu.pageProtect(old.frame, 0);
+  lockPageQueues(uvm);
+  old.anon = null;
+  old.pqFlags &= ~PQ_ANON;
+  if (object !== null) old.loanCount--;
+  else pageDequeue(uvm, old);
+  if (object !== null) mutexExit(uvm, object.lock);
+  anon.page = page;
+  page.anon = anon;
+  page.pqFlags |= PQ_ANON;
+  pageActivate(uvm, page);
+  unlockPageQueues(uvm);
+  pageClearBusy(uvm, page, PG_BUSY | PG_FAKE);
+  return 0;
+}

@@ -1,0 +1,69 @@
+//! The kernel's global state: what NetBSD keeps in `struct uvm`, `uvmexp` and friends.
+//!
+//! One `Uvm` per simulated machine. It owns the vm_page array (one Page per frame), the
+//! paging queues and their lock, the file objects (one vnode per file), the registries of
+//! live anons, amaps and objects that the heap-walk invariants start from, the coverage
+//! counters and the planted bug switched on for this run. It is also the `LockContext`: the
+//! thread now running, and the locks it holds.
+//!
+//! Every UVM function takes the `Uvm` as its first argument, the way TigerBeetle passes its
+//! storage: hardware is reached only through `uvm.machine`.
+
+import type { ThreadId } from "../../vocabulary/units.ts";
+import { threadId } from "../../vocabulary/units.ts";
+import type { WorldConfig } from "../../vocabulary/world.ts";
+import type { Machine } from "../hardware/machine.ts";
+import { frameNumber } from "../hardware/units.ts";
+import type { Amap } from "./amap.ts";
+import type { Anon } from "./anon.ts";
+import { Coverage } from "./coverage.ts";
+import { type LockContext, type MapLock, Mutex } from "./lock.ts";
+import type { UvmObject } from "./object.ts";
+import { Page } from "./page.ts";
+import { SwapSpace } from "./swap.ts";
+import type { VariantName } from "./variants.ts";
+
+export class Uvm implements LockContext {
+  /** The thread now running. [the driver or scheduler] */
+  thread: ThreadId = threadId(0);
+  readonly held = new Set<Mutex | MapLock>();
+  readonly coverage = new Coverage();
+  /** The vm_page array: `pages[frame]`. */
+  readonly pages: readonly Page[];
+  /** Paging queues, oldest first. [pageQueueLock] */
+  readonly activeQueue = new Set<Page>();
+  readonly inactiveQueue = new Set<Page>();
+  /** uvm_pageqlock */
+  readonly pageQueueLock = new Mutex("uvm_pageqlock", "pageq");
+  /** Live anons, amaps and objects: where the heap-walk invariants start. */
+  readonly liveAnons = new Set<Anon>();
+  readonly liveAmaps = new Set<Amap>();
+  readonly liveObjects = new Set<UvmObject>();
+  /** Which swap slots are free, in use or bad. */
+  readonly swap: SwapSpace;
+  /** The vnode of each file, created at boot and never freed. */
+  readonly vnodes: UvmObject[] = [];
+  nextAnonId = 1;
+  nextAmapId = 1;
+  nextObjectId = 1;
+
+  constructor(
+    readonly machine: Machine,
+    readonly world: WorldConfig,
+    readonly variant: VariantName | null,
+  ) {
+    this.pages = Array.from({ length: world.frames }, (_, frame) => new Page(frameNumber(frame)));
+    this.swap = new SwapSpace(world.swapSlots);
+  }
+
+  /** Whether the planted bug `name` is switched on. */
+  planted(name: VariantName): boolean {
+    return this.variant === name;
+  }
+
+  pageOfFrame(frame: number): Page {
+    const page = this.pages[frame];
+    if (page === undefined) throw new RangeError(`no vm_page for frame ${frame}`);
+    return page;
+  }
+}

@@ -1,0 +1,190 @@
+//! mmap, munmap, mprotect, minherit, madvise, mlock, munlock.
+//!
+//! mmap places a mapping at the lowest free range (first fit) and fails with ENOMEM when
+//! none fits; asking for a protection beyond maxprot is EINVAL (uvm_mmap). Range commands
+//! accept holes (semantic decision 4) except mlock and munlock, which follow
+//! uvm_map_pageable: a range starting in a hole is ENOMEM, a hole further in is EINVAL,
+//! locking a PROT_NONE region is EINVAL, and munlock of a range not entirely wired is EINVAL.
+//! mprotect beyond maxprot changes nothing and returns EACCES. Locks do not stack: one
+//! munlock undoes any number of mlocks.
+//!
+//! mlock resolves copy-on-write at lock time (semantic decision 5): every page of a private
+//! region whose maxprot allows writing gets its own copy of what it shows (it stops tracking
+//! its file), and untouched anonymous pages get a zero copy. Regions already locked are not
+//! touched again. If memory runs out part way, the pages before the failure keep their
+//! copies and nothing is wired.
+
+import { castDraft, type Draft, produce } from "immer";
+import type { Madvise, Minherit, Mlock, Mmap, Mprotect, Munlock, Munmap, PageRange } from "../vocabulary/command.ts";
+import { error, ok, value } from "../vocabulary/outcome.ts";
+import { protectionBits, protectionIncludes, PROT_WRITE } from "../vocabulary/protection.ts";
+import { processOf, validRange } from "./checks.ts";
+import { cellAt, privatize, unbacked } from "./contents.ts";
+import { collectGarbage } from "./garbage.ts";
+import { findRegion, insertRegion, insideRange, isolateRange, mappedPagesIn, placeMapping, regionEnd } from "./regions.ts";
+import type { ModelState, Region, Source, Words } from "./state.ts";
+import { zeroWords } from "./state.ts";
+import { orOutOfMemory, specified, type Transition } from "./transition.ts";
+
+export function mmap(state: ModelState, command: Mmap): Transition {
+  const process = processOf(state, command.pid);
+  if (process === null) return specified(error("ESRCH"), state);
+  const world = state.world;
+  const pages = command.pages;
+  if (!Number.isInteger(pages) || pages < 1 || pages > world.vaPages) return specified(error("EINVAL"), state);
+  if (command.backing.kind === "file") {
+    const { file, offset } = command.backing;
+    const fileValid = Number.isInteger(file) && file >= 0 && file < world.files;
+    const offsetValid = Number.isInteger(offset) && offset >= 0 && offset + pages <= world.filePages;
+    if (!fileValid || !offsetValid) return specified(error("EINVAL"), state);
+  }
+  if (!protectionIncludes(command.maxprot, command.prot)) return specified(error("EINVAL"), state);
+  const start = placeMapping(process.regions, pages, world.vaPages);
+  if (start === null) return specified(error("ENOMEM"), state);
+  const next = produce(state, (draft) => {
+    let source: Source;
+    if (command.backing.kind === "file") source = { kind: "file", file: command.backing.file, offset: command.backing.offset };
+    else if (command.backing.kind === "reserved") source = { kind: "none" };
+    else if (command.sharing === "shared") {
+      const memory = draft.nextSharedMemory++;
+      draft.sharedMemories[memory] = castDraft({ pages: Array.from({ length: pages }, (): Words => zeroWords(world)) });
+      source = { kind: "sharedMemory", memory, offset: 0 };
+    } else source = { kind: "zero" };
+    let overlay = null;
+    if (command.sharing === "private" && command.backing.kind !== "reserved") {
+      const id = draft.nextOverlay++;
+      draft.overlays[id] = { slots: {} };
+      overlay = { overlay: id, offset: 0 };
+    }
+    const region: Region = {
+      start,
+      pages,
+      prot: command.prot,
+      maxprot: command.maxprot,
+      inherit: command.inherit,
+      advice: command.advice,
+      wired: false,
+      source,
+      overlay,
+    };
+    draft.processes[command.pid]!.regions = insertRegion(process.regions, region);
+  });
+  return specified(value(start), next);
+}
+
+export function munmap(state: ModelState, command: Munmap): Transition {
+  const refusal = rangeRefusal(state, command);
+  if (refusal !== null) return refusal;
+  const end = command.va + command.pages;
+  const next = produce(state, (draft) => {
+    const regions = isolateRange(state.processes[command.pid]!.regions, command.va, end);
+    draft.processes[command.pid]!.regions = regions.filter((region) => !insideRange(region, command.va, end));
+  });
+  return specified(ok, collectGarbage(next));
+}
+
+export function mprotect(state: ModelState, command: Mprotect): Transition {
+  const refusal = rangeRefusal(state, command);
+  if (refusal !== null) return refusal;
+  const end = command.va + command.pages;
+  const regions = isolateRange(state.processes[command.pid]!.regions, command.va, end);
+  const inside = regions.filter((region) => insideRange(region, command.va, end));
+  if (inside.some((region) => !protectionIncludes(region.maxprot, command.prot))) return specified(error("EACCES"), state);
+  return specified(
+    ok,
+    updateRange(state, command, (region) => ({ ...region, prot: command.prot })),
+  );
+}
+
+export function minherit(state: ModelState, command: Minherit): Transition {
+  const refusal = rangeRefusal(state, command);
+  if (refusal !== null) return refusal;
+  return specified(
+    ok,
+    updateRange(state, command, (region) => ({ ...region, inherit: command.inherit })),
+  );
+}
+
+export function madvise(state: ModelState, command: Madvise): Transition {
+  const refusal = rangeRefusal(state, command);
+  if (refusal !== null) return refusal;
+  return specified(
+    ok,
+    updateRange(state, command, (region) => ({ ...region, advice: command.advice })),
+  );
+}
+
+export function mlock(state: ModelState, command: Mlock): Transition {
+  const refusal = rangeRefusal(state, command) ?? unmappedRefusal(state, command);
+  if (refusal !== null) return refusal;
+  const end = command.va + command.pages;
+  const regions = isolateRange(state.processes[command.pid]!.regions, command.va, end);
+  if (regions.some((region) => insideRange(region, command.va, end) && region.prot === "none")) return specified(error("EINVAL"), state);
+  const reserved = regions.find((region) => insideRange(region, command.va, end) && !region.wired && unbacked(region));
+  const promotions: { region: Region; va: number }[] = [];
+  for (const region of regions) {
+    if (!insideRange(region, command.va, end) || region.wired || !copiesWhenLocked(region)) continue;
+    for (let va = region.start; va < regionEnd(region); va++) {
+      if (cellAt(state, region, va) === undefined) promotions.push({ region, va });
+    }
+  }
+  const promoteFirst = (count: number) => (draft: Draft<ModelState>) => {
+    for (const promotion of promotions.slice(0, count)) privatize(draft, promotion.region, promotion.va);
+  };
+  const locked = produce(state, (draft) => {
+    promoteFirst(promotions.length)(draft);
+    draft.processes[command.pid]!.regions = regions.map((region) => (insideRange(region, command.va, end) ? { ...region, wired: true } : region));
+  });
+  const faultsIn = regions.some((region) => insideRange(region, command.va, end) && !region.wired);
+  if (!faultsIn) return specified(ok, locked);
+  const partials: ModelState[] = [];
+  for (let count = 0; count <= promotions.length; count++) partials.push(produce(state, promoteFirst(count)));
+  if (reserved !== undefined) {
+    // The wire fault of a reserved page is layerless (EFAULT, reported as ENOMEM): pages
+    // before it may have gone private; nothing stays wired.
+    const before = promotions.filter((promotion) => promotion.va < reserved.start).length;
+    return orOutOfMemory(specified(error("ENOMEM"), partials[before]!), ...partials.slice(0, before));
+  }
+  return orOutOfMemory(specified(ok, locked), ...partials);
+}
+
+export function munlock(state: ModelState, command: Munlock): Transition {
+  const refusal = rangeRefusal(state, command) ?? unmappedRefusal(state, command);
+  if (refusal !== null) return refusal;
+  const end = command.va + command.pages;
+  const regions = isolateRange(state.processes[command.pid]!.regions, command.va, end);
+  if (regions.some((region) => insideRange(region, command.va, end) && !region.wired)) return specified(error("EINVAL"), state);
+  return specified(
+    ok,
+    updateRange(state, command, (region) => ({ ...region, wired: false })),
+  );
+}
+
+/** A private region gets its own copies when locked if it could ever be written, or is anonymous. */
+function copiesWhenLocked(region: Region): boolean {
+  if (region.overlay === null) return false;
+  return region.source.kind === "zero" || (protectionBits(region.maxprot) & PROT_WRITE) !== 0;
+}
+
+function rangeRefusal(state: ModelState, range: PageRange): Transition | null {
+  if (processOf(state, range.pid) === null) return specified(error("ESRCH"), state);
+  if (!validRange(state.world, range.va, range.pages)) return specified(error("EINVAL"), state);
+  return null;
+}
+
+/** uvm_map_pageable: a range starting in a hole is ENOMEM (EFAULT mapped by the syscall), a later hole EINVAL. */
+function unmappedRefusal(state: ModelState, range: PageRange): Transition | null {
+  const regions = state.processes[range.pid]!.regions;
+  if (findRegion(regions, range.va) === null) return specified(error("ENOMEM"), state);
+  if (mappedPagesIn(regions, range.va, range.va + range.pages) < range.pages) return specified(error("EINVAL"), state);
+  return null;
+}
+
+/** Applies `change` to every region inside the range, splitting at its ends. */
+function updateRange(state: ModelState, range: PageRange, change: (region: Region) => Region): ModelState {
+  const end = range.va + range.pages;
+  return produce(state, (draft) => {
+    const regions = isolateRange(state.processes[range.pid]!.regions, range.va, end);
+    draft.processes[range.pid]!.regions = regions.map((region) => (insideRange(region, range.va, end) ? change(region) : region));
+  });
+}

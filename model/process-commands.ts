@@ -1,0 +1,79 @@
+//! spawn, fork, exit.
+//!
+//! Fork gives the child, region by region, what the region's inheritance says:
+//!
+//!   none   nothing at that range
+//!   share  the same region: same source, and for a private region the same overlay, so
+//!          parent and child see each other's private writes from then on
+//!   copy   a private region over the same source. A private parent region hands its
+//!          current cells to the child's new overlay (same tags: one copy-on-write group,
+//!          and from now on a write by either side is invisible to the other); pages still
+//!          tracking their source keep tracking it on both sides. A shared parent region
+//!          becomes a private, tracking view in the child (semantic decision 7); a reserved
+//!          one becomes private zero-fill memory (the child's entry is copy-on-write and
+//!          needs a copy, so its first fault creates an amap: uvm_mapent_forkcopy).
+//!
+//! Locks are not inherited: every child region is unwired. A wired private region is
+//! copied at once (semantic decision 6), so its cells get fresh tags in the child.
+
+import { castDraft, produce } from "immer";
+import type { Fork, Exit } from "../vocabulary/command.ts";
+import { error, ok, value } from "../vocabulary/outcome.ts";
+import { pid as toPid } from "../vocabulary/units.ts";
+import { liveProcessCount, processOf } from "./checks.ts";
+import { collectGarbage } from "./garbage.ts";
+import type { Cell, ModelState, Region } from "./state.ts";
+import { orOutOfMemory, specified, type Transition } from "./transition.ts";
+
+export function spawn(state: ModelState): Transition {
+  if (liveProcessCount(state) >= state.world.maxProcesses) return specified(error("EAGAIN"), state);
+  const child = state.nextPid;
+  const next = produce(state, (draft) => {
+    draft.processes[child] = { pid: toPid(child), regions: [] };
+    draft.nextPid = child + 1;
+  });
+  return specified(value(child), next);
+}
+
+export function fork(state: ModelState, command: Fork): Transition {
+  const parent = processOf(state, command.pid);
+  if (parent === null) return specified(error("ESRCH"), state);
+  if (liveProcessCount(state) >= state.world.maxProcesses) return specified(error("EAGAIN"), state);
+  const child = state.nextPid;
+  const next = produce(state, (draft) => {
+    const regions: Region[] = [];
+    for (const region of parent.regions) {
+      if (region.inherit === "none") continue;
+      if (region.inherit === "share") {
+        regions.push({ ...region, wired: false });
+        continue;
+      }
+      const overlay = draft.nextOverlay++;
+      const slots: Record<number, Cell> = {};
+      if (region.overlay !== null) {
+        const parentSlots = state.overlays[region.overlay.overlay]?.slots ?? {};
+        for (let index = 0; index < region.pages; index++) {
+          const cell = parentSlots[region.overlay.offset + index];
+          if (cell === undefined) continue;
+          slots[index] = region.wired ? { words: cell.words, tag: draft.nextTag++ } : cell;
+        }
+      }
+      draft.overlays[overlay] = castDraft({ slots });
+      const source = region.source.kind === "none" ? { kind: "zero" as const } : region.source;
+      regions.push({ ...region, wired: false, source, overlay: { overlay, offset: 0 } });
+    }
+    draft.processes[child] = { pid: toPid(child), regions };
+    draft.nextPid = child + 1;
+  });
+  const transition = specified(value(child), next);
+  const copiesAtOnce = parent.regions.some((region) => region.wired && region.inherit === "copy" && region.overlay !== null);
+  return copiesAtOnce ? orOutOfMemory(transition, state) : transition;
+}
+
+export function exit(state: ModelState, command: Exit): Transition {
+  if (processOf(state, command.pid) === null) return specified(error("ESRCH"), state);
+  const next = produce(state, (draft) => {
+    delete draft.processes[command.pid];
+  });
+  return specified(ok, collectGarbage(next));
+}

@@ -1,0 +1,120 @@
+//! The abstract state of the reference model.
+//!
+//! The model knows what each process reads at each page and nothing about how a kernel
+//! would arrange for it: no amaps, anons, objects, pmaps or queues. Its nouns:
+//!
+//!   file          global contents, authoritative (`files[file][page][word]`)
+//!   shared memory the contents of one MAP_SHARED|MAP_ANON mapping, shared by every process
+//!                 that inherited it
+//!   region        a run of pages of one process with uniform attributes; it shows either a
+//!                 source directly (shared) or an overlay over a source (private)
+//!   overlay       the private pages of private regions. A page with no overlay cell still
+//!                 tracks its source (sees later file writes; reads zero for anonymous
+//!                 memory). Regions inherited with `share` point at the same overlay, so they
+//!                 see each other's private writes; fork with `copy` gives the child a new
+//!                 overlay holding the same cells.
+//!   cell          the contents of one private page plus a tag. Cells are never changed: a
+//!                 write puts a fresh cell in the overlay. Equal tags mean "the same copy"
+//!                 (one copy-on-write group), which matters only for data loss.
+//!
+//!   process ──regions──▶ region ──source──▶ file | shared memory | zero | none
+//!                          │
+//!                          └──overlay + offset──▶ overlay ──slot──▶ cell {words, tag}
+
+import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
+import type { FileId, FilePage, PageCount, Pid, Vpn } from "../vocabulary/units.ts";
+import { initialFileWord, type WorldConfig } from "../vocabulary/world.ts";
+import { fileId, filePage, pid, wordIndex } from "../vocabulary/units.ts";
+
+export type Words = readonly number[];
+
+export interface Cell {
+  readonly words: Words;
+  readonly tag: number;
+}
+
+/** What a region's pages show when nothing private covers them. */
+export type Source =
+  | { readonly kind: "file"; readonly file: FileId; readonly offset: FilePage }
+  | { readonly kind: "sharedMemory"; readonly memory: number; readonly offset: number }
+  | { readonly kind: "zero" }
+  /** A reserved region: no data at all; accesses fault with EFAULT (case 0). */
+  | { readonly kind: "none" };
+
+export interface OverlayRef {
+  readonly overlay: number;
+  /** Overlay slot of the region's first page. */
+  readonly offset: number;
+}
+
+export interface Region {
+  readonly start: Vpn;
+  readonly pages: PageCount;
+  readonly prot: Protection;
+  readonly maxprot: Protection;
+  readonly inherit: Inheritance;
+  readonly advice: Advice;
+  readonly wired: boolean;
+  readonly source: Source;
+  /** Present exactly for private regions. */
+  readonly overlay: OverlayRef | null;
+}
+
+export interface Process {
+  readonly pid: Pid;
+  /** Disjoint, in increasing `start`. */
+  readonly regions: readonly Region[];
+}
+
+export interface Overlay {
+  /** Slot index → cell; a missing slot tracks the source. */
+  readonly slots: Readonly<Record<number, Cell>>;
+}
+
+export interface SharedMemory {
+  readonly pages: readonly Words[];
+}
+
+export interface ModelState {
+  readonly world: WorldConfig;
+  readonly processes: Readonly<Record<number, Process>>;
+  readonly files: readonly (readonly Words[])[];
+  readonly sharedMemories: Readonly<Record<number, SharedMemory>>;
+  readonly overlays: Readonly<Record<number, Overlay>>;
+  /** Tags of cells whose data a device failure destroyed. */
+  readonly lostTags: Readonly<Record<number, true>>;
+  readonly nextPid: number;
+  readonly nextSharedMemory: number;
+  readonly nextOverlay: number;
+  readonly nextTag: number;
+}
+
+/** The world at boot: pristine files and one empty process, pid 1. */
+export function initialState(world: WorldConfig): ModelState {
+  const files: Words[][] = [];
+  for (let file = 0; file < world.files; file++) {
+    const pages: Words[] = [];
+    for (let page = 0; page < world.filePages; page++) {
+      const words: number[] = [];
+      for (let word = 0; word < world.pageWords; word++) words.push(initialFileWord(fileId(file), filePage(page), wordIndex(word)));
+      pages.push(words);
+    }
+    files.push(pages);
+  }
+  return {
+    world,
+    processes: { 1: { pid: pid(1), regions: [] } },
+    files,
+    sharedMemories: {},
+    overlays: {},
+    lostTags: {},
+    nextPid: 2,
+    nextSharedMemory: 1,
+    nextOverlay: 1,
+    nextTag: 1,
+  };
+}
+
+export function zeroWords(world: WorldConfig): Words {
+  return new Array<number>(world.pageWords).fill(0);
+}

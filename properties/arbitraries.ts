@@ -1,0 +1,144 @@
+//! fast-check arbitraries for command templates, with swarm testing: each run draws its own
+//! weight per command kind, some of them zero, so that runs differ in character (a run with
+//! no exits and many forks builds deep sharing; one with no mmaps of files stresses
+//! anonymous memory; and so on).
+
+import fc from "fast-check";
+import { type CommandKind, commandKinds } from "../vocabulary/command.ts";
+import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
+import { writeValueMax, type WorldConfig } from "../vocabulary/world.ts";
+import type { Target, Template } from "./templates.ts";
+
+/** Every command kind has a template kind of the same name. */
+export const templateKinds: readonly TemplateKind[] = commandKinds;
+export type TemplateKind = CommandKind;
+
+export type SwarmWeights = Readonly<Record<TemplateKind, number>>;
+
+/** How often each kind comes up when it is switched on. */
+const baseWeight: SwarmWeights = {
+  spawn: 1,
+  fork: 3,
+  exit: 1,
+  mmap: 9,
+  munmap: 2,
+  mprotect: 2,
+  minherit: 2,
+  madvise: 1,
+  mlock: 2,
+  munlock: 1,
+  read: 10,
+  write: 10,
+  fileRead: 2,
+  fileWrite: 3,
+};
+
+/** Kinds a run always keeps (without them nothing happens). */
+const alwaysOn: ReadonlySet<TemplateKind> = new Set(["mmap", "read", "write"]);
+
+/** A swarm configuration: each optional kind is off with probability 1/4, else scaled by 1-3. */
+export function swarmArbitrary(): fc.Arbitrary<SwarmWeights> {
+  const entries = templateKinds.map((kind) => {
+    const scale = alwaysOn.has(kind)
+      ? fc.integer({ min: 1, max: 3 })
+      : fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }));
+    return [kind, scale.map((factor) => factor * baseWeight[kind])] as const;
+  });
+  return fc.record(Object.fromEntries(entries) as Record<TemplateKind, fc.Arbitrary<number>>);
+}
+
+const protection = fc.constantFrom<Protection>("rw", "rw", "rw", "rw", "rw", "r", "r", "w", "none");
+const maxProtection = fc.constantFrom<Protection>("rw", "rw", "rw", "rw", "rw", "rw", "r", "w", "none");
+const inheritance = fc.constantFrom<Inheritance>("copy", "copy", "share", "none");
+const advice = fc.constantFrom<Advice>("normal", "normal", "random", "sequential");
+
+function targetArbitrary(world: WorldConfig): fc.Arbitrary<Target> {
+  return fc.oneof(
+    { arbitrary: fc.nat(4 * world.vaPages).map((mapped): Target => ({ mapped })), weight: 9 },
+    { arbitrary: fc.nat(world.vaPages + 1).map((raw): Target => ({ raw })), weight: 1 },
+  );
+}
+
+/** Mostly valid word indices, occasionally one past the end (EINVAL). */
+function wordArbitrary(world: WorldConfig): fc.Arbitrary<number> {
+  return fc.oneof({ arbitrary: fc.nat(world.pageWords - 1), weight: 30 }, { arbitrary: fc.constant(world.pageWords), weight: 1 });
+}
+
+const process = fc.nat(7);
+const value = fc.integer({ min: 1, max: writeValueMax });
+
+function mmapArbitrary(world: WorldConfig): fc.Arbitrary<Template> {
+  const pages = fc.integer({ min: 1, max: Math.min(6, world.filePages) });
+  return fc
+    .record({
+      process,
+      pages,
+      maxprot: maxProtection,
+      prot: protection,
+      file: fc.option(fc.record({ file: fc.nat(world.files - 1), offset: fc.nat(world.filePages - 1) }), { freq: 2 }),
+      reserved: fc.integer({ min: 0, max: 24 }),
+      shared: fc.boolean(),
+      inherit: fc.option(inheritance, { freq: 3 }),
+      advice,
+      loose: fc.integer({ min: 0, max: 19 }),
+    })
+    .map(({ process, pages, maxprot, prot, file, reserved, shared, inherit, advice, loose }): Template => {
+      const withinMax = loose === 0 ? prot : maxprotAllows(maxprot, prot);
+      const anonymous = reserved === 0 ? ({ kind: "reserved" } as const) : ({ kind: "anon" } as const);
+      const backing = file === null ? anonymous : { kind: "file" as const, file: file.file, offset: Math.min(file.offset, world.filePages - pages) };
+      const sharing = shared ? "shared" : "private";
+      return { kind: "mmap", process, pages, prot: withinMax, maxprot, backing, sharing, inherit: inherit ?? (shared ? "share" : "copy"), advice };
+    });
+}
+
+/** `wanted` narrowed to what `max` allows (mostly keeps the request legal). */
+function maxprotAllows(max: Protection, wanted: Protection): Protection {
+  const read = wanted.includes("r") && max.includes("r");
+  const write = wanted.includes("w") && max.includes("w");
+  return read && write ? "rw" : read ? "r" : write ? "w" : "none";
+}
+
+function rangeArbitrary(world: WorldConfig) {
+  return fc.record({ process, target: targetArbitrary(world), pages: fc.integer({ min: 1, max: 4 }) });
+}
+
+/** The template arbitrary for one kind. */
+export function templateArbitrary(kind: TemplateKind, world: WorldConfig): fc.Arbitrary<Template> {
+  switch (kind) {
+    case "spawn":
+      return fc.constant({ kind: "spawn" });
+    case "fork":
+    case "exit":
+      return process.map((index): Template => ({ kind, process: index }));
+    case "mmap":
+      return mmapArbitrary(world);
+    case "munmap":
+    case "mlock":
+    case "munlock":
+      return rangeArbitrary(world).map((range): Template => ({ kind, ...range }));
+    case "mprotect":
+      return fc.tuple(rangeArbitrary(world), protection).map(([range, prot]): Template => ({ kind, ...range, prot }));
+    case "minherit":
+      return fc.tuple(rangeArbitrary(world), inheritance).map(([range, inherit]): Template => ({ kind, ...range, inherit }));
+    case "madvise":
+      return fc.tuple(rangeArbitrary(world), advice).map(([range, choice]): Template => ({ kind, ...range, advice: choice }));
+    case "read":
+      return fc.record({ process, target: targetArbitrary(world), word: wordArbitrary(world) }).map((read): Template => ({ kind, ...read }));
+    case "write":
+      return fc.record({ process, target: targetArbitrary(world), word: wordArbitrary(world), value }).map((write): Template => ({ kind, ...write }));
+    case "fileRead":
+      return fc
+        .record({ file: fc.nat(world.files - 1), page: fc.nat(world.filePages - 1), word: wordArbitrary(world) })
+        .map((read): Template => ({ kind, ...read }));
+    case "fileWrite":
+      return fc
+        .record({ file: fc.nat(world.files - 1), page: fc.nat(world.filePages - 1), word: wordArbitrary(world), value })
+        .map((write): Template => ({ kind, ...write }));
+  }
+}
+
+/** One arbitrary over every switched-on kind, weighted by the run's swarm weights. */
+export function weightedTemplateArbitrary(weights: SwarmWeights, world: WorldConfig): fc.Arbitrary<Template> {
+  const choices = templateKinds.filter((kind) => weights[kind] > 0).map((kind) => ({ arbitrary: templateArbitrary(kind, world), weight: weights[kind] }));
+  return fc.oneof(...choices);
+}

@@ -1,0 +1,147 @@
+//! A checking campaign: many randomized runs of the command sequences fast-check generates
+//! (fc.commands, swarm weights per run), each checked step by step by a Runner. On the first
+//! violation fast-check shrinks the sequence; the campaign then replays the shrunk sequence
+//! once more to record the concrete commands and the exact failure, which is what a
+//! counterexample file stores.
+//!
+//! Everything is seeded: the same options give the same runs, the same counterexample and
+//! the same coverage.
+
+import fc from "fast-check";
+import type { Command } from "../vocabulary/command.ts";
+import type { SystemFactory } from "../vocabulary/system-under-test.ts";
+import type { WorldConfig } from "../vocabulary/world.ts";
+import { type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "./arbitraries.ts";
+import { type Contract, Runner, type Violation, ViolationError } from "./runner.ts";
+import { resolveTemplate, type Template } from "./templates.ts";
+
+export interface CampaignOptions {
+  readonly system: SystemFactory;
+  readonly world: WorldConfig;
+  readonly runs: number;
+  readonly seed: number;
+  readonly maxCommands: number;
+  readonly variant: string | null;
+  readonly contract: Contract;
+  /** Replays one run of an earlier campaign (fast-check's counterexample path, and replayPath). */
+  readonly replay?: { readonly path: string; readonly replayPath?: string };
+  /** Called after each generated run (not during shrinking). */
+  readonly onRun?: (completedRuns: number) => void;
+}
+
+export interface FoundViolation {
+  readonly violation: Violation;
+  /** The shrunk, concrete commands, ending with the failing one. */
+  readonly commands: readonly Command[];
+  readonly seed: number;
+  readonly path: string;
+  readonly replayPath: string;
+  readonly swarm: SwarmWeights;
+  readonly hardwareSeed: number;
+}
+
+export interface CampaignResult {
+  readonly system: string;
+  readonly seed: number;
+  readonly runs: number;
+  /** Commands executed by the generated runs (shrinking excluded). */
+  readonly commands: number;
+  readonly violations: readonly FoundViolation[];
+  readonly coverage: ReadonlyMap<string, number>;
+}
+
+interface RunInput {
+  readonly swarm: SwarmWeights;
+  readonly hardwareSeed: number;
+  readonly commands: Iterable<fc.Command<RunHolder, object>>;
+}
+
+interface RunHolder {
+  readonly runner: Runner;
+}
+
+/** One generated command: a template resolved against the model just before it runs. */
+class TemplateCommand implements fc.Command<RunHolder, object> {
+  private resolved: Command | null = null;
+
+  constructor(readonly template: Template) {}
+
+  check(): boolean {
+    return true;
+  }
+
+  run(holder: RunHolder): void {
+    this.resolved = resolveTemplate(this.template, holder.runner.model);
+    holder.runner.run(this.resolved);
+  }
+
+  toString(): string {
+    return JSON.stringify(this.resolved ?? this.template);
+  }
+}
+
+function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
+  const replayPath = options.replay?.replayPath;
+  return fc.tuple(swarmArbitrary(), fc.integer({ min: 0, max: 0x7fffffff })).chain(([swarm, hardwareSeed]) =>
+    fc
+      .commands([weightedTemplateArbitrary(swarm, options.world).map((template) => new TemplateCommand(template))], {
+        maxCommands: options.maxCommands,
+        size: "max",
+        ...(replayPath === undefined ? {} : { replayPath }),
+      })
+      .map((commands): RunInput => ({ swarm, hardwareSeed, commands })),
+  );
+}
+
+function newRunner(options: CampaignOptions, hardwareSeed: number): Runner {
+  const system = options.system.create({ world: options.world, variant: options.variant, seed: hardwareSeed });
+  return new Runner(system, options.world, options.contract);
+}
+
+export function runCampaign(options: CampaignOptions): CampaignResult {
+  const coverage = new Map<string, number>();
+  let completedRuns = 0;
+  let executed = 0;
+  let shrinking = false;
+  const property = fc.property(runArbitrary(options), (input) => {
+    const runner = newRunner(options, input.hardwareSeed);
+    try {
+      fc.modelRun(() => ({ model: { runner }, real: {} }), input.commands);
+    } catch (error) {
+      shrinking = true;
+      throw error;
+    } finally {
+      if (!shrinking || completedRuns === 0) {
+        completedRuns++;
+        executed += runner.steps.length;
+        for (const [name, count] of runner.system.coverage()) coverage.set(name, (coverage.get(name) ?? 0) + count);
+        options.onRun?.(completedRuns);
+      }
+    }
+  });
+  const parameters =
+    options.replay === undefined ? { numRuns: options.runs, seed: options.seed } : { numRuns: 1, seed: options.seed, path: options.replay.path };
+  const result = fc.check(property, parameters);
+  const violations: FoundViolation[] = [];
+  if (result.failed && result.counterexample !== null) {
+    const [input] = result.counterexample;
+    violations.push(replayCounterexample(options, input, result.seed, result.counterexamplePath ?? ""));
+  }
+  return { system: options.system.name, seed: options.seed, runs: completedRuns, commands: executed, violations, coverage };
+}
+
+/** Runs the shrunk counterexample once more, recording its concrete commands and failure. */
+function replayCounterexample(options: CampaignOptions, input: RunInput, seed: number, path: string): FoundViolation {
+  const replayPath = /replayPath="([^"]*)"/.exec(String(input.commands))?.[1] ?? "";
+  const runner = newRunner(options, input.hardwareSeed);
+  let violation: Violation | null = null;
+  try {
+    fc.modelRun(() => ({ model: { runner }, real: {} }), input.commands);
+  } catch (error) {
+    if (!(error instanceof ViolationError)) throw error;
+    violation = error.violation;
+  }
+  if (violation === null) throw new Error("the shrunk counterexample no longer fails (nondeterminism in the system or the checker)");
+  const commands = [...runner.steps.map((record) => record.command), violation.command];
+  return { violation, commands, seed, path, replayPath, swarm: input.swarm, hardwareSeed: input.hardwareSeed };
+}

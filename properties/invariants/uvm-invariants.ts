@@ -1,0 +1,30 @@
+//! Every heap-walk invariant of the UVM implementation, in evaluation order. All of them run
+//! after every command.
+
+import { amapReferences } from "./amap-references.ts";
+import { anonReferences } from "./anon-references.ts";
+import { cleanObjects } from "./clean-objects.ts";
+import { framesOwnedOnce } from "./frames.ts";
+import type { HeapInvariant } from "./heap.ts";
+import { lockIdentity } from "./lock-identity.ts";
+import { ownershipLinks } from "./ownership.ts";
+import { pageQueues } from "./page-queues.ts";
+import { quiescence } from "./quiescence.ts";
+import { noFakeMapped, translationsMatchLayers } from "./translations.ts";
+import { copyOnWriteObjectsReadOnly, needsCopyReadOnly, sharedAnonsReadOnly } from "./write-protection.ts";
+
+export const uvmInvariants: readonly HeapInvariant[] = [
+  quiescence,
+  framesOwnedOnce,
+  ownershipLinks,
+  anonReferences,
+  amapReferences,
+  lockIdentity,
+  pageQueues,
+  translationsMatchLayers,
+  noFakeMapped,
+  sharedAnonsReadOnly,
+  copyOnWriteObjectsReadOnly,
+  needsCopyReadOnly,
+  cleanObjects,
+];

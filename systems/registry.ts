@@ -1,0 +1,7 @@
+//! The systems uvmcheck knows by name. `--system NAME` picks one; `--system PATH` loads a
+//! user's module instead (see docs/pluggable-systems.md).
+
+import type { SystemFactory } from "../vocabulary/system-under-test.ts";
+import { uvmSystem } from "./uvm.ts";
+
+export const builtInSystems: ReadonlyMap<string, SystemFactory> = new Map([[uvmSystem.name, uvmSystem]]);

@@ -1,0 +1,32 @@
+// The default campaign on the faithful implementation: no violation, every required
+// coverage counter reached, the same result for the same seed.
+import { describe, expect, it } from "vitest";
+import { uvmSystem } from "../systems/uvm.ts";
+import { campaign } from "./support/campaign.ts";
+import { ampleMemory } from "../properties/runner.ts";
+import { defaultWorld } from "../vocabulary/world.ts";
+
+describe("default campaign", () => {
+  const result = campaign({ runs: 300, seed: 1 });
+
+  it("finds no violation in the faithful implementation", () => {
+    expect(result.violations).toEqual([]);
+    expect(result.runs).toBe(300);
+  });
+
+  it("reaches every required coverage counter", () => {
+    const missing = uvmSystem.requiredCoverage.filter((name) => (result.coverage.get(name) ?? 0) === 0);
+    expect(missing).toEqual([]);
+  });
+
+  it("is deterministic: the same seed gives the same commands and coverage", () => {
+    const again = campaign({ runs: 300, seed: 1 });
+    expect(again.commands).toBe(result.commands);
+    expect([...again.coverage]).toEqual([...result.coverage]);
+  });
+
+  it("passes with ample memory and no ENOMEM allowed", () => {
+    const ample = campaign({ runs: 150, seed: 7, world: { ...defaultWorld, frames: 4096, swapSlots: 4096 }, contract: ampleMemory });
+    expect(ample.violations).toEqual([]);
+  });
+});

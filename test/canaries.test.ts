@@ -1,0 +1,45 @@
+// Every canary (a planted bug, off by default) is caught by the normal properties, and by
+// the check it was planted for: each invariant and each part of the refinement check has a
+// canary that proves it can fail. Budgets are fixed seeds and run counts, not time.
+import { describe, expect, it } from "vitest";
+import { variantCatalog } from "../impl/uvm/variants.ts";
+import { firstViolation } from "./support/campaign.ts";
+
+const expectedCheck: Readonly<Record<string, string>> = {
+  "canary-1A-write-protect": "invariant:G6 shared-anons-read-only",
+  "canary-neighbor-write-protect": "invariant:G6 shared-anons-read-only",
+  "canary-cow-object-writable": "invariant:G9 cow-object-pages-read-only",
+  "canary-needs-copy-writable": "invariant:G10 needs-copy-read-only",
+  "canary-shared-amap-flush": "invariant:G11 translations-match-layers",
+  "canary-upper-lookup-shadow": "invariant:G11 translations-match-layers",
+  "canary-amap-copy-reference": "invariant:G4 anon-references",
+  "canary-fork-share-amap-reference": "invariant:amap-references",
+  "canary-anon-page-backlink": "invariant:G12 ownership-links",
+  "canary-neighbor-left-busy": "invariant:G1-G2 nothing-busy-nothing-locked",
+  "canary-promote-fake": "invariant:G17 no-fake-page-mapped",
+  "canary-anon-free-leak": "invariant:frames free-or-owned-once",
+  "canary-fork-copy-lock": "invariant:G5 lock-identity",
+  "canary-wired-page-queued": "invariant:G14 queues-and-wiring",
+  "canary-vnode-write-clean": "invariant:G13 clean-objects",
+  "canary-zero-fill-garbage": "observation",
+  "canary-cow-copy-skip": "observation",
+};
+
+const canaries = variantCatalog.filter((variant) => variant.kind === "canary");
+
+describe("canaries", () => {
+  it("every canary has an expected check, and every invariant is some canary's target", async () => {
+    expect(canaries.map((canary) => canary.name).sort()).toEqual(Object.keys(expectedCheck).sort());
+    const { uvmInvariants } = await import("../properties/invariants/uvm-invariants.ts");
+    const targeted = new Set(Object.values(expectedCheck));
+    for (const invariant of uvmInvariants) expect(targeted, invariant.name).toContain(`invariant:${invariant.name}`);
+  });
+
+  for (const canary of canaries) {
+    it(`${canary.name} is caught by ${expectedCheck[canary.name]}`, () => {
+      const found = firstViolation(canary.name, [2, 1, 3], 800);
+      expect(found, `${canary.name} survived`).not.toBeNull();
+      expect(found!.violation.check).toBe(expectedCheck[canary.name]);
+    });
+  }
+});

@@ -1,0 +1,63 @@
+// The command line, end to end: the default campaign's JSON report, exit codes, bad usage.
+import { describe, expect, it } from "vitest";
+import { uvmSystem } from "../systems/uvm.ts";
+import { uvmcheck } from "./support/cli.ts";
+
+describe("uvmcheck run", () => {
+  it("--runs 300 --seed 1 --json exits 0 with no violation and every required counter above zero", () => {
+    const { status, stdout } = uvmcheck(["run", "--runs", "300", "--seed", "1", "--json"]);
+    expect(status).toBe(0);
+    const report = JSON.parse(stdout) as {
+      system: string;
+      seed: number;
+      runs: number;
+      commands: number;
+      violations: unknown[];
+      coverage: Record<string, number>;
+    };
+    expect(report.system).toBe("uvm");
+    expect(report.seed).toBe(1);
+    expect(report.runs).toBe(300);
+    expect(report.violations).toEqual([]);
+    for (const name of uvmSystem.requiredCoverage) expect(report.coverage[name], name).toBeGreaterThan(0);
+  });
+
+  it("exits 1 and prints the shrunk counterexample with its seed, path and replayPath when a variant is caught", () => {
+    const { status, stdout } = uvmcheck(["run", "--runs", "200", "--seed", "1", "--variant", "canary-cow-copy-skip"]);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/VIOLATION observation/);
+    expect(stdout).toMatch(/reproduce: seed=1 path="[\d:]+" replayPath="[^"]*"/);
+    expect(stdout).toMatch(/shrunk to \d+ commands/);
+  });
+
+  it.each([
+    [["run", "--no-such-flag"]],
+    [["run", "--runs", "many"]],
+    [["run", "--runs", "0"]],
+    [["run", "--variant", "no-such-variant"]],
+    [["run", "--frames", "-3"]],
+    [["frobnicate"]],
+  ])("exits 2 on bad usage: %j", (args) => {
+    const { status, stderr } = uvmcheck(args);
+    expect(status).toBe(2);
+    expect(stderr.trim().split("\n")[0]).not.toBe("");
+  });
+});
+
+describe("uvmcheck variants and bench", () => {
+  it("lists every variant with a kind and a description", () => {
+    const { status, stdout } = uvmcheck(["variants", "--json"]);
+    expect(status).toBe(0);
+    const variants = JSON.parse(stdout) as { name: string; kind: string; description: string }[];
+    expect(variants.map((variant) => variant.name)).toEqual(uvmSystem.variants.map((variant) => variant.name));
+  });
+
+  it("prints throughput figures as one JSON object", () => {
+    const { status, stdout } = uvmcheck(["bench", "--runs", "20", "--json"]);
+    expect(status).toBe(0);
+    const figures = JSON.parse(stdout) as Record<string, number>;
+    for (const key of ["checkedCommandsPerSecond", "implementationCommandsPerSecond", "modelCommandsPerSecond", "implementationToModelRatio"]) {
+      expect(figures[key], key).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,25 @@
+//! Assertions shared by every layer.
+//!
+//! An assertion names the broken fact (`"unloanPage: page not on loan"`), never a bare
+//! condition. A failed assertion is a bug in uvmcheck or in the system under test, never a
+//! user error: it throws `AssertionFailure`, which the property runner reports as a
+//! violation of kind `assertion` together with the step that raised it.
+
+export class AssertionFailure extends Error {
+  override readonly name = "AssertionFailure";
+}
+
+/** A system under test that stops making progress (a wait that can never be satisfied). */
+export class LivenessFailure extends Error {
+  override readonly name = "LivenessFailure";
+}
+
+/** Ensures: `condition` holds, or throws an `AssertionFailure` carrying `fact`. */
+export function assert(condition: boolean, fact: string): asserts condition {
+  if (!condition) throw new AssertionFailure(fact);
+}
+
+/** The end of every exhaustive switch over a union. */
+export function assertNever(value: never, what = "value"): never {
+  throw new AssertionFailure(`unexpected ${what}: ${JSON.stringify(value)}`);
+}
