@@ -27,8 +27,8 @@ function timed(work: () => void): number {
   return (performance.now() - start) / 1000;
 }
 
-export function benchCommand(flags: BenchFlags): number {
-  const { system, variant } = systemFrom(flags);
+export async function benchCommand(flags: BenchFlags): Promise<number> {
+  const { system, variant } = await systemFrom(flags);
   const world = worldFrom(flags);
   const runs = parseInteger("--runs", flags.runs ?? "200", 1, 100_000);
   const seed = flags.seed === undefined ? 1 : seedFrom(flags.seed);

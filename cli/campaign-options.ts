@@ -2,9 +2,8 @@
 //! size, the seed. Each is validated here, and a bad one is a UsageError (exit 2).
 
 import { randomInt } from "node:crypto";
-import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import { defaultWorld, validateWorld, type WorldConfig } from "../vocabulary/world.ts";
-import { builtInSystems } from "../systems/registry.ts";
+import { loadSystemSpec, type SystemChoice, SystemLoadError } from "../systems/load-system.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";
 
 export interface WorldFlags {
@@ -32,15 +31,31 @@ export function worldFrom(flags: WorldFlags): WorldConfig {
   return world;
 }
 
-export function systemFrom(flags: SystemFlags): { system: SystemFactory; variant: string | null } {
-  const name = flags.system ?? "uvm";
-  const system = builtInSystems.get(name);
-  if (system === undefined) throw new UsageError(`unknown system "${name}" (known: ${[...builtInSystems.keys()].join(", ")})`);
-  const variant = flags.variant ?? null;
-  if (variant !== null && !system.variants.some((known) => known.name === variant)) {
-    throw new UsageError(`unknown variant "${variant}" for system ${name}; \`uvmcheck variants\` lists them`);
+/**
+ * The system `--system` names (a built-in name, a module path, either optionally
+ * `:VARIANT`) and the variant `--variant` or the spec switches on. Ensures: the system passed
+ * systems/load-system.ts's checks; the variant is null or one of its variants. Anything else
+ * is a UsageError.
+ */
+export async function systemFrom(flags: SystemFlags): Promise<SystemChoice> {
+  const spec = flags.system ?? "uvm";
+  const choice = await systemSpecFrom("--system", spec);
+  if (flags.variant === undefined) return choice;
+  if (choice.variant !== null) throw new UsageError(`--system ${spec} already names variant ${choice.variant}; drop --variant ${flags.variant}`);
+  if (!choice.system.variants.some((known) => known.name === flags.variant)) {
+    throw new UsageError(`unknown variant "${flags.variant}" for system ${choice.system.name}; \`uvmcheck variants --system ${spec}\` lists them`);
   }
-  return { system, variant };
+  return { ...choice, variant: flags.variant };
+}
+
+/** `loadSystemSpec`, with a load failure turned into a UsageError that names the flag. */
+export async function systemSpecFrom(flag: string, spec: string): Promise<SystemChoice> {
+  try {
+    return await loadSystemSpec(spec);
+  } catch (error) {
+    if (error instanceof SystemLoadError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
 }
 
 export function seedFrom(text: string | undefined): number {

@@ -4,14 +4,21 @@
 
 import { Command, CommanderError } from "commander";
 import { benchCommand } from "./bench-command.ts";
+import { diffCommand } from "./diff-command.ts";
+import { replayCommand } from "./replay-command.ts";
 import { runCommand } from "./run-command.ts";
+import { shrinkCommand } from "./shrink-command.ts";
 import { UsageError } from "./usage-error.ts";
 import { variantsCommand } from "./variants-command.ts";
 
+const systemHelp = "the system under test: a built-in name (uvm) or the path of a module exporting a SystemFactory; NAME:VARIANT switches a variant on";
+
 function withCampaignFlags(command: Command): Command {
+  return withWorldFlags(command.option("--system <spec>", systemHelp, "uvm").option("--variant <name>", "switch on one planted bug (see `uvmcheck variants`)"));
+}
+
+function withWorldFlags(command: Command): Command {
   return command
-    .option("--system <name>", "the system under test", "uvm")
-    .option("--variant <name>", "switch on one planted bug (see `uvmcheck variants`)")
     .option("--frames <n>", "physical frames of the simulated machine")
     .option("--swap-slots <n>", "slots of the swap device")
     .option("--page-words <n>", "words per page")
@@ -28,25 +35,55 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--runs <n>", "number of random command sequences", "300")
     .option("--seed <n>", "campaign seed (random if omitted; always printed)")
     .option("--max-commands <n>", "longest command sequence", "60")
-    .option("--ample", "ample-memory contract: ENOMEM is a violation")
+    .option("--ample", "the ample-memory property: 4096 frames and swap slots unless given, no failures; ENOMEM and EIO are violations")
     .option("--json", "print one JSON object on stdout")
+    .option("--out <dir>", "where a counterexample file is written", "counterexamples")
     .action(async (flags) => {
       exitCode = await runCommand(flags);
+    });
+  program
+    .command("replay")
+    .description("run a counterexample file's commands again: exit 1 if it still fails, 0 if it passes, 2 if the file is bad")
+    .argument("<file>", "a counterexample file")
+    .option("--trace", "a step-by-step trace: checks per step, the first divergence, the frames involved")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (file: string, flags) => {
+      exitCode = await replayCommand(file, flags);
+    });
+  program
+    .command("shrink")
+    .description("shrink a counterexample file further (1-minimal, simpler arguments, smaller world) into a new file")
+    .argument("<file>", "a counterexample file")
+    .option("--out <file>", "the new file (default: next to FILE, named *.shrunk.json)")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (file: string, flags) => {
+      exitCode = await shrinkCommand(file, flags);
     });
   withCampaignFlags(program.command("bench").description("measure checked, implementation-only and model-only throughput"))
     .option("--runs <n>", "runs of 60 commands in the stream", "200")
     .option("--seed <n>", "stream seed", "1")
     .option("--json", "print one JSON object on stdout")
-    .action((flags) => {
-      exitCode = benchCommand(flags);
+    .action(async (flags) => {
+      exitCode = await benchCommand(flags);
+    });
+  withWorldFlags(program.command("diff").description("run two systems and the model on the same sequences; report the first divergence, shrunk"))
+    .requiredOption("--a <spec>", "system A (see --system): uvm, uvm:VARIANT, PATH or PATH:VARIANT")
+    .requiredOption("--b <spec>", "system B, same forms as --a")
+    .option("--runs <n>", "number of random command sequences", "300")
+    .option("--seed <n>", "campaign seed (random if omitted; always printed)")
+    .option("--max-commands <n>", "longest command sequence", "60")
+    .option("--ample", "ample-memory contract: the model does not allow ENOMEM")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (flags) => {
+      exitCode = await diffCommand(flags);
     });
   program
     .command("variants")
     .description("list the planted bugs --variant can switch on")
-    .option("--system <name>", "the system under test", "uvm")
+    .option("--system <spec>", systemHelp, "uvm")
     .option("--json", "print JSON")
-    .action((flags) => {
-      exitCode = variantsCommand(flags);
+    .action(async (flags) => {
+      exitCode = await variantsCommand(flags);
     });
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -2,10 +2,17 @@
 //!
 //! Exit 0 when no violation was found, 1 when one was (printed with everything needed to
 //! reproduce it), 2 on bad usage. `--json` prints exactly one JSON object on stdout.
+//!
+//! A violation is also written as a counterexample file (properties/counterexample-file.ts)
+//! into `--out DIR` (default `counterexamples/`), atomically and never over an existing
+//! file; its path is the first line of the violation report (`file` in the JSON).
 
 import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
-import { runCampaign } from "../properties/campaign.ts";
+import { type FoundViolation, runCampaign } from "../properties/campaign.ts";
+import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-file.ts";
+import { counterexampleStem, writeCounterexample } from "../properties/counterexample-store.ts";
+import { splitSystemSpec } from "../systems/load-system.ts";
 import { ampleMemory, exhaustibleMemory } from "../properties/runner.ts";
 import { seedFrom, type SystemFlags, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
 import { formatCoverage, formatViolation } from "./report.ts";
@@ -17,11 +24,29 @@ export interface RunFlags extends WorldFlags, SystemFlags {
   readonly maxCommands?: string;
   readonly json?: boolean;
   readonly ample?: boolean;
+  readonly out?: string;
+}
+
+/** Writes `found` into `directory`; returns the path, or null (and says why on stderr) if it could not. */
+function saveCounterexample(found: FoundViolation, context: FindingContext, directory: string): string | null {
+  const file = counterexampleFromFinding(found, context);
+  try {
+    return writeCounterexample(directory, counterexampleStem(file), file);
+  } catch (error) {
+    process.stderr.write(`uvmcheck: could not write the counterexample into ${directory}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return null;
+  }
+}
+
+/** The world flags actually given (so `--ample`'s defaults give way to them). */
+function definedOnly(flags: WorldFlags): WorldFlags {
+  return Object.fromEntries(Object.entries({ frames: flags.frames, swapSlots: flags.swapSlots, pageWords: flags.pageWords, processes: flags.processes }).filter(([, value]) => value !== undefined));
 }
 
 export async function runCommand(flags: RunFlags): Promise<number> {
-  const { system, variant } = systemFrom(flags);
-  const world = worldFrom(flags);
+  const { system, variant, spec } = await systemFrom(flags);
+  const ample = flags.ample === true;
+  const world = worldFrom(ample ? { frames: "4096", swapSlots: "4096", ...definedOnly(flags) } : flags);
   const runs = parseInteger("--runs", flags.runs ?? "300", 1, 10_000_000);
   const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? "60", 1, 10_000);
   const seed = seedFrom(flags.seed);
@@ -30,6 +55,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   if (!json) process.stdout.write(`uvmcheck run: system ${system.name}${variant === null ? "" : ` variant ${variant}`}, seed ${seed}, ${runs} runs\n`);
   const bar = !json && process.stderr.isTTY ? new SingleBar({ format: "  checking [{bar}] {value}/{total} runs", hideCursor: true }) : null;
   bar?.start(runs, 0);
+  const contract = ample ? ampleMemory : exhaustibleMemory;
   const result = runCampaign({
     system,
     world,
@@ -37,17 +63,21 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     seed,
     maxCommands,
     variant,
-    contract: flags.ample === true ? ampleMemory : exhaustibleMemory,
+    contract,
+    failures: !ample,
     onRun: (done) => bar?.update(Math.min(done, runs)),
   });
   bar?.stop();
+  const context: FindingContext = { system: splitSystemSpec(spec).reference, variant, world, contract: contract.name, maxCommands };
+  const files = result.violations.map((found) => saveCounterexample(found, context, flags.out ?? "counterexamples"));
   if (json) {
     const report = {
       system: result.system,
       seed: result.seed,
       runs: result.runs,
       commands: result.commands,
-      violations: result.violations.map((found) => ({
+      violations: result.violations.map((found, index) => ({
+        file: files[index],
         ...found.violation,
         commands: found.commands,
         seed: found.seed,
@@ -60,7 +90,9 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
-    for (const found of result.violations) process.stdout.write(`${formatViolation(found)}\n`);
+    result.violations.forEach((found, index) => {
+      process.stdout.write(`counterexample written to ${files[index] ?? "(not written)"}\n${formatViolation(found)}\n`);
+    });
     process.stdout.write(`${result.runs} runs, ${result.commands} commands checked, ${result.violations.length === 0 ? "no violation" : "1 violation"}\n`);
     process.stdout.write(`coverage:\n${formatCoverage(result.coverage, system.requiredCoverage)}\n`);
   }

@@ -2,8 +2,8 @@
 
 import { type SystemFlags, systemFrom } from "./campaign-options.ts";
 
-export function variantsCommand(flags: SystemFlags & { readonly json?: boolean }): number {
-  const { system } = systemFrom(flags);
+export async function variantsCommand(flags: SystemFlags & { readonly json?: boolean }): Promise<number> {
+  const { system } = await systemFrom(flags);
   if (flags.json === true) {
     process.stdout.write(`${JSON.stringify(system.variants)}\n`);
     return 0;

@@ -7,20 +7,23 @@
 
 import { assert, assertNever } from "../vocabulary/assert.ts";
 import type { Command, FileRead, FileWrite, Mmap, PageRange, Read, Write } from "../vocabulary/command.ts";
-import { type Errno, error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
+import { error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
+import { failureKinds } from "../vocabulary/failure.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../vocabulary/protection.ts";
 import { type Pid, pid as toPid } from "../vocabulary/units.ts";
 import { load, store } from "./hardware/cpu.ts";
 import { createAddressSpace, destroyAddressSpace, type Process } from "./process-table.ts";
-import type { Status } from "./uvm/errors.ts";
+import { type Status, toErrno } from "./uvm/errors.ts";
 import { uvmFault } from "./uvm/fault/fault.ts";
 import { uvmMapAdvice, uvmMapInherit, uvmMapProtect, uvmMmap, uvmUnmap } from "./uvm/map-operations.ts";
 import { uvmMapUnwire, uvmMapWire } from "./uvm/map-pageable.ts";
 import { uvmspaceFork } from "./uvm/fork.ts";
+import { runPageDaemon } from "./uvm/page-daemon.ts";
 import type { Sleepy } from "./uvm/sleep.ts";
 import { fileRead, fileWrite } from "./uvm/ubc.ts";
 import type { Uvm } from "./uvm/uvm.ts";
 import type { Vnode } from "./uvm/vnode.ts";
+import { LoanCalls } from "./loan-calls.ts";
 
 /** How often one access may trap and fault before the kernel calls it an endless refault. */
 const ACCESS_RETRIES = 4;
@@ -28,9 +31,11 @@ const ACCESS_RETRIES = 4;
 export class Kernel {
   readonly processes = new Map<Pid, Process>();
   private nextPid = 1;
+  private readonly loans: LoanCalls;
 
   constructor(readonly uvm: Uvm) {
     this.spawnProcess();
+    this.loans = new LoanCalls(uvm, this.processes);
   }
 
   *apply(command: Command): Sleepy<Outcome> {
@@ -63,6 +68,7 @@ export class Kernel {
           return 0;
         });
       case "mlock":
+        if (this.uvm.planted("canary-mlock-limit-enomem") && command.pages >= 3) return error("ENOMEM");
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
           const status = yield* uvmMapWire(uvm, process.map, start, end);
           return status === "EFAULT" ? "ENOMEM" : status;
@@ -78,6 +84,24 @@ export class Kernel {
       case "fileRead":
       case "fileWrite":
         return yield* this.fileAccess(command);
+      case "fileEvict":
+      case "loan":
+      case "loanFile":
+      case "loanRead":
+      case "loanReceive":
+      case "unloan":
+        return yield* this.loans.apply(command);
+      case "pageout":
+        if (!Number.isInteger(command.targetFreeFrames) || command.targetFreeFrames < 0) return error("EINVAL");
+        runPageDaemon(this.uvm, Math.min(command.targetFreeFrames, this.uvm.world.frames));
+        return ok;
+      case "failNext":
+        if (!failureKinds.includes(command.failure)) return error("EINVAL");
+        this.uvm.machine.failures.armNext(command.failure);
+        return ok;
+      case "clearFailures":
+        this.uvm.machine.failures.disarmAll();
+        return ok;
       default:
         return assertNever(command, "command");
     }
@@ -189,10 +213,4 @@ export class Kernel {
     const status = yield* fileWrite(this.uvm, vnode, command.page, command.word, command.value);
     return status === 0 ? ok : error(toErrno(status));
   }
-}
-
-/** Kernel-internal codes never reach a user. */
-function toErrno(status: Exclude<Status, 0>): Errno {
-  assert(status !== "ERESTART" && status !== "EBUSY" && status !== "ENOENT", `internal status ${status} escaped to a user`);
-  return status;
 }

@@ -5,7 +5,7 @@
 
 import type { Observation, ObservedPage, ObservedProcess, PageContents } from "../vocabulary/observation.ts";
 import { protectionFromBits } from "../vocabulary/protection.ts";
-import { vpn } from "../vocabulary/units.ts";
+import { loanHandle, vpn } from "../vocabulary/units.ts";
 import { SWAP_SLOT_BAD } from "./hardware/units.ts";
 import { POISON } from "./hardware/physical-memory.ts";
 import type { Kernel } from "./kernel.ts";
@@ -42,7 +42,14 @@ export function observeKernel(kernel: Kernel): Observation {
     for (let page = 0; page < (vnode as Vnode).pageCount; page++) pages.push(objectPageContents(uvm, vnode, page) as number[]);
     return pages;
   });
-  return { processes, files };
+  const loans = [...uvm.loans.values()]
+    .sort((a, b) => a.handle - b.handle)
+    .map((record) => ({
+      handle: loanHandle(record.handle),
+      to: record.items.to,
+      pages: record.items.to === "kernel" ? record.items.pages.map((page) => uvm.machine.memory.contents(page.frame)) : record.items.anons.map((anon) => anonContents(uvm, anon)),
+    }));
+  return { processes, files, loans };
 }
 
 /** What page `index` of `entry` holds: the anon above, else the object below, else zeroes. */

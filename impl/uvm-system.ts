@@ -2,6 +2,7 @@
 //! synchronous driver for each command, and the observation.
 
 import type { Command } from "../vocabulary/command.ts";
+import type { FailureRates } from "../vocabulary/failure.ts";
 import type { Observation } from "../vocabulary/observation.ts";
 import type { Outcome } from "../vocabulary/outcome.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
@@ -18,8 +19,9 @@ export class UvmMachine {
   readonly uvm: Uvm;
   readonly kernel: Kernel;
 
-  constructor(world: WorldConfig, variant: VariantName | null, seed: number) {
+  constructor(world: WorldConfig, variant: VariantName | null, seed: number, failureRates: FailureRates = {}) {
     this.machine = new Machine(world, seed);
+    this.machine.failures.setRates(failureRates);
     this.uvm = bootUvm(this.machine, world, variant);
     this.kernel = new Kernel(this.uvm);
   }

@@ -3,21 +3,29 @@
 //! A load needs read permission and a store write permission, whatever the hardware could
 //! do (semantic decision 8): a write-only page refuses loads with EACCES. A reserved page
 //! (no backing at all) answers EFAULT to an access its protection allows. A page whose data
-//! was lost answers EIO. A store to a private page that still tracks its source first takes
-//! a private copy of what it shows now, then changes one word (the model's 2B/1B). Any
-//! access may need a frame, so each may also fail with ENOMEM and no effect; a store that
-//! failed after its page went private (the promotion stays committed, seed F:1476-1488)
-//! leaves that private copy behind.
+//! was lost answers EIO (or ENOMEM: uvmfault_anonget allocates a page before it finds the slot bad).
+//!
+//! A store to a private page that still shows its source first takes a private copy of what
+//! it shows, then changes one word (the model's 2B/1B). The first load of an untouched
+//! private anonymous page also gives it its own (zero) copy: UVM zero-fills on a read fault
+//! (seed F:1610-1612), and the copy is what a later device failure can lose.
+//!
+//! The environment adds outcomes (model/failures.ts, transition.ts): any access may need a
+//! frame, so it may fail with ENOMEM and no effect, or, for a store, after its page went
+//! private (a promotion stays committed, seed F:1476-1488); an access that reads a file may
+//! answer EIO if backing reads can fail; one that reads anonymous data may find it lost.
 
-import { produce } from "immer";
+import { type Draft, produce } from "immer";
 import type { FileRead, FileWrite, Read, Write } from "../vocabulary/command.ts";
 import { error, ok, value } from "../vocabulary/outcome.ts";
-import { protectionBits, PROT_READ, PROT_WRITE } from "../vocabulary/protection.ts";
+import { PROT_READ, PROT_WRITE, protectionBits } from "../vocabulary/protection.ts";
 import { processOf, validValue, validWord } from "./checks.ts";
 import { cellAt, pageContents, privatize, storePage, unbacked } from "./contents.ts";
+import { accessFailures, consumeFailure, failurePossible, freshCopyLosses } from "./failures.ts";
+import { forgetObjectLoans, pageIdentity } from "./identity.ts";
 import { findRegion } from "./regions.ts";
 import type { ModelState, Region } from "./state.ts";
-import { orOutOfMemory, specified, type Transition } from "./transition.ts";
+import { orDeviceFailure, orOutOfMemory, specified, type Transition } from "./transition.ts";
 
 type Located = { readonly region: Region } | { readonly refusal: Transition };
 
@@ -32,13 +40,21 @@ function locate(state: ModelState, command: Read | Write, needs: number): Locate
   return { region };
 }
 
+/** The first load of an untouched private anonymous page gives it its own zero copy. */
+function zeroFillOnRead(draft: Draft<ModelState>, region: Region, va: number): void {
+  if (region.overlay !== null && region.source.kind === "zero" && cellAt(draft, region, va) === undefined) privatize(draft, region, va);
+}
+
 export function read(state: ModelState, command: Read): Transition {
   const located = locate(state, command, PROT_READ);
   if ("refusal" in located) return located.refusal;
-  const contents = pageContents(state, located.region, command.va);
-  if (contents === "lost") return specified(error("EIO"), state);
+  const region = located.region;
+  const contents = pageContents(state, region, command.va);
+  if (contents === "lost") return orOutOfMemory(specified(error("EIO"), state), state); // anonget allocates before it reads the slot
   if (contents === "unbacked") throw new Error("model: unbacked region passed locate");
-  return orOutOfMemory(specified(value(contents[command.word]!), state), state);
+  const filled = produce(state, (draft) => zeroFillOnRead(draft, region, command.va));
+  const transition = orOutOfMemory(specified(value(contents[command.word]!), filled), state, filled);
+  return orDeviceFailure(transition, ...accessFailures(state, region, command.va), ...freshCopyLosses(state, filled, region, command.va));
 }
 
 export function write(state: ModelState, command: Write): Transition {
@@ -47,17 +63,20 @@ export function write(state: ModelState, command: Write): Transition {
   if ("refusal" in located) return located.refusal;
   const region = located.region;
   const contents = pageContents(state, region, command.va);
-  if (contents === "lost") return specified(error("EIO"), state);
+  if (contents === "lost") return orOutOfMemory(specified(error("EIO"), state), state); // anonget allocates before it reads the slot
   if (contents === "unbacked") throw new Error("model: unbacked region passed locate");
-  const written = produce(state, (draft) => {
-    const words = [...contents];
-    words[command.word] = command.value;
-    storePage(draft, region, command.va, words);
-  });
-  const transition = orOutOfMemory(specified(ok, written), state);
-  if (region.overlay === null || cellAt(state, region, command.va) !== undefined) return transition;
-  const promotedOnly = produce(state, (draft) => privatize(draft, region, command.va));
-  return orOutOfMemory(transition, promotedOnly);
+  const written = forgetObjectLoans(
+    produce(state, (draft) => {
+      const words = [...contents];
+      words[command.word] = command.value;
+      storePage(draft, region, command.va, words);
+    }),
+    region.overlay === null ? pageIdentity(state, region, command.va) : "-",
+  );
+  const promoted = region.overlay === null ? null : produce(state, (draft) => privatize(draft, region, command.va));
+  const exhausted = promoted === null ? [state] : [state, promoted];
+  const lostCopy = promoted === null ? [] : freshCopyLosses(state, promoted, region, command.va);
+  return orDeviceFailure(orOutOfMemory(specified(ok, written), ...exhausted), ...accessFailures(state, region, command.va), ...lostCopy);
 }
 
 function validFileWord(state: ModelState, command: FileRead | FileWrite): boolean {
@@ -67,16 +86,21 @@ function validFileWord(state: ModelState, command: FileRead | FileWrite): boolea
   return fileValid && pageValid && validWord(world, command.word);
 }
 
+/** A backing read failure shows as EIO on a read(2) or write(2) of the file; nothing changes. */
+function fileFailures(state: ModelState): ModelState[] {
+  return failurePossible(state, "backingRead") ? [produce(state, (draft) => consumeFailure(draft, "backingRead"))] : [];
+}
+
 export function fileRead(state: ModelState, command: FileRead): Transition {
   if (!validFileWord(state, command)) return specified(error("EINVAL"), state);
   const word = state.files[command.file]![command.page]![command.word]!;
-  return orOutOfMemory(specified(value(word), state), state);
+  return orDeviceFailure(orOutOfMemory(specified(value(word), state), state), ...fileFailures(state));
 }
 
 export function fileWrite(state: ModelState, command: FileWrite): Transition {
   if (!validFileWord(state, command) || !validValue(command.value)) return specified(error("EINVAL"), state);
-  const next = produce(state, (draft) => {
+  const next = produce(forgetObjectLoans(state, `file:${command.file}:${command.page}`), (draft) => {
     draft.files[command.file]![command.page]![command.word] = command.value;
   });
-  return orOutOfMemory(specified(ok, next), state);
+  return orDeviceFailure(orOutOfMemory(specified(ok, next), state), ...fileFailures(state));
 }

@@ -45,8 +45,10 @@ export function unbacked(region: Region): boolean {
 export function pageContents(state: ModelState, region: Region, va: number): Words | "lost" | "unbacked" {
   if (unbacked(region)) return "unbacked";
   const cell = cellAt(state, region, va);
-  if (cell === undefined) return sourceWords(state, region.source, va - region.start);
-  return state.lostTags[cell.tag] === true ? "lost" : cell.words;
+  if (cell !== undefined) return state.lostTags[cell.tag] === true ? "lost" : cell.words;
+  const source = region.source;
+  if (source.kind === "sharedMemory" && state.sharedMemories[source.memory]?.lost[source.offset + va - region.start] === true) return "lost";
+  return sourceWords(state, source, va - region.start);
 }
 
 /** Writes `words` as the new contents of page `va` of `region` (which must be writable data). */
@@ -78,8 +80,9 @@ export function placeCell(draft: Draft<ModelState>, region: Region, va: number, 
   overlay.slots[region.overlay.offset + va - region.start] = { words: [...cell.words], tag: cell.tag };
 }
 
-/** Gives a still-tracking page of a private region its own copy of what it shows now. */
+/** Gives a page of a private region its own copy of what it shows now (a fresh cell, unshared). */
 export function privatize(draft: Draft<ModelState>, region: Region, va: number): void {
-  if (cellAt(draft, region, va) !== undefined) return;
-  placeCell(draft, region, va, { words: sourceWords(draft, region.source, va - region.start), tag: draft.nextTag++ });
+  const cell = cellAt(draft, region, va);
+  const words = cell?.words ?? sourceWords(draft, region.source, va - region.start);
+  placeCell(draft, region, va, { words, tag: draft.nextTag++ });
 }

@@ -10,21 +10,24 @@
 //!
 //! mlock resolves copy-on-write at lock time (semantic decision 5): every page of a private
 //! region whose maxprot allows writing gets its own copy of what it shows (it stops tracking
-//! its file), and untouched anonymous pages get a zero copy. Regions already locked are not
+//! its file, and stops sharing a copy with a forked sibling or a loan), and untouched
+//! anonymous pages get a zero copy. Regions already locked are not
 //! touched again. If memory runs out part way, the pages before the failure keep their
 //! copies and nothing is wired.
 
-import { castDraft, type Draft, produce } from "immer";
+import { castDraft, produce } from "immer";
 import type { Madvise, Minherit, Mlock, Mmap, Mprotect, Munlock, Munmap, PageRange } from "../vocabulary/command.ts";
 import { error, ok, value } from "../vocabulary/outcome.ts";
 import { protectionBits, protectionIncludes, PROT_WRITE } from "../vocabulary/protection.ts";
 import { processOf, validRange } from "./checks.ts";
-import { cellAt, privatize, unbacked } from "./contents.ts";
+import { cellAt, pageContents, privatize, unbacked } from "./contents.ts";
+import { accessFailures, freshCopyLosses } from "./failures.ts";
+import { cellHolders, forgetObjectLoans, pageIdentity } from "./identity.ts";
 import { collectGarbage } from "./garbage.ts";
 import { findRegion, insertRegion, insideRange, isolateRange, mappedPagesIn, placeMapping, regionEnd } from "./regions.ts";
 import type { ModelState, Region, Source, Words } from "./state.ts";
 import { zeroWords } from "./state.ts";
-import { orOutOfMemory, specified, type Transition } from "./transition.ts";
+import { orDeviceFailure, orOutOfMemory, specified, type Transition } from "./transition.ts";
 
 export function mmap(state: ModelState, command: Mmap): Transition {
   const process = processOf(state, command.pid);
@@ -47,7 +50,7 @@ export function mmap(state: ModelState, command: Mmap): Transition {
     else if (command.backing.kind === "reserved") source = { kind: "none" };
     else if (command.sharing === "shared") {
       const memory = draft.nextSharedMemory++;
-      draft.sharedMemories[memory] = castDraft({ pages: Array.from({ length: pages }, (): Words => zeroWords(world)) });
+      draft.sharedMemories[memory] = castDraft({ pages: Array.from({ length: pages }, (): Words => zeroWords(world)), lost: {} });
       source = { kind: "sharedMemory", memory, offset: 0 };
     } else source = { kind: "zero" };
     let overlay = null;
@@ -119,33 +122,45 @@ export function mlock(state: ModelState, command: Mlock): Transition {
   if (refusal !== null) return refusal;
   const end = command.va + command.pages;
   const regions = isolateRange(state.processes[command.pid]!.regions, command.va, end);
-  if (regions.some((region) => insideRange(region, command.va, end) && region.prot === "none")) return specified(error("EINVAL"), state);
-  const reserved = regions.find((region) => insideRange(region, command.va, end) && !region.wired && unbacked(region));
-  const promotions: { region: Region; va: number }[] = [];
-  for (const region of regions) {
-    if (!insideRange(region, command.va, end) || region.wired || !copiesWhenLocked(region)) continue;
+  const inside = regions.filter((region) => insideRange(region, command.va, end));
+  if (inside.some((region) => region.prot === "none")) return specified(error("EINVAL"), state);
+  const wireRegions = (base: ModelState) =>
+    produce(base, (draft) => {
+      draft.processes[command.pid]!.regions = regions.map((region) => (insideRange(region, command.va, end) ? { ...region, wired: true } : region));
+    });
+  return wireFaults(state, inside, wireRegions);
+}
+
+/**
+ * Pass 2 of uvm_map_pageable, page by page in address order over the regions not yet wired:
+ * each page is faulted in (a private copy made where locking resolves copy-on-write), and the
+ * first failure stops it, leaving the copies made so far and nothing wired. A reserved page
+ * fails (EFAULT, reported as ENOMEM); a lost page fails with EIO; memory or a device may
+ * fail at any page.
+ */
+function wireFaults(state: ModelState, inside: readonly Region[], wireRegions: (base: ModelState) => ModelState): Transition {
+  const holders = cellHolders(state);
+  let current = state;
+  const exhausted: ModelState[] = [state];
+  const failed: ModelState[] = [];
+  const stop = (outcome: "ENOMEM" | "EIO") => orDeviceFailure(orOutOfMemory(specified(error(outcome), current), ...exhausted), ...failed);
+  for (const region of inside) {
+    if (region.wired) continue;
     for (let va = region.start; va < regionEnd(region); va++) {
-      if (cellAt(state, region, va) === undefined) promotions.push({ region, va });
+      if (unbacked(region)) return stop("ENOMEM");
+      if (pageContents(current, region, va) === "lost") return stop("EIO");
+      failed.push(...accessFailures(current, region, va));
+      const cell = cellAt(current, region, va);
+      if (copiesWhenLocked(region) && (cell === undefined || (holders.get(cell.tag) ?? 0) > 1)) {
+        const before = current;
+        current = produce(current, (draft) => privatize(draft, region, va));
+        failed.push(...freshCopyLosses(before, current, region, va));
+      } else if (cell === undefined) current = forgetObjectLoans(current, pageIdentity(current, region, va)); // wiring breaks its loans (F7)
+      exhausted.push(current);
     }
   }
-  const promoteFirst = (count: number) => (draft: Draft<ModelState>) => {
-    for (const promotion of promotions.slice(0, count)) privatize(draft, promotion.region, promotion.va);
-  };
-  const locked = produce(state, (draft) => {
-    promoteFirst(promotions.length)(draft);
-    draft.processes[command.pid]!.regions = regions.map((region) => (insideRange(region, command.va, end) ? { ...region, wired: true } : region));
-  });
-  const faultsIn = regions.some((region) => insideRange(region, command.va, end) && !region.wired);
-  if (!faultsIn) return specified(ok, locked);
-  const partials: ModelState[] = [];
-  for (let count = 0; count <= promotions.length; count++) partials.push(produce(state, promoteFirst(count)));
-  if (reserved !== undefined) {
-    // The wire fault of a reserved page is layerless (EFAULT, reported as ENOMEM): pages
-    // before it may have gone private; nothing stays wired.
-    const before = promotions.filter((promotion) => promotion.va < reserved.start).length;
-    return orOutOfMemory(specified(error("ENOMEM"), partials[before]!), ...partials.slice(0, before));
-  }
-  return orOutOfMemory(specified(ok, locked), ...partials);
+  if (exhausted.length === 1) return specified(ok, wireRegions(state));
+  return orDeviceFailure(orOutOfMemory(specified(ok, wireRegions(current)), ...exhausted), ...failed);
 }
 
 export function munlock(state: ModelState, command: Munlock): Transition {

@@ -2,7 +2,7 @@
 //! Compared element by element with the implementation's (vocabulary/observation.ts).
 
 import type { Observation, ObservedPage, ObservedProcess } from "../vocabulary/observation.ts";
-import { vpn } from "../vocabulary/units.ts";
+import { loanHandle, vpn } from "../vocabulary/units.ts";
 import { pageContents } from "./contents.ts";
 import { regionEnd } from "./regions.ts";
 import type { ModelState } from "./state.ts";
@@ -30,5 +30,12 @@ export function observe(state: ModelState): Observation {
     }
     processes.push({ pid: process.pid, pages });
   }
-  return { processes, files: state.files };
+  const loans = Object.keys(state.loans)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((handle) => {
+      const held = state.loans[handle]!;
+      return { handle: loanHandle(handle), to: held.to, pages: held.pages.map((cell) => (state.lostTags[cell.tag] === true ? ("lost" as const) : cell.words)) };
+    });
+  return { processes, files: state.files, loans };
 }

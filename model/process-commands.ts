@@ -14,7 +14,9 @@
 //!          needs a copy, so its first fault creates an amap: uvm_mapent_forkcopy).
 //!
 //! Locks are not inherited: every child region is unwired. A wired private region is
-//! copied at once (semantic decision 6), so its cells get fresh tags in the child.
+//! copied at once (semantic decision 6), so its cells get fresh tags in the child; so are the
+//! pages of a copied region that another process sharing them has locked (no copy-on-write
+//! fault may ever hit a locked page).
 
 import { castDraft, produce } from "immer";
 import type { Fork, Exit } from "../vocabulary/command.ts";
@@ -40,6 +42,8 @@ export function fork(state: ModelState, command: Fork): Transition {
   if (parent === null) return specified(error("ESRCH"), state);
   if (liveProcessCount(state) >= state.world.maxProcesses) return specified(error("EAGAIN"), state);
   const child = state.nextPid;
+  const wired = wiredSlots(state);
+  let copiesAtOnce = false;
   const next = produce(state, (draft) => {
     const regions: Region[] = [];
     for (const region of parent.regions) {
@@ -55,7 +59,9 @@ export function fork(state: ModelState, command: Fork): Transition {
         for (let index = 0; index < region.pages; index++) {
           const cell = parentSlots[region.overlay.offset + index];
           if (cell === undefined) continue;
-          slots[index] = region.wired ? { words: cell.words, tag: draft.nextTag++ } : cell;
+          const copied = region.wired || wired.has(slotKey(region.overlay.overlay, region.overlay.offset + index));
+          copiesAtOnce ||= copied;
+          slots[index] = copied ? { words: cell.words, tag: draft.nextTag++ } : cell;
         }
       }
       draft.overlays[overlay] = castDraft({ slots });
@@ -66,8 +72,23 @@ export function fork(state: ModelState, command: Fork): Transition {
     draft.nextPid = child + 1;
   });
   const transition = specified(value(child), next);
-  const copiesAtOnce = parent.regions.some((region) => region.wired && region.inherit === "copy" && region.overlay !== null);
   return copiesAtOnce ? orOutOfMemory(transition, state) : transition;
+}
+
+function slotKey(overlay: number, slot: number): string {
+  return `${overlay}:${slot}`;
+}
+
+/** The overlay slots some process has locked (a wired region's private pages). */
+function wiredSlots(state: ModelState): Set<string> {
+  const slots = new Set<string>();
+  for (const process of Object.values(state.processes)) {
+    for (const region of process.regions) {
+      if (!region.wired || region.overlay === null) continue;
+      for (let index = 0; index < region.pages; index++) slots.add(slotKey(region.overlay.overlay, region.overlay.offset + index));
+    }
+  }
+  return slots;
 }
 
 export function exit(state: ModelState, command: Exit): Transition {

@@ -15,13 +15,17 @@
 //!                 overlay holding the same cells.
 //!   cell          the contents of one private page plus a tag. Cells are never changed: a
 //!                 write puts a fresh cell in the overlay. Equal tags mean "the same copy"
-//!                 (one copy-on-write group), which matters only for data loss.
+//!                 (one copy-on-write group), which matters for wiring and data loss.
+//!   loan          a snapshot: the cells the holder reads, forever, whatever happens to the
+//!                 lender afterwards. A loan to anons shares the lender's private cells (the
+//!                 same copy, one more holder); every other loan page is a fresh cell.
 //!
 //!   process ──regions──▶ region ──source──▶ file | shared memory | zero | none
 //!                          │
 //!                          └──overlay + offset──▶ overlay ──slot──▶ cell {words, tag}
 
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
+import type { FailureKind, FailureRates } from "../vocabulary/failure.ts";
 import type { FileId, FilePage, PageCount, Pid, Vpn } from "../vocabulary/units.ts";
 import { initialFileWord, type WorldConfig } from "../vocabulary/world.ts";
 import { fileId, filePage, pid, wordIndex } from "../vocabulary/units.ts";
@@ -73,6 +77,19 @@ export interface Overlay {
 
 export interface SharedMemory {
   readonly pages: readonly Words[];
+  /** Pages whose data a device failure destroyed (reads give EIO). */
+  readonly lost: Readonly<Record<number, true>>;
+}
+
+/** Which device failures can still happen: kinds with a rate this run, and armed one-shots. */
+export interface FailureState {
+  readonly rated: Readonly<Partial<Record<FailureKind, true>>>;
+  readonly armed: Readonly<Partial<Record<FailureKind, number>>>;
+}
+
+export interface Loan {
+  readonly to: "kernel" | "anon";
+  readonly pages: readonly Cell[];
 }
 
 export interface ModelState {
@@ -81,16 +98,26 @@ export interface ModelState {
   readonly files: readonly (readonly Words[])[];
   readonly sharedMemories: Readonly<Record<number, SharedMemory>>;
   readonly overlays: Readonly<Record<number, Overlay>>;
+  /** Outstanding loans by handle. */
+  readonly loans: Readonly<Record<number, Loan>>;
+  /**
+   * The copy (tag) last lent to anons from each object page (`file:F:P`, `memory:M:P`), while
+   * that object page stays the same: UVM lends the same anon again (an O->A loan reuses the
+   * anon already borrowing the page) unless the page daemon has evicted the page meanwhile.
+   */
+  readonly objectLoanTags: Readonly<Record<string, number>>;
   /** Tags of cells whose data a device failure destroyed. */
   readonly lostTags: Readonly<Record<number, true>>;
+  readonly failures: FailureState;
   readonly nextPid: number;
   readonly nextSharedMemory: number;
   readonly nextOverlay: number;
   readonly nextTag: number;
+  readonly nextHandle: number;
 }
 
-/** The world at boot: pristine files and one empty process, pid 1. */
-export function initialState(world: WorldConfig): ModelState {
+/** The world at boot: pristine files and one empty process, pid 1; failures as the run's rates say. */
+export function initialState(world: WorldConfig, rates: FailureRates = {}): ModelState {
   const files: Words[][] = [];
   for (let file = 0; file < world.files; file++) {
     const pages: Words[] = [];
@@ -107,11 +134,15 @@ export function initialState(world: WorldConfig): ModelState {
     files,
     sharedMemories: {},
     overlays: {},
+    loans: {},
+    objectLoanTags: {},
     lostTags: {},
+    failures: { rated: Object.fromEntries(Object.entries(rates).filter(([, rate]) => (rate ?? 0) > 0).map(([kind]) => [kind, true])), armed: {} },
     nextPid: 2,
     nextSharedMemory: 1,
     nextOverlay: 1,
     nextTag: 1,
+    nextHandle: 1,
   };
 }
 

@@ -8,6 +8,8 @@ import { assertNever } from "../vocabulary/assert.ts";
 import type { Command } from "../vocabulary/command.ts";
 import { read, write, fileRead, fileWrite } from "./access-commands.ts";
 import { madvise, minherit, mlock, mmap, mprotect, munlock, munmap } from "./mapping-commands.ts";
+import { fileEvict, loan, loanFile, loanRead, loanReceive, unloan } from "./loan-commands.ts";
+import { clearFailures, failNext, pageout } from "./machine-commands.ts";
 import { exit, fork, spawn } from "./process-commands.ts";
 import type { ModelState } from "./state.ts";
 import type { Transition } from "./transition.ts";
@@ -42,6 +44,24 @@ export function step(state: ModelState, command: Command): Transition {
       return fileRead(state, command);
     case "fileWrite":
       return fileWrite(state, command);
+    case "fileEvict":
+      return fileEvict(state, command);
+    case "loan":
+      return loan(state, command);
+    case "loanFile":
+      return loanFile(state, command);
+    case "loanRead":
+      return loanRead(state, command);
+    case "loanReceive":
+      return loanReceive(state, command);
+    case "unloan":
+      return unloan(state, command);
+    case "pageout":
+      return pageout(state, command);
+    case "failNext":
+      return failNext(state, command);
+    case "clearFailures":
+      return clearFailures(state, command);
     default:
       return assertNever(command, "command");
   }

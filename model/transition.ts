@@ -32,3 +32,9 @@ export function orOutOfMemory(transition: Transition, ...states: ModelState[]): 
   const exhausted = states.map((state): Allowed => ({ outcome: error("ENOMEM"), state, cause: "memoryExhausted" }));
   return { allowed: [...transition.allowed, ...exhausted] };
 }
+
+/** Adds "EIO, and the world is one of `states`" (a device failure: data lost, or a file read failed). */
+export function orDeviceFailure(transition: Transition, ...states: ModelState[]): Transition {
+  const failed = states.map((state): Allowed => ({ outcome: error("EIO"), state, cause: "deviceFailure" }));
+  return { allowed: [...transition.allowed, ...failed] };
+}

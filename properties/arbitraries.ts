@@ -5,6 +5,7 @@
 
 import fc from "fast-check";
 import { type CommandKind, commandKinds } from "../vocabulary/command.ts";
+import { type FailureKind, type FailureRates, failureKinds } from "../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
 import { writeValueMax, type WorldConfig } from "../vocabulary/world.ts";
 import type { Target, Template } from "./templates.ts";
@@ -31,20 +32,47 @@ const baseWeight: SwarmWeights = {
   write: 10,
   fileRead: 2,
   fileWrite: 3,
+  fileEvict: 3,
+  loan: 5,
+  loanFile: 1,
+  loanRead: 3,
+  loanReceive: 2,
+  unloan: 3,
+  pageout: 2,
+  failNext: 2,
+  clearFailures: 1,
 };
+
+/** Kinds that inject device failures: off in a campaign without failures. */
+const failureCommands: ReadonlySet<TemplateKind> = new Set(["failNext", "clearFailures"]);
 
 /** Kinds a run always keeps (without them nothing happens). */
 const alwaysOn: ReadonlySet<TemplateKind> = new Set(["mmap", "read", "write"]);
 
 /** A swarm configuration: each optional kind is off with probability 1/4, else scaled by 1-3. */
-export function swarmArbitrary(): fc.Arbitrary<SwarmWeights> {
+export function swarmArbitrary(options: { readonly failures: boolean } = { failures: true }): fc.Arbitrary<SwarmWeights> {
   const entries = templateKinds.map((kind) => {
-    const scale = alwaysOn.has(kind)
-      ? fc.integer({ min: 1, max: 3 })
-      : fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }));
+    const someScale = fc.integer({ min: 1, max: 3 });
+    const scale =
+      !options.failures && failureCommands.has(kind) ? fc.constant(0) : alwaysOn.has(kind) ? someScale : fc.oneof(fc.constant(0), someScale, someScale, someScale);
     return [kind, scale.map((factor) => factor * baseWeight[kind])] as const;
   });
   return fc.record(Object.fromEntries(entries) as Record<TemplateKind, fc.Arbitrary<number>>);
+}
+
+/**
+ * Per-run device failure rates: a third of the runs inject none; otherwise each kind is off
+ * half the time, else fails with probability 2%, 10% or 30%.
+ */
+export function failureRatesArbitrary(failures: boolean): fc.Arbitrary<FailureRates> {
+  if (!failures) return fc.constant({});
+  const rate = fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), fc.constantFrom(0.02, 0.1, 0.3));
+  const rates = fc.record(Object.fromEntries(failureKinds.map((kind) => [kind, rate])) as Record<FailureKind, fc.Arbitrary<number>>);
+  return fc.oneof(
+    fc.constant({}),
+    rates.map((chosen) => Object.fromEntries(Object.entries(chosen).filter(([, value]) => value > 0)) as FailureRates),
+    rates.map((chosen) => Object.fromEntries(Object.entries(chosen).filter(([, value]) => value > 0)) as FailureRates),
+  );
 }
 
 const protection = fc.constantFrom<Protection>("rw", "rw", "rw", "rw", "rw", "r", "r", "w", "none");
@@ -134,6 +162,28 @@ export function templateArbitrary(kind: TemplateKind, world: WorldConfig): fc.Ar
       return fc
         .record({ file: fc.nat(world.files - 1), page: fc.nat(world.filePages - 1), word: wordArbitrary(world), value })
         .map((write): Template => ({ kind, ...write }));
+    case "fileEvict":
+      return fc.nat(world.files - 1).map((file): Template => ({ kind, file }));
+    case "loan":
+      return fc
+        .record({ process, target: targetArbitrary(world), pages: fc.integer({ min: 1, max: 3 }), to: fc.constantFrom("kernel" as const, "anon" as const) })
+        .map((loan): Template => ({ kind, ...loan }));
+    case "loanFile":
+      return fc
+        .record({ file: fc.nat(world.files - 1), page: fc.nat(world.filePages - 1), pages: fc.integer({ min: 1, max: 3 }) })
+        .map(({ file, page, pages }): Template => ({ kind, file, page: Math.min(page, world.filePages - pages), pages }));
+    case "loanRead":
+      return fc.record({ loan: fc.nat(7), index: fc.nat(7), word: wordArbitrary(world) }).map((read): Template => ({ kind, ...read }));
+    case "loanReceive":
+      return fc.record({ loan: fc.nat(7), process }).map((receive): Template => ({ kind, ...receive }));
+    case "unloan":
+      return fc.nat(7).map((loan): Template => ({ kind, loan }));
+    case "pageout":
+      return fc.integer({ min: Math.floor(world.frames / 4), max: world.frames }).map((targetFreeFrames): Template => ({ kind, targetFreeFrames }));
+    case "failNext":
+      return fc.constantFrom(...failureKinds).map((failure): Template => ({ kind, failure }));
+    case "clearFailures":
+      return fc.constant({ kind });
   }
 }
 

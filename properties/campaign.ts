@@ -1,5 +1,7 @@
 //! A checking campaign: many randomized runs of the command sequences fast-check generates
-//! (fc.commands, swarm weights per run), each checked step by step by a Runner. On the first
+//! (fc.commands, swarm weights and device failure rates per run), each checked step by step
+//! by a Runner and ended by a heal phase (failures off, loans returned, processes exited, no
+//! leaks). On the first
 //! violation fast-check shrinks the sequence; the campaign then replays the shrunk sequence
 //! once more to record the concrete commands and the exact failure, which is what a
 //! counterexample file stores.
@@ -11,7 +13,8 @@ import fc from "fast-check";
 import type { Command } from "../vocabulary/command.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
-import { type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "./arbitraries.ts";
+import type { FailureRates } from "../vocabulary/failure.ts";
+import { failureRatesArbitrary, type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "./arbitraries.ts";
 import { type Contract, Runner, type Violation, ViolationError } from "./runner.ts";
 import { resolveTemplate, type Template } from "./templates.ts";
 
@@ -23,6 +26,8 @@ export interface CampaignOptions {
   readonly maxCommands: number;
   readonly variant: string | null;
   readonly contract: Contract;
+  /** Inject device failures: per-run rates drawn by swarm, and failNext commands (default true). */
+  readonly failures?: boolean;
   /** Replays one run of an earlier campaign (fast-check's counterexample path, and replayPath). */
   readonly replay?: { readonly path: string; readonly replayPath?: string };
   /** Called after each generated run (not during shrinking). */
@@ -38,6 +43,7 @@ export interface FoundViolation {
   readonly replayPath: string;
   readonly swarm: SwarmWeights;
   readonly hardwareSeed: number;
+  readonly failureRates: FailureRates;
 }
 
 export interface CampaignResult {
@@ -53,6 +59,7 @@ export interface CampaignResult {
 interface RunInput {
   readonly swarm: SwarmWeights;
   readonly hardwareSeed: number;
+  readonly failureRates: FailureRates;
   readonly commands: Iterable<fc.Command<RunHolder, object>>;
 }
 
@@ -82,20 +89,27 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
 
 function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
   const replayPath = options.replay?.replayPath;
-  return fc.tuple(swarmArbitrary(), fc.integer({ min: 0, max: 0x7fffffff })).chain(([swarm, hardwareSeed]) =>
+  const failures = options.failures !== false;
+  return fc.tuple(swarmArbitrary({ failures }), fc.integer({ min: 0, max: 0x7fffffff }), failureRatesArbitrary(failures)).chain(([swarm, hardwareSeed, failureRates]) =>
     fc
       .commands([weightedTemplateArbitrary(swarm, options.world).map((template) => new TemplateCommand(template))], {
         maxCommands: options.maxCommands,
         size: "max",
         ...(replayPath === undefined ? {} : { replayPath }),
       })
-      .map((commands): RunInput => ({ swarm, hardwareSeed, commands })),
+      .map((commands): RunInput => ({ swarm, hardwareSeed, failureRates, commands })),
   );
 }
 
-function newRunner(options: CampaignOptions, hardwareSeed: number): Runner {
-  const system = options.system.create({ world: options.world, variant: options.variant, seed: hardwareSeed });
-  return new Runner(system, options.world, options.contract);
+function newRunner(options: CampaignOptions, input: RunInput): Runner {
+  const system = options.system.create({ world: options.world, variant: options.variant, seed: input.hardwareSeed, failureRates: input.failureRates });
+  return new Runner(system, options.world, options.contract, input.failureRates);
+}
+
+/** One run: the generated commands, then the heal phase. Throws ViolationError. */
+function runOnce(runner: Runner, input: RunInput): void {
+  fc.modelRun(() => ({ model: { runner }, real: {} }), input.commands);
+  runner.heal();
 }
 
 export function runCampaign(options: CampaignOptions): CampaignResult {
@@ -104,9 +118,9 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
   let executed = 0;
   let shrinking = false;
   const property = fc.property(runArbitrary(options), (input) => {
-    const runner = newRunner(options, input.hardwareSeed);
+    const runner = newRunner(options, input);
     try {
-      fc.modelRun(() => ({ model: { runner }, real: {} }), input.commands);
+      runOnce(runner, input);
     } catch (error) {
       shrinking = true;
       throw error;
@@ -133,15 +147,16 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
 /** Runs the shrunk counterexample once more, recording its concrete commands and failure. */
 function replayCounterexample(options: CampaignOptions, input: RunInput, seed: number, path: string): FoundViolation {
   const replayPath = /replayPath="([^"]*)"/.exec(String(input.commands))?.[1] ?? "";
-  const runner = newRunner(options, input.hardwareSeed);
+  const runner = newRunner(options, input);
   let violation: Violation | null = null;
   try {
-    fc.modelRun(() => ({ model: { runner }, real: {} }), input.commands);
+    runOnce(runner, input);
   } catch (error) {
     if (!(error instanceof ViolationError)) throw error;
     violation = error.violation;
   }
   if (violation === null) throw new Error("the shrunk counterexample no longer fails (nondeterminism in the system or the checker)");
-  const commands = [...runner.steps.map((record) => record.command), violation.command];
-  return { violation, commands, seed, path, replayPath, swarm: input.swarm, hardwareSeed: input.hardwareSeed };
+  const executed = runner.steps.map((record) => record.command);
+  const commands = violation.check === "healed" ? executed : [...executed, violation.command];
+  return { violation, commands, seed, path, replayPath, swarm: input.swarm, hardwareSeed: input.hardwareSeed, failureRates: input.failureRates };
 }

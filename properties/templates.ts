@@ -5,8 +5,9 @@
 //! counterexample files is the concrete command, which replays without the generators.
 
 import type { Backing, Command, Sharing } from "../vocabulary/command.ts";
+import type { FailureKind } from "../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
-import { fileId, filePage, pageCount, pid, vpn, wordIndex } from "../vocabulary/units.ts";
+import { fileId, filePage, loanHandle, pageCount, pid, vpn, wordIndex } from "../vocabulary/units.ts";
 import type { ModelState } from "../model/state.ts";
 import { regionEnd } from "../model/regions.ts";
 
@@ -34,7 +35,16 @@ export type Template =
   | { readonly kind: "read"; readonly process: number; readonly target: Target; readonly word: number }
   | { readonly kind: "write"; readonly process: number; readonly target: Target; readonly word: number; readonly value: number }
   | { readonly kind: "fileRead"; readonly file: number; readonly page: number; readonly word: number }
-  | { readonly kind: "fileWrite"; readonly file: number; readonly page: number; readonly word: number; readonly value: number };
+  | { readonly kind: "fileWrite"; readonly file: number; readonly page: number; readonly word: number; readonly value: number }
+  | { readonly kind: "fileEvict"; readonly file: number }
+  | { readonly kind: "loan"; readonly process: number; readonly target: Target; readonly pages: number; readonly to: "kernel" | "anon" }
+  | { readonly kind: "loanFile"; readonly file: number; readonly page: number; readonly pages: number }
+  | { readonly kind: "loanRead"; readonly loan: number; readonly index: number; readonly word: number }
+  | { readonly kind: "loanReceive"; readonly loan: number; readonly process: number }
+  | { readonly kind: "unloan"; readonly loan: number }
+  | { readonly kind: "pageout"; readonly targetFreeFrames: number }
+  | { readonly kind: "failNext"; readonly failure: FailureKind }
+  | { readonly kind: "clearFailures" };
 
 /** The live pid the index designates, or a pid that does not exist when there is none. */
 function processOf(state: ModelState, index: number) {
@@ -42,6 +52,14 @@ function processOf(state: ModelState, index: number) {
     .map(Number)
     .sort((a, b) => a - b);
   return pid(pids.length === 0 ? state.nextPid : pids[index % pids.length]!);
+}
+
+/** The outstanding loan the index designates, or a handle that does not exist when there is none. */
+function loanOf(state: ModelState, index: number) {
+  const handles = Object.keys(state.loans)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return loanHandle(handles.length === 0 ? state.nextHandle : handles[index % handles.length]!);
 }
 
 /** The live process with mappings the index designates (any live process if none has mappings). */
@@ -99,6 +117,23 @@ export function resolveTemplate(template: Template, state: ModelState): Command 
       return { kind: "fileRead", file: fileId(template.file), page: filePage(template.page), word: wordIndex(template.word) };
     case "fileWrite":
       return { kind: "fileWrite", file: fileId(template.file), page: filePage(template.page), word: wordIndex(template.word), value: template.value };
+    case "fileEvict":
+      return { kind: "fileEvict", file: fileId(template.file) };
+    case "loanFile":
+      return { kind: "loanFile", file: fileId(template.file), page: filePage(template.page), pages: pageCount(template.pages) };
+    case "loanRead": {
+      const handle = loanOf(state, template.loan);
+      const length = state.loans[handle]?.pages.length ?? 1;
+      return { kind: "loanRead", handle, index: template.index % length, word: wordIndex(template.word) };
+    }
+    case "loanReceive":
+      return { kind: "loanReceive", handle: loanOf(state, template.loan), pid: processOf(state, template.process) };
+    case "unloan":
+      return { kind: "unloan", handle: loanOf(state, template.loan) };
+    case "pageout":
+    case "failNext":
+    case "clearFailures":
+      return template;
     default: {
       const process = processOf(state, template.process);
       const va = pageOf(state, process, template.target);
@@ -114,6 +149,8 @@ export function resolveTemplate(template: Template, state: ModelState): Command 
           return { kind: "minherit", ...range, inherit: template.inherit };
         case "madvise":
           return { kind: "madvise", ...range, advice: template.advice };
+        case "loan":
+          return { kind: "loan", ...range, to: template.to };
       }
     }
   }

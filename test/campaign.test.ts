@@ -2,9 +2,7 @@
 // coverage counter reached, the same result for the same seed.
 import { describe, expect, it } from "vitest";
 import { uvmSystem } from "../systems/uvm.ts";
-import { campaign } from "./support/campaign.ts";
-import { ampleMemory } from "../properties/runner.ts";
-import { defaultWorld } from "../vocabulary/world.ts";
+import { ampleSettings, campaign } from "./support/campaign.ts";
 
 describe("default campaign", () => {
   const result = campaign({ runs: 300, seed: 1 });
@@ -26,7 +24,8 @@ describe("default campaign", () => {
   });
 
   it("passes with ample memory and no ENOMEM allowed", () => {
-    const ample = campaign({ runs: 150, seed: 7, world: { ...defaultWorld, frames: 4096, swapSlots: 4096 }, contract: ampleMemory });
+    const ample = campaign({ runs: 150, seed: 7, ...ampleSettings });
     expect(ample.violations).toEqual([]);
+    expect(ample.coverage.get("alloc.failure")).toBe(0);
   });
 });

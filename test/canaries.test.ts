@@ -3,7 +3,7 @@
 // canary that proves it can fail. Budgets are fixed seeds and run counts, not time.
 import { describe, expect, it } from "vitest";
 import { variantCatalog } from "../impl/uvm/variants.ts";
-import { firstViolation } from "./support/campaign.ts";
+import { ampleSettings, type CampaignSettings, firstViolation } from "./support/campaign.ts";
 
 const expectedCheck: Readonly<Record<string, string>> = {
   "canary-1A-write-protect": "invariant:G6 shared-anons-read-only",
@@ -23,6 +23,20 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-vnode-write-clean": "invariant:G13 clean-objects",
   "canary-zero-fill-garbage": "observation",
   "canary-cow-copy-skip": "observation",
+  "canary-loanpage-count": "invariant:G7 loan-accounting",
+  "canary-upper-loan-writable": "invariant:G8 loaned-pages-read-only",
+  "canary-zero-page-writable": "invariant:zero-page",
+  "canary-ubc-skip-loanbreak": "observation",
+  "canary-swap-slot-leak": "invariant:swap-slots",
+  "canary-wired-keeps-swap": "invariant:G15 wired-pages-off-swap",
+  "canary-pagein-keeps-clean": "invariant:G16 anon-residency",
+  "canary-exit-aobj-leak": "healed",
+  "canary-mlock-limit-enomem": "outcome",
+};
+
+/** Canaries a check catches only under a property other than the default one. */
+const settingsFor: Readonly<Record<string, Partial<CampaignSettings>>> = {
+  "canary-mlock-limit-enomem": ampleSettings,
 };
 
 const canaries = variantCatalog.filter((variant) => variant.kind === "canary");
@@ -37,7 +51,7 @@ describe("canaries", () => {
 
   for (const canary of canaries) {
     it(`${canary.name} is caught by ${expectedCheck[canary.name]}`, () => {
-      const found = firstViolation(canary.name, [2, 1, 3], 800);
+      const found = firstViolation(canary.name, [2, 1, 3], 800, settingsFor[canary.name]);
       expect(found, `${canary.name} survived`).not.toBeNull();
       expect(found!.violation.check).toBe(expectedCheck[canary.name]);
     });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { uvmSystem } from "../systems/uvm.ts";
 import { uvmcheck } from "./support/cli.ts";
+import { temporaryDirectory } from "./support/counterexample.ts";
 
 describe("uvmcheck run", () => {
   it("--runs 300 --seed 1 --json exits 0 with no violation and every required counter above zero", () => {
@@ -23,7 +24,7 @@ describe("uvmcheck run", () => {
   });
 
   it("exits 1 and prints the shrunk counterexample with its seed, path and replayPath when a variant is caught", () => {
-    const { status, stdout } = uvmcheck(["run", "--runs", "200", "--seed", "1", "--variant", "canary-cow-copy-skip"]);
+    const { status, stdout } = uvmcheck(["run", "--runs", "200", "--seed", "1", "--variant", "canary-cow-copy-skip", "--out", temporaryDirectory()]);
     expect(status).toBe(1);
     expect(stdout).toMatch(/VIOLATION observation/);
     expect(stdout).toMatch(/reproduce: seed=1 path="[\d:]+" replayPath="[^"]*"/);

@@ -9,12 +9,17 @@
 //!   mappings    mmap · munmap · mprotect · minherit · madvise · mlock · munlock
 //!   access      read · write            (through the simulated MMU; may page-fault)
 //!   files       fileRead · fileWrite    (read(2)/write(2) through the file's object)
+//!               fileEvict               (the file's object frees its resident pages: a pager flush)
+//!   loans       loan · loanFile · loanRead · loanReceive · unloan   (uvm_loan and its users)
+//!   machine     pageout                 (run the page daemon to a free-frame target)
+//!               failNext · clearFailures (arm one device failure; switch injection off)
 //!
 //! What each command returns is an `Outcome` (outcome.ts); what it means is the model's
 //! business (model/step.ts).
 
+import type { FailureKind } from "./failure.ts";
 import type { Advice, Inheritance, Protection } from "./protection.ts";
-import type { FileId, FilePage, PageCount, Pid, Vpn, WordIndex } from "./units.ts";
+import type { FileId, FilePage, LoanHandle, PageCount, Pid, Vpn, WordIndex } from "./units.ts";
 
 /**
  * What a mapping is backed by: zero-fill anonymous memory, a window onto a file, or nothing
@@ -112,7 +117,87 @@ export interface FileWrite {
   readonly value: number;
 }
 
-export type Command = Spawn | Fork | Exit | Mmap | Munmap | Mprotect | Minherit | Madvise | Mlock | Munlock | Read | Write | FileRead | FileWrite;
+/** The object of `file` frees its resident pages (written back first); loaned ones become orphans. */
+export interface FileEvict {
+  readonly kind: "fileEvict";
+  readonly file: FileId;
+}
+/**
+ * uvm_loan of a page range: to the kernel (UVM_LOAN_TOPAGE, the handle holds pages) or to
+ * anons (UVM_LOAN_TOANON, the handle holds anons). Returns a loan handle.
+ */
+export interface Loan extends PageRange {
+  readonly kind: "loan";
+  readonly to: "kernel" | "anon";
+}
+/**
+ * uvm_loanuobjpages: lend `pages` pages of a file to the kernel directly, without a mapping
+ * (as the NFS server does for zero-copy reads). Returns a loan handle.
+ */
+export interface LoanFile {
+  readonly kind: "loanFile";
+  readonly file: FileId;
+  readonly page: FilePage;
+  readonly pages: PageCount;
+}
+/** What the kernel reads through page `index` of a loan (returns the word). */
+export interface LoanRead {
+  readonly kind: "loanRead";
+  readonly handle: LoanHandle;
+  readonly index: number;
+  readonly word: WordIndex;
+}
+/** Maps a TOANON loan's anons into `pid` as a private copy-on-write region (returns its first page). */
+export interface LoanReceive {
+  readonly kind: "loanReceive";
+  readonly handle: LoanHandle;
+  readonly pid: Pid;
+}
+/** uvm_unloan: the holder gives the loan back. */
+export interface Unloan {
+  readonly kind: "unloan";
+  readonly handle: LoanHandle;
+}
+
+/** Runs the page daemon until `targetFreeFrames` frames are free or nothing more can be reclaimed. */
+export interface Pageout {
+  readonly kind: "pageout";
+  readonly targetFreeFrames: number;
+}
+/** The next operation of `failure`'s kind fails (a one-shot device failure). */
+export interface FailNext {
+  readonly kind: "failNext";
+  readonly failure: FailureKind;
+}
+/** Switches every failure injection off: armed failures and per-run rates. */
+export interface ClearFailures {
+  readonly kind: "clearFailures";
+}
+
+export type Command =
+  | Spawn
+  | Fork
+  | Exit
+  | Mmap
+  | Munmap
+  | Mprotect
+  | Minherit
+  | Madvise
+  | Mlock
+  | Munlock
+  | Read
+  | Write
+  | FileRead
+  | FileWrite
+  | FileEvict
+  | Loan
+  | LoanFile
+  | LoanRead
+  | LoanReceive
+  | Unloan
+  | Pageout
+  | FailNext
+  | ClearFailures;
 
 export type CommandKind = Command["kind"];
 
@@ -131,4 +216,13 @@ export const commandKinds: readonly CommandKind[] = [
   "write",
   "fileRead",
   "fileWrite",
+  "fileEvict",
+  "loan",
+  "loanFile",
+  "loanRead",
+  "loanReceive",
+  "unloan",
+  "pageout",
+  "failNext",
+  "clearFailures",
 ];

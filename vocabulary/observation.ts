@@ -6,7 +6,7 @@
 //! first difference is a precise divergence: which process, which page, which word.
 
 import type { Advice, Inheritance, Protection } from "./protection.ts";
-import type { Pid, Vpn } from "./units.ts";
+import type { LoanHandle, Pid, Vpn } from "./units.ts";
 
 /**
  * The words of a page; `lost` when a device failure destroyed them (reads give EIO);
@@ -30,11 +30,20 @@ export interface ObservedProcess {
   readonly pages: readonly ObservedPage[];
 }
 
+export interface ObservedLoan {
+  readonly handle: LoanHandle;
+  readonly to: "kernel" | "anon";
+  /** What the holder reads through each page of the loan. */
+  readonly pages: readonly PageContents[];
+}
+
 export interface Observation {
   /** Live processes, in increasing pid. */
   readonly processes: readonly ObservedProcess[];
   /** File contents as read(2) would return them: `files[file][page][word]`. */
   readonly files: readonly (readonly (readonly number[])[])[];
+  /** Outstanding loans, in increasing handle. */
+  readonly loans: readonly ObservedLoan[];
 }
 
 export type Divergence =
@@ -49,7 +58,9 @@ export type Divergence =
       readonly actual: string;
     }
   | { readonly kind: "pageWord"; readonly pid: Pid; readonly va: Vpn; readonly word: number; readonly expected: string; readonly actual: string }
-  | { readonly kind: "fileWord"; readonly file: number; readonly page: number; readonly word: number; readonly expected: number; readonly actual: number };
+  | { readonly kind: "fileWord"; readonly file: number; readonly page: number; readonly word: number; readonly expected: number; readonly actual: number }
+  | { readonly kind: "loans"; readonly expected: readonly number[]; readonly actual: readonly number[] }
+  | { readonly kind: "loanWord"; readonly handle: number; readonly index: number; readonly word: number; readonly expected: string; readonly actual: string };
 
 /** The first place where `actual` differs from `expected`, or null when they are equal. */
 export function firstDivergence(expected: Observation, actual: Observation): Divergence | null {
@@ -69,6 +80,25 @@ export function firstDivergence(expected: Observation, actual: Observation): Div
         if (expectedWords[word] !== actualWord) {
           return { kind: "fileWord", file, page, word, expected: expectedWords[word]!, actual: actualWord };
         }
+      }
+    }
+  }
+  return loansDivergence(expected.loans, actual.loans);
+}
+
+function loansDivergence(expected: readonly ObservedLoan[], actual: readonly ObservedLoan[]): Divergence | null {
+  const expectedHandles = expected.map((loan) => loan.handle);
+  const actualHandles = actual.map((loan) => loan.handle);
+  if (expectedHandles.join() !== actualHandles.join() || expected.some((loan, index) => loan.pages.length !== actual[index]!.pages.length)) {
+    return { kind: "loans", expected: expectedHandles, actual: actualHandles };
+  }
+  for (let index = 0; index < expected.length; index++) {
+    const handle = expected[index]!.handle;
+    const pages = expected[index]!.pages;
+    for (let page = 0; page < pages.length; page++) {
+      const divergence = contentsDivergence(0 as Pid, 0 as Vpn, pages[page]!, actual[index]!.pages[page]!);
+      if (divergence !== null && divergence.kind === "pageWord") {
+        return { kind: "loanWord", handle, index: page, word: divergence.word, expected: divergence.expected, actual: divergence.actual };
       }
     }
   }
@@ -108,17 +138,30 @@ function contentsDivergence(pid: Pid, va: Vpn, expected: PageContents, actual: P
   return null;
 }
 
-export function formatDivergence(divergence: Divergence): string {
+/** Labels for the two observations `firstDivergence` compared: expected first, actual second. */
+export interface DivergenceLabels {
+  readonly expected: string;
+  readonly actual: string;
+}
+
+const modelAndImplementation: DivergenceLabels = { expected: "model", actual: "implementation" };
+
+export function formatDivergence(divergence: Divergence, labels: DivergenceLabels = modelAndImplementation): string {
+  const { expected, actual } = labels;
   switch (divergence.kind) {
     case "processes":
-      return `live processes: model [${divergence.expected.join(",")}], implementation [${divergence.actual.join(",")}]`;
+      return `live processes: ${expected} [${divergence.expected.join(",")}], ${actual} [${divergence.actual.join(",")}]`;
     case "mappedPages":
-      return `pid ${divergence.pid} mapped pages: model [${divergence.expected.join(",")}], implementation [${divergence.actual.join(",")}]`;
+      return `pid ${divergence.pid} mapped pages: ${expected} [${divergence.expected.join(",")}], ${actual} [${divergence.actual.join(",")}]`;
     case "attribute":
-      return `pid ${divergence.pid} va ${divergence.va} ${divergence.attribute}: model ${divergence.expected}, implementation ${divergence.actual}`;
+      return `pid ${divergence.pid} va ${divergence.va} ${divergence.attribute}: ${expected} ${divergence.expected}, ${actual} ${divergence.actual}`;
     case "pageWord":
-      return `pid ${divergence.pid} va ${divergence.va} word ${divergence.word}: model ${divergence.expected}, implementation ${divergence.actual}`;
+      return `pid ${divergence.pid} va ${divergence.va} word ${divergence.word}: ${expected} ${divergence.expected}, ${actual} ${divergence.actual}`;
     case "fileWord":
-      return `file ${divergence.file} page ${divergence.page} word ${divergence.word}: model ${divergence.expected}, implementation ${divergence.actual}`;
+      return `file ${divergence.file} page ${divergence.page} word ${divergence.word}: ${expected} ${divergence.expected}, ${actual} ${divergence.actual}`;
+    case "loans":
+      return `outstanding loans: ${expected} [${divergence.expected.join(",")}], ${actual} [${divergence.actual.join(",")}]`;
+    case "loanWord":
+      return `loan ${divergence.handle} page ${divergence.index} word ${divergence.word}: ${expected} ${divergence.expected}, ${actual} ${divergence.actual}`;
   }
 }

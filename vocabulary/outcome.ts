@@ -10,10 +10,12 @@ export type Errno =
   | "EINVAL" // malformed range or argument
   | "ENOMEM" // no memory, no address space, or an unmapped range where memory is required
   | "EIO" // data lost to a device failure
+  | "ENOENT" // a loan of an unmapped page
+  | "EBUSY" // a file loan that meets a wired page
   | "EAGAIN" // process table full
   | "ESRCH"; // no such process
 
-export const errnos: readonly Errno[] = ["EFAULT", "EACCES", "EINVAL", "ENOMEM", "EIO", "EAGAIN", "ESRCH"];
+export const errnos: readonly Errno[] = ["EFAULT", "EACCES", "EINVAL", "ENOMEM", "EIO", "ENOENT", "EBUSY", "EAGAIN", "ESRCH"];
 
 export type Outcome = { readonly kind: "ok" } | { readonly kind: "value"; readonly value: number } | { readonly kind: "error"; readonly errno: Errno };
 

@@ -2,10 +2,23 @@
 //!
 //! The checker drives a system with commands and, after each one, compares what it returned
 //! and what it holds with the model, then asks the system to check its own heap-walk
-//! invariants. The UVM implementation is one such system (impl/uvm-system.ts); a user can
-//! plug in another one (see docs/pluggable-systems.md).
+//! invariants. The UVM implementation is one such system (systems/uvm.ts); a user can plug in
+//! another one with `--system PATH` (systems/load-system.ts, docs/pluggable-systems.md).
+//!
+//!   SystemFactory ──create({ world, variant, seed })──▶ SystemUnderTest   (one per run)
+//!                                                          │
+//!        for each command:  apply ─▶ Outcome               │  compared with the model
+//!                           observe ─▶ Observation         │  compared with the model
+//!                           checkInvariants ─▶ violation?  │  the system's own heap walks
+//!        after the run:     coverage ─▶ counters           │  summed over the campaign
+//!
+//! Determinism: the same options and the same commands must give the same outcomes,
+//! observations, violations and counters. Randomness comes only from `options.seed`; no
+//! clock, no `Math.random`, no state shared between instances that changes behaviour.
 
 import type { Command } from "./command.ts";
+import type { FailureRates } from "./failure.ts";
+import type { FrameDescription, FrameEvent } from "./frame-trace.ts";
 import type { Observation } from "./observation.ts";
 import type { Outcome } from "./outcome.ts";
 import type { WorldConfig } from "./world.ts";
@@ -17,16 +30,41 @@ export interface InvariantViolation {
 }
 
 export interface SystemUnderTest {
-  /** Executes one command to completion. */
+  /**
+   * Executes one command to completion, as the user process would see it.
+   * Ensures: the outcome is the system call's result (`ok`, `value`, or an errno); a bad
+   * argument is an errno, never an exception. Throws only for a bug in the system: an
+   * AssertionFailure (a broken internal rule), a LivenessFailure, or any other crash.
+   */
   apply(command: Command): Outcome;
-  /** Reads every mapped page and every file without faulting, out of the system's structures. */
+  /**
+   * Reads every mapped page of every live process (pids increasing, pages by increasing va),
+   * every file and every outstanding loan, out of the system's own structures, without
+   * faulting and without changing anything (vocabulary/observation.ts).
+   */
   observe(): Observation;
-  /** Runs every heap-walk invariant; returns the first one broken. */
+  /**
+   * Runs every heap-walk invariant over the system's structures, in `invariantNames` order.
+   * Ensures: returns the first one broken, or null; changes nothing. A system without
+   * internal structures to check returns null.
+   */
   checkInvariants(): InvariantViolation | null;
-  /** The names of the invariants `checkInvariants` evaluates, in evaluation order. */
+  /** The names of the invariants `checkInvariants` evaluates, in evaluation order (may be empty). */
   readonly invariantNames: readonly string[];
-  /** How often each named path has been taken since creation. */
+  /**
+   * How often each named path has been taken since creation. Ensures: the same names after
+   * every command (zero counts included), so a campaign can sum them and show the untaken.
+   */
   coverage(): ReadonlyMap<string, number>;
+  /** Optional, for traces: every frame in use now, in increasing frame number (vocabulary/frame-trace.ts). */
+  describeFrames?(): readonly FrameDescription[];
+  /** Optional, for traces: the frame events since the last call, in order (none unless created with `recordFrameEvents`). */
+  drainFrameEvents?(): readonly FrameEvent[];
+  /**
+   * Optional: after the heal phase (failures off, every loan given back, every process
+   * exited), what is still held that nothing owns: leaked frames, swap slots, loans.
+   */
+  checkHealed?(): InvariantViolation | null;
 }
 
 /** A named planted bug: a canary, a mutant, or a seed-bug variant. */
@@ -44,13 +82,27 @@ export interface SystemOptions {
   readonly variant: string | null;
   /** Seeds the hardware's random source (failure injection). */
   readonly seed: number;
+  /** Record frame events for `drainFrameEvents` (traces only; off by default). */
+  readonly recordFrameEvents?: boolean;
+  /** Per-run device failure rates (none when absent). */
+  readonly failureRates?: FailureRates;
 }
 
+/** A named kind of system; what a `--system` module exports (its default export or `system`). */
 export interface SystemFactory {
+  /** Short, unique, shown in reports (`uvm`). */
   readonly name: string;
+  /** One line. */
   readonly description: string;
+  /** The planted bugs `--variant NAME` (or a spec `SYSTEM:NAME`) may switch on; may be empty. */
   readonly variants: readonly VariantInfo[];
   /** The coverage counters a fixed-seed campaign must drive above zero. */
   readonly requiredCoverage: readonly string[];
+  /**
+   * A freshly booted system: one live process (pid 1, init) with no mappings, every file at
+   * its initial contents (`initialFileWord`), no loans.
+   * Requires: `options.variant` is null or one of `variants`. Ensures: instances share no
+   * mutable state that changes behaviour; equal options give equal behaviour.
+   */
   create(options: SystemOptions): SystemUnderTest;
 }

@@ -30,8 +30,8 @@ export const defaultWorld: WorldConfig = {
   filePages: 8,
   vaPages: 32,
   maxProcesses: 4,
-  frames: 48,
-  swapSlots: 32,
+  frames: 12,
+  swapSlots: 6,
 };
 
 /** The content of a file word before anything wrote it: distinct and never zero. */

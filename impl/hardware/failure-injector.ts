@@ -6,19 +6,10 @@
 //! source is only consulted for kinds with a non-zero rate, so a run without rates draws no
 //! random numbers at all and is trivially reproducible.
 
+import type { FailureKind, FailureRates } from "../../vocabulary/failure.ts";
 import type { RandomSource } from "./random-source.ts";
 
-export type FailureKind =
-  | "frameAllocation" // uvm_pagealloc finds no frame
-  | "pmapEnter" // pmap_enter(PMAP_CANFAIL) runs out of pmap resources
-  | "swapRead" // uvm_swap_get I/O error
-  | "swapWrite" // uvm_swap_put I/O error
-  | "backingRead" // the vnode pager's read from disk fails (EIO)
-  | "backingAgain"; // the vnode pager asks to try again later (EAGAIN)
-
-export const failureKinds: readonly FailureKind[] = ["frameAllocation", "pmapEnter", "swapRead", "swapWrite", "backingRead", "backingAgain"];
-
-export type FailureRates = Readonly<Partial<Record<FailureKind, number>>>;
+export type { FailureKind, FailureRates } from "../../vocabulary/failure.ts";
 
 export class FailureInjector {
   private readonly armed = new Map<FailureKind, number>();

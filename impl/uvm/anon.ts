@@ -62,6 +62,7 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
   assert(anon.references === 0, `uvm_anon_dispose: anon ${anon.id} still has ${anon.references} references`);
   assert(anon.lock === null || mutexOwned(uvm, anon.lock), `uvm_anon_dispose: anon ${anon.id} not locked`);
   let page = anon.page;
+  const resident = page !== null;
   if (page !== null && page.loanCount > 0) page = yield* anonLockLoanPage(uvm, anon);
   if (page !== null && page.object !== null) {
     const object = page.object;
@@ -89,7 +90,8 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
     }
     anon.page = null;
   }
-  if (anon.page === null && anon.swapSlot > 0) uvm.swap.onlyCopies--;
+  if (!resident && anon.swapSlot > 0) uvm.swap.onlyCopies--; // the slot held the only copy
+  if (uvm.planted("canary-swap-slot-leak")) anon.swapSlot = NO_SWAP_SLOT;
   anonDropSwap(uvm, anon);
   return true;
 }

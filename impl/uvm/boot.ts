@@ -1,10 +1,12 @@
-//! uvm_init: the kernel's VM state on a fresh machine, with one vnode per file.
+//! uvm_init: the kernel's VM state on a fresh machine, with one vnode per file and the loan
+//! zero object (uvm_loan_init).
 
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { Machine } from "../hardware/machine.ts";
 import { Uvm } from "./uvm.ts";
 import type { VariantName } from "./variants.ts";
 import { Vnode } from "./vnode.ts";
+import { ZeroObject } from "./loan/zero-object.ts";
 
 export function bootUvm(machine: Machine, world: WorldConfig, variant: VariantName | null): Uvm {
   const uvm = new Uvm(machine, world, variant);
@@ -13,5 +15,7 @@ export function bootUvm(machine: Machine, world: WorldConfig, variant: VariantNa
     uvm.vnodes.push(vnode);
     uvm.liveObjects.add(vnode);
   }
+  uvm.zeroObject = new ZeroObject(uvm.nextObjectId++);
+  uvm.liveObjects.add(uvm.zeroObject);
   return uvm;
 }

@@ -7,7 +7,7 @@
 //!   copy    the child's entry is copy-on-write and needs a copy; the parent is
 //!           write-protected and needs a copy too, so the first write on either side copies.
 //!           A wired parent entry is copied at once instead (amap_cow_now), and so is one
-//!           whose amap is shared with another process.
+//!           whose amap is shared with another process (its wired pages copied at once too).
 //!
 //! Deviation from NetBSD (catalog-style note Q1 in the notes): when the parent's amap is
 //! AMAP_SHARED, NetBSD also marks the parent needs_copy, so the parent's next write silently
@@ -89,11 +89,12 @@ function* forkCopy(uvm: Uvm, parent: VmMap, child: VmMap, entry: MapEntry): Slee
   }
   if (entry.wired) {
     uvm.coverage.hit("fork.copyWired");
-    return yield* amapCowNow(uvm, clone);
+    return yield* amapCowNow(uvm, clone, "all");
   }
   if (sharedAmap) {
-    writeProtectAnons(uvm, clone);
-    return 0;
+    const status = yield* amapCowNow(uvm, clone, "wired pages");
+    if (status === 0) writeProtectAnons(uvm, clone);
+    return status;
   }
   if (!entry.needsCopy) {
     if ((entry.maxProtection & PROT_WRITE) !== 0) parent.pmap.protect(entry.start, entry.end, entry.protection & ~PROT_WRITE);
@@ -116,14 +117,20 @@ function writeProtectAnons(uvm: Uvm, entry: MapEntry): void {
 /**
  * amap_cow_now (notes §2.4): gives the child private copies of every anon it shares with
  * the wired parent, except loaned pages. Requires: the child's entry has its own amap.
+ *
+ * With `which` = "wired pages" (our extension of the Q1 fix), only anons whose page someone
+ * has wired are copied: the parent's amap is shared with a process that wired part of it,
+ * and that process must never take a copy-on-write fault on a wired page (its wired mapping
+ * would move to an unwired page, and munlock would unwire a page that was never wired).
  */
-function* amapCowNow(uvm: Uvm, entry: MapEntry): Sleepy<Status> {
+function* amapCowNow(uvm: Uvm, entry: MapEntry, which: "all" | "wired pages"): Sleepy<Status> {
   const amap = entry.amap!;
   mutexEnter(uvm, amap.lock);
   for (let index = 0; index < entry.pages; index++) {
     const slot = entry.amapOffset + index;
     const anon = amap.slots[slot] ?? null;
     if (anon === null || anon.references === 1) continue;
+    if (which === "wired pages" && (anon.page === null || anon.page.wireCount === 0)) continue;
     const page = anon.page;
     assert(page !== null, `amap_cow_now: anon ${anon.id} of a wired entry not resident`);
     if (page.loanCount > 0) continue;

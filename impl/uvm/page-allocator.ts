@@ -15,7 +15,7 @@ import { assert } from "../../vocabulary/assert.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import type { Anon } from "./anon.ts";
 import type { UvmObject } from "./object.ts";
-import { PG_BUSY, PG_CLEAN, PG_FAKE, PG_PAGEOUT, PG_RELEASED, PG_WANTED, type Page, PQ_ANON } from "./page.ts";
+import { PG_BUSY, PG_CLEAN, PG_FAKE, PG_PAGEOUT, PG_RELEASED, PG_WANTED, type Page, PQ_ANON, PQ_AOBJ } from "./page.ts";
 import type { Uvm } from "./uvm.ts";
 
 export type PageOwner = { readonly object: UvmObject; readonly offset: number } | { readonly anon: Anon } | null;
@@ -23,7 +23,10 @@ export type PageOwner = { readonly object: UvmObject; readonly offset: number } 
 /** uvm_pagealloc. Ensures: a BUSY|CLEAN|FAKE page owned as asked (zeroed and not CLEAN with `zero`), or null. */
 export function pageAlloc(uvm: Uvm, owner: PageOwner, options: { readonly zero?: boolean } = {}): Page | null {
   const frame = uvm.machine.memory.allocate();
-  if (frame === null) return null;
+  if (frame === null) {
+    uvm.coverage.hit("alloc.failure");
+    return null;
+  }
   const page = uvm.pageOfFrame(frame);
   assert(!page.allocated, `uvm_pagealloc: ${page.describe()} handed out twice`);
   page.allocated = true;
@@ -48,6 +51,7 @@ export function pageAlloc(uvm: Uvm, owner: PageOwner, options: { readonly zero?:
     uvm.machine.memory.zero(frame);
     page.flags &= ~PG_CLEAN;
   }
+  uvm.events?.push({ kind: "alloc", frame, zeroed: options.zero === true });
   return page;
 }
 
@@ -77,6 +81,7 @@ export function pageFree(uvm: Uvm, page: Page): void {
     if (page.object !== null) {
       removeFromObject(page);
       page.flags &= ~PG_CLEAN;
+      page.pqFlags &= ~PQ_AOBJ; // uvm_page.c leaves PQ_AOBJ on the orphan (pager notes S3)
     } else if (page.anon !== null) {
       if ((page.pqFlags & PQ_ANON) === 0) page.loanCount--;
       else page.pqFlags &= ~PQ_ANON;
@@ -102,6 +107,7 @@ export function pageFree(uvm: Uvm, page: Page): void {
   page.pqFlags = 0;
   page.busyOwner = null;
   page.allocated = false;
+  uvm.events?.push({ kind: "free", frame: page.frame });
   uvm.machine.memory.release(page.frame);
 }
 
@@ -200,6 +206,7 @@ export function pageReplace(old: Page, replacement: Page): void {
 /** uvm_pagecopy: the destination becomes dirty. */
 export function pageCopy(uvm: Uvm, source: Page, destination: Page): void {
   uvm.machine.memory.copy(source.frame, destination.frame);
+  uvm.events?.push({ kind: "copy", from: source.frame, to: destination.frame });
   destination.flags &= ~PG_CLEAN;
 }
 

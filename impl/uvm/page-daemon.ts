@@ -6,19 +6,23 @@
 //!   referenced since last look   → back to the active tail (second chance)
 //!   busy                         → skipped
 //!   vnode page                   → pgo_put(CLEANIT|FREE): written back if dirty, then freed
+//!   the loan zero page           → ulz_put: dequeued (or reactivated if an anon borrows it)
 //!   anon or aobj page, clean     → freed; its data stays in its swap slot
 //!   anon or aobj page, dirty     → its old slot is freed, a new one is written, the page freed;
 //!                                  no slot free → reactivated; write error → slot marked bad
 //!                                  and the data lost (notes §0.4)
 //!
-//! Freeing a loaned page orphans it (uvm_pagefree), so loans never pin memory for the owner.
+//! Freeing a loaned page orphans it (uvm_pagefree), so loans never pin memory for the owner:
+//! a clean inactive object page lent to an anon (O->A) loses its object and is adopted by the
+//! anon (the "pageout breaks the loan" of the loan seed's header, L:96-99).
 //! The daemon's I/O completes at once: pageout is asynchronous in NetBSD and nothing waits
 //! on it here.
 //!
 //! uvm_reclaimable deviates on purpose from NetBSD's size heuristic (tuned for large
-//! machines, it would promise memory a 48-frame machine cannot deliver and every wait would
-//! spin): here it is exact, "a pass could free a frame now". So a wait after a true answer
-//! always makes progress, and the seed's ENOMEM paths run when nothing can be reclaimed.
+//! machines, it promises memory a 16-frame machine cannot deliver, and every wait would spin;
+//! pager notes S5): here it is exact, "a pass can make room for a whole operation". So a wait
+//! after a true answer always makes progress, and the seed's ENOMEM paths run when memory is
+//! really exhausted.
 
 import { assert } from "../../vocabulary/assert.ts";
 import { threadId } from "../../vocabulary/units.ts";
@@ -46,10 +50,22 @@ export function* uvmWait(uvm: Uvm, site: string): Sleepy<void> {
   yield* sleep({ kind: "memoryWait", site });
 }
 
-/** uvm_reclaimable: whether a page-daemon pass could free a frame now. */
+/** The most frames one fault (or loan, or file access) holds at once: an object page and its copy. */
+const FRAMES_PER_OPERATION = 2;
+
+/**
+ * uvm_reclaimable: whether a page-daemon pass can make room for a whole operation. Counting
+ * single freeable frames is not enough: when the only freeable page is the one the waiting
+ * fault reads itself, the daemon frees it, the refault reads it back, and they thrash forever.
+ */
 export function uvmReclaimable(uvm: Uvm): boolean {
-  for (const page of uvm.inactiveQueue) if (pageoutCandidate(uvm, page)) return true;
-  for (const page of uvm.activeQueue) if (pageoutCandidate(uvm, page)) return true;
+  let room = uvm.machine.memory.freeCount;
+  for (const queue of [uvm.inactiveQueue, uvm.activeQueue]) {
+    for (const page of queue) {
+      if (pageoutCandidate(uvm, page)) room++;
+      if (room >= FRAMES_PER_OPERATION) return true;
+    }
+  }
   return false;
 }
 
@@ -126,7 +142,8 @@ function scanInactive(uvm: Uvm, target: number): void {
       mutexExit(uvm, owner);
       continue;
     }
-    if (page.object !== null && page.object.kind === "vnode") pageOutVnodePage(uvm, page);
+    if (page.loanCount > 0 && page.object !== null && page.anon !== null) uvm.coverage.hit("pdaemon.loanBreak");
+    if (page.object !== null && page.object.kind !== "aobj") pageOutObjectPage(uvm, page);
     else if (page.object !== null && page.object.kind === "aobj") pageOutSwapBacked(uvm, page, owner);
     else if (page.anon !== null && (page.pqFlags & PQ_ANON) !== 0) pageOutSwapBacked(uvm, page, owner);
     else mutexExit(uvm, owner);
@@ -146,10 +163,14 @@ function tryLockOwner(uvm: Uvm, page: Page): Mutex | null {
   return lock;
 }
 
-/** A vnode page goes through pgo_put(CLEANIT|FREE), with the page queues unlocked. */
-function pageOutVnodePage(uvm: Uvm, page: Page): void {
+/**
+ * An object page that is not swap-backed goes through its pager's pgo_put(CLEANIT|FREE),
+ * with the page queues unlocked: a vnode page is written back if dirty and freed; the loan
+ * zero page is only dequeued or reactivated (ulz_put never frees it).
+ */
+function pageOutObjectPage(uvm: Uvm, page: Page): void {
   const object = page.object!;
-  uvm.coverage.hit(isPageDirty(uvm, page) ? "pdaemon.objectDirty" : "pdaemon.objectClean");
+  if (object.kind === "vnode") uvm.coverage.hit(isPageDirty(uvm, page) ? "pdaemon.objectDirty" : "pdaemon.objectClean");
   unlockPageQueues(uvm);
   runAtomically(object.put(uvm, page.offset, page.offset + 1, { clean: true, free: true }));
   lockPageQueues(uvm);

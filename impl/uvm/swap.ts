@@ -106,6 +106,7 @@ export function swapGet(uvm: Uvm, frame: FrameNumber, slot: SwapSlot): 0 | "EIO"
     return "EIO";
   }
   uvm.coverage.hit("swap.in");
+  uvm.events?.push({ kind: "swapIn", frame, slot });
   uvm.machine.memory.fill(frame, result.words);
   uvm.swap.onlyCopies--;
   return 0;
@@ -116,6 +117,7 @@ export function swapPut(uvm: Uvm, frame: FrameNumber, slot: SwapSlot): 0 | "EIO"
   assert(uvm.swap.isInUse(slot), `uvm_swap_put: slot ${slot} not in use`);
   if (uvm.machine.swap.write(slot, uvm.machine.memory.contents(frame))) {
     uvm.coverage.hit("swap.out");
+    uvm.events?.push({ kind: "swapOut", frame, slot });
     return 0;
   }
   uvm.coverage.hit("swap.writeFailure");

@@ -55,7 +55,7 @@ export function* fileWrite(uvm: Uvm, vnode: Vnode, offset: number, word: number,
     const got = yield* getFilePage(uvm, vnode, offset, PROT_WRITE);
     if (got.status !== 0) return got.status;
     let page = got.page!;
-    if (page.loanCount > 0) {
+    if (page.loanCount > 0 && !uvm.planted("canary-ubc-skip-loanbreak")) {
       mutexEnter(uvm, vnode.lock);
       const fresh = loanBreak(uvm, page);
       if (fresh === null) {

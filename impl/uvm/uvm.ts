@@ -9,6 +9,7 @@
 //! Every UVM function takes the `Uvm` as its first argument, the way TigerBeetle passes its
 //! storage: hardware is reached only through `uvm.machine`.
 
+import type { FrameEvent } from "../../vocabulary/frame-trace.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
 import { threadId } from "../../vocabulary/units.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
@@ -18,6 +19,8 @@ import type { Amap } from "./amap.ts";
 import type { Anon } from "./anon.ts";
 import { Coverage } from "./coverage.ts";
 import { type LockContext, type MapLock, Mutex } from "./lock.ts";
+import type { LoanRecord } from "./loan/loan-record.ts";
+import type { ZeroObject } from "./loan/zero-object.ts";
 import type { UvmObject } from "./object.ts";
 import { Page } from "./page.ts";
 import { SwapSpace } from "./swap.ts";
@@ -41,8 +44,17 @@ export class Uvm implements LockContext {
   readonly liveObjects = new Set<UvmObject>();
   /** Which swap slots are free, in use or bad. */
   readonly swap: SwapSpace;
+  /** The object of the shared zero page lent by zero-fill loans (created at boot). */
+  zeroObject: ZeroObject | null = null;
+  /** Set once the zero page exists; it must never go away after that. */
+  zeroPageMade = false;
+  /** Outstanding loans by handle (the kernel's loan holders). */
+  readonly loans = new Map<number, LoanRecord>();
+  nextLoanHandle = 1;
   /** The vnode of each file, created at boot and never freed. */
   readonly vnodes: UvmObject[] = [];
+  /** Frame events for traces (vocabulary/frame-trace.ts); null unless tracing. [page layer, swap] */
+  events: FrameEvent[] | null = null;
   nextAnonId = 1;
   nextAmapId = 1;
   nextObjectId = 1;

@@ -1,5 +1,6 @@
-//! Paging queues (part of G14): a page's queue field agrees with the queue that holds it;
-//! only allocated pages are queued; a wired page is on no queue (so it is never paged out).
+//! Paging queues and wiring (G14): a page's queue field agrees with the queue that holds it;
+//! only allocated pages are queued; a wired page is on no queue (so it is never paged out)
+//! and never on loan (loans refuse wired pages, and wiring breaks loans: catalog F7).
 
 import type { HeapInvariant, UvmHeap } from "./heap.ts";
 
@@ -13,6 +14,7 @@ export const pageQueues: HeapInvariant = {
       if (page.queue === "active" && !uvm.activeQueue.has(page)) return `${page.describe()} says active but is not queued`;
       if (page.queue === "inactive" && !uvm.inactiveQueue.has(page)) return `${page.describe()} says inactive but is not queued`;
       if (page.wireCount > 0 && page.queue !== "none") return `wired ${page.describe()} is on the ${page.queue} queue`;
+      if (page.wireCount > 0 && page.loanCount > 0) return `wired ${page.describe()} is on loan`;
     }
     return null;
   },

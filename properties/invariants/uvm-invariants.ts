@@ -7,9 +7,11 @@ import { cleanObjects } from "./clean-objects.ts";
 import { framesOwnedOnce } from "./frames.ts";
 import type { HeapInvariant } from "./heap.ts";
 import { lockIdentity } from "./lock-identity.ts";
+import { loanAccounting, loanedPagesReadOnly, zeroPage } from "./loans.ts";
 import { ownershipLinks } from "./ownership.ts";
 import { pageQueues } from "./page-queues.ts";
 import { quiescence } from "./quiescence.ts";
+import { anonResidency, swapSlots, wiredPagesOffSwap } from "./swap.ts";
 import { noFakeMapped, translationsMatchLayers } from "./translations.ts";
 import { copyOnWriteObjectsReadOnly, needsCopyReadOnly, sharedAnonsReadOnly } from "./write-protection.ts";
 
@@ -27,4 +29,10 @@ export const uvmInvariants: readonly HeapInvariant[] = [
   copyOnWriteObjectsReadOnly,
   needsCopyReadOnly,
   cleanObjects,
+  loanAccounting,
+  loanedPagesReadOnly,
+  zeroPage,
+  anonResidency,
+  wiredPagesOffSwap,
+  swapSlots,
 ];

@@ -1,17 +1,23 @@
 // Runs a campaign of the default configuration on the UVM system, for tests.
 import { type CampaignResult, runCampaign } from "../../properties/campaign.ts";
-import { exhaustibleMemory, type Contract } from "../../properties/runner.ts";
+import { ampleMemory, type Contract, exhaustibleMemory } from "../../properties/runner.ts";
 import { uvmSystem } from "../../systems/uvm.ts";
 import { defaultWorld, type WorldConfig } from "../../vocabulary/world.ts";
 
-export function campaign(options: {
-  runs: number;
-  seed: number;
-  variant?: string | null;
-  world?: WorldConfig;
-  contract?: Contract;
-  maxCommands?: number;
-}): CampaignResult {
+export interface CampaignSettings {
+  readonly runs: number;
+  readonly seed: number;
+  readonly variant?: string | null;
+  readonly world?: WorldConfig;
+  readonly contract?: Contract;
+  readonly maxCommands?: number;
+  readonly failures?: boolean;
+}
+
+/** The ample-memory property's configuration: frames and swap to spare, no failures. */
+export const ampleSettings = { world: { ...defaultWorld, frames: 4096, swapSlots: 4096 }, contract: ampleMemory, failures: false } as const;
+
+export function campaign(options: CampaignSettings): CampaignResult {
   return runCampaign({
     system: uvmSystem,
     world: options.world ?? defaultWorld,
@@ -20,13 +26,14 @@ export function campaign(options: {
     maxCommands: options.maxCommands ?? 60,
     variant: options.variant ?? null,
     contract: options.contract ?? exhaustibleMemory,
+    failures: options.failures ?? true,
   });
 }
 
 /** The first violation found by campaigns over `seeds` (each of `runs` runs), or null. */
-export function firstViolation(variant: string, seeds: readonly number[], runs: number) {
+export function firstViolation(variant: string, seeds: readonly number[], runs: number, settings: Partial<CampaignSettings> = {}) {
   for (const seed of seeds) {
-    const found = campaign({ runs, seed, variant }).violations[0];
+    const found = campaign({ ...settings, runs, seed, variant }).violations[0];
     if (found !== undefined) return found;
   }
   return null;

@@ -20,7 +20,7 @@ import { assert } from "../../../vocabulary/assert.ts";
 import { SWAP_SLOT_BAD } from "../../hardware/units.ts";
 import type { Amap } from "../amap.ts";
 import { amapLookup } from "../amap.ts";
-import { type Anon, anonLockLoanPage, anonRelease } from "../anon.ts";
+import { type Anon, anonDropSwap, anonLockLoanPage, anonRelease } from "../anon.ts";
 import type { Status } from "../errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "../lock.ts";
 import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, pageFree, unlockPageQueues, wakeupPage } from "../page-allocator.ts";
@@ -118,5 +118,6 @@ function finishSwapIn(uvm: Uvm, info: FaultInfo | null, anon: Anon, page: Page, 
   pageActivate(uvm, page);
   unlockPageQueues(uvm);
   pageClearBusy(uvm, page, PG_WANTED | PG_BUSY | PG_FAKE);
+  if (uvm.planted("canary-pagein-keeps-clean")) anonDropSwap(uvm, anon);
   return null;
 }

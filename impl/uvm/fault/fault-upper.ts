@@ -99,20 +99,20 @@ export function* faultUpper(uvm: Uvm, info: FaultInfo, fault: FaultContext, anon
   return yield* faultUpperDirect(uvm, info, fault, object, anon);
 }
 
-/** uvm_fault_upper_loan (F:1316-1362): a loaned anon page. */
-function* faultUpperLoan(
-  uvm: Uvm,
-  info: FaultInfo,
-  fault: FaultContext,
-  anon: Anon,
-  object: UvmObject | null,
-): Sleepy<{ status: Status; object: UvmObject | null }> {
-  if (!fault.cowNow) {
+/**
+ * uvm_fault_upper_loan (F:1316-1362): a loaned anon page. A read maps it read-only; a write
+ * with an_ref 1 breaks the loan (with an_ref > 1, case 1B copies anyway). A wire fault breaks
+ * the loan even on a read, so a wired page is never on loan (catalog F7/F8: the seed wired the
+ * loaned page and cleared PG_CLEAN on an object-owned page; variant seed-F7-F8).
+ */
+function* faultUpperLoan(uvm: Uvm, info: FaultInfo, fault: FaultContext, anon: Anon, object: UvmObject | null): Sleepy<{ status: Status; object: UvmObject | null }> {
+  const breakForWiring = fault.wirePaging && !uvm.planted("seed-F7-F8");
+  if (!fault.cowNow && !breakForWiring) {
     uvm.coverage.hit("fault.upperLoan.readOnly");
-    fault.enterProt &= ~PROT_WRITE;
+    if (!uvm.planted("canary-upper-loan-writable")) fault.enterProt &= ~PROT_WRITE;
     return { status: 0, object };
   }
-  if (anon.references !== 1) return { status: 0, object };
+  if (fault.cowNow && anon.references !== 1) return { status: 0, object };
   if (loanBreakAnon(uvm, anon, object) !== 0) {
     faultUnlockAll(uvm, info, info.currentEntry.amap, object);
     if (!uvm.planted("seed-F16") && !uvmReclaimable(uvm)) return { status: "ENOMEM", object: null };
@@ -179,5 +179,5 @@ function faultUpperDone(uvm: Uvm, fault: FaultContext, anon: Anon, page: Page): 
     pageActivate(uvm, page);
   }
   unlockPageQueues(uvm);
-  if (fault.wirePaging) anonDropSwap(uvm, anon);
+  if (fault.wirePaging && !uvm.planted("canary-wired-keeps-swap")) anonDropSwap(uvm, anon);
 }

@@ -2,9 +2,10 @@
 //!
 //! Wiring faults each page of the range in with UVM_FAULT_WIRE (narrow, full protection,
 //! copy-on-write resolved now when `maxprot` allows writing) and wires the page; on the
-//! first failure the pages wired so far are unwired again. Unwiring visits every page that
-//! has a translation and drops one wiring of whatever page is mapped there; the pmap's wired
-//! bit is cleared only if the entry is no longer wired (the caller lowers `wiredCount` first).
+//! first failure the pages wired so far are unwired again. Unwiring drops one wiring of the
+//! page mapped at each address (or, where mprotect(PROT_NONE) removed the translation, of the
+//! wired page the entry's layers hold: catalog F17); the pmap's wired bit is cleared only if
+//! the entry is no longer wired (the caller lowers `wiredCount` first).
 
 import { assert } from "../../../vocabulary/assert.ts";
 import type { ProtectionBits } from "../../../vocabulary/protection.ts";
@@ -14,6 +15,7 @@ import { mutexEnter, mutexExit } from "../lock.ts";
 import { mapLockForReading, mapLookupEntry, mapRelease, type VmMap } from "../map.ts";
 import type { MapEntry } from "../map-entry.ts";
 import { lockPageQueues, pageUnwire, unlockPageQueues } from "../page-allocator.ts";
+import type { Page } from "../page.ts";
 import type { Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 import { uvmFault } from "./fault.ts";
@@ -48,7 +50,7 @@ export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: numb
   let locked: MapEntry | null = null;
   for (let va = start; va < end; va++) {
     const frame = map.pmap.extract(vpn(va));
-    if (frame === null) continue;
+    if (frame === null && uvm.planted("seed-F17")) continue;
     while (va >= entry!.end) {
       const next: MapEntry | undefined = map.entries[map.entries.indexOf(entry!) + 1];
       assert(next !== undefined && next.start <= entry!.end, "uvm_fault_unwire_locked: entries not contiguous"); // F:2354-2355
@@ -63,14 +65,29 @@ export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: numb
       lockPageQueues(uvm);
       locked = entry;
     }
+    const page = frame !== null ? uvm.pageOfFrame(frame) : layerPage(entry!, va);
+    if (page === null) continue;
     uvm.coverage.hit("fault.unwire");
-    if (!entry!.wired) map.pmap.unwire(vpn(va)); // F:2377-2378
-    pageUnwire(uvm, uvm.pageOfFrame(frame));
+    if (!entry!.wired && frame !== null) map.pmap.unwire(vpn(va)); // F:2377-2378
+    pageUnwire(uvm, page);
   }
   if (locked !== null) {
     unlockPageQueues(uvm);
     unlockEntry(uvm, locked);
   }
+}
+
+/**
+ * The page the entry's layers hold at `va` (the anon's page, else the object's), for a wired
+ * page whose translation is gone: mprotect(PROT_NONE) removes wired mappings too, and the seed
+ * then skipped the page and leaked its wiring forever (catalog F17; variant seed-F17).
+ */
+function layerPage(entry: MapEntry, va: number): Page | null {
+  const index = va - entry.start;
+  const anon = entry.amap?.slots[entry.amapOffset + index] ?? null;
+  if (anon !== null) return anon.page !== null && anon.page.wireCount > 0 ? anon.page : null;
+  const page = entry.object?.pages.get(entry.offset + index) ?? null;
+  return page !== null && page.wireCount > 0 ? page : null;
 }
 
 /** uvm_map_lock_entry: the entry's amap, then its object. */

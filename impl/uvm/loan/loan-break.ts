@@ -11,6 +11,10 @@
 //!                               orphan for the kernel loans (we were the A->K lender).
 //!
 //! Neither sleeps: allocation failure is returned to the caller, which waits and refaults.
+//!
+//! Found by uvmcheck: uvm_loanbreak leaves the orphaned old page PG_CLEAN; after its O->A anon
+//! adopts it, the page daemon takes it for a clean anon page with its data on swap, though it
+//! has no swap slot, and frees the only copy (a DIAGNOSTIC kernel asserts an_swslot != 0).
 
 import { assert } from "../../../vocabulary/assert.ts";
 import type { Anon } from "../anon.ts";
@@ -18,7 +22,7 @@ import type { Status } from "../errors.ts";
 import { mutexExit, mutexOwned } from "../lock.ts";
 import type { UvmObject } from "../object.ts";
 import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, pageCopy, pageDequeue, pageReplace, unlockPageQueues, wakeupPage } from "../page-allocator.ts";
-import { type Page, PG_BUSY, PG_CLEAN, PG_FAKE, PG_WANTED, PQ_ANON } from "../page.ts";
+import { type Page, PG_BUSY, PG_CLEAN, PG_FAKE, PG_WANTED, PQ_ANON, PQ_AOBJ } from "../page.ts";
 import type { Uvm } from "../uvm.ts";
 
 /**
@@ -47,6 +51,15 @@ export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
   pageClearBusy(uvm, objectPage, PG_WANTED | PG_BUSY);
   lockPageQueues(uvm);
   pageReplace(objectPage, page);
+  // The old page now holds its loan holders' data only in memory: an anon that adopts it must
+  // not find it CLEAN without a swap slot, or the page daemon frees the only copy. The seed
+  // leaves PG_CLEAN set (variant seed-loanbreak-clean); uvm_pagefree's orphan path clears it.
+  if (!uvm.planted("seed-loanbreak-clean")) objectPage.flags &= ~PG_CLEAN;
+  if ((objectPage.pqFlags & PQ_AOBJ) !== 0) {
+    // PQ_AOBJ marks an aobj's page: it moves with the object slot (pager notes S3).
+    objectPage.pqFlags &= ~PQ_AOBJ;
+    page.pqFlags |= PQ_AOBJ;
+  }
   if (objectPage.anon === null) pageDequeue(uvm, objectPage);
   pageActivate(uvm, page);
   unlockPageQueues(uvm);

@@ -1,0 +1,68 @@
+//! uvm_loananon (seed L:346-443, catalog B.10.3): lend the page of an anon in the amap.
+//!
+//!   to anons (A->A)   one more reference on the anon: it becomes copy-on-write shared. If
+//!                     the anon was private (an_ref 1) and resident, its mappings are made
+//!                     read-only first; a wired private page is refused.
+//!   to kernel (A->K)  get the data resident (uvmfault_anonget), refuse a wired page, then
+//!                     one more loan on the page, write-protecting it on the first loan.
+//!
+//! Locking follows seed F's model (catalog 0.1, F19): the anon's lock is the amap's lock,
+//! which uvm_loanentry already holds, so the seed's mutex_enter(&anon->an_lock) calls (a
+//! recursive acquisition under F's model) are not made. The seed's refusal path unlocks the
+//! entry's object, which nobody locked (F6); here only what is held is unlocked.
+
+import { assert } from "../../../vocabulary/assert.ts";
+import { PROT_READ } from "../../../vocabulary/protection.ts";
+import type { Anon } from "../anon.ts";
+import { anonGet } from "../fault/anonget.ts";
+import { type FaultInfo, faultUnlockAll } from "../fault/fault-info.ts";
+import { mutexExit } from "../lock.ts";
+import { lockPageQueues, pageActivate, unlockPageQueues } from "../page-allocator.ts";
+import { PQ_ANON } from "../page.ts";
+import { sleep, type Sleepy } from "../sleep.ts";
+import type { Uvm } from "../uvm.ts";
+import type { LoanOutput, LoanStep } from "./loan.ts";
+
+export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: Anon): Sleepy<LoanStep> {
+  const entry = info.currentEntry;
+  const amap = entry.amap!;
+  if (output.to === "anon") {
+    const page = anon.page; // L:361-380
+    if (page !== null && (page.pqFlags & PQ_ANON) !== 0 && anon.references === 1) {
+      if (page.wireCount > 0) {
+        uvm.coverage.hit("loan.failWired");
+        faultUnlockAll(uvm, info, amap, uvm.planted("seed-F6") ? entry.object : null); // L:367-369
+        return -1;
+      }
+      uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
+    }
+    anon.references++;
+    output.anons.push(anon);
+    uvm.coverage.hit("loan.anonToAnon");
+    return 1;
+  }
+  const error = yield* anonGet(uvm, info, amap, anon); // L:388-412
+  if (error === "ERESTART") return 0;
+  if (error === "EAGAIN") {
+    yield* sleep({ kind: "pause", site: "L9 loananon EAGAIN" });
+    return 0;
+  }
+  if (error !== 0) return -1;
+  const page = anon.page!;
+  lockPageQueues(uvm);
+  if (page.wireCount > 0) {
+    unlockPageQueues(uvm); // L:420-427
+    assert(page.object === null, `uvm_loananon: wired ${page.describe()} lent by an object (catalog F7)`);
+    uvm.coverage.hit("loan.failWired");
+    faultUnlockAll(uvm, info, amap, null);
+    return -1;
+  }
+  if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
+  page.loanCount++;
+  pageActivate(uvm, page);
+  unlockPageQueues(uvm);
+  output.pages.push(page);
+  if (page.object !== null) mutexExit(uvm, page.object.lock); // locked by anonget for an O->A page
+  uvm.coverage.hit("loan.anonToKernel");
+  return 1;
+}

@@ -1,0 +1,74 @@
+//! uvm_loanuobjpages (seed L:503-610, catalog B.10.5): lend a range of an object's pages to
+//! the kernel without a mapping, as the NFS server does for zero-copy reads (the `loanFile`
+//! command). Pages are fetched with pgo_get(PGO_SYNCIO) in chunks of UVM_LOAN_GET_CHUNK and
+//! lent with uvm_loanpage; a page released meanwhile makes the chunk be fetched again; a
+//! wired page stops everything (EBUSY) and every loan made is undone.
+//!
+//! Fixes of catalog F4: on a released page the seed indexed its cursor twice and left the
+//! already-accepted pages of the chunk BUSY forever; here every page of the chunk fetched
+//! and not lent is unbusied (variant seed-F4 restores the seed's indexing), and a failure of
+//! uvm_loanpage also unbusies the rest of the chunk.
+
+import type { Status } from "../errors.ts";
+import { mutexEnter, mutexExit } from "../lock.ts";
+import type { UvmObject } from "../object.ts";
+import { lockPageQueues, pageUnbusy, unlockPageQueues } from "../page-allocator.ts";
+import { type Page, PG_RELEASED } from "../page.ts";
+import { sleep, type Sleepy } from "../sleep.ts";
+import type { Uvm } from "../uvm.ts";
+import { loanPages } from "./loan-object.ts";
+import { unloanPages } from "./unloan.ts";
+
+/** UVM_LOAN_GET_CHUNK */
+const CHUNK = 16;
+
+export function* loanObjectPages(uvm: Uvm, object: UvmObject, offset: number, count: number): Sleepy<{ status: Status; pages: Page[] }> {
+  const lent: Page[] = [];
+  while (lent.length < count) {
+    const chunk = yield* fetchChunk(uvm, object, offset + lent.length, Math.min(CHUNK, count - lent.length));
+    if (chunk.status === "EAGAIN") {
+      yield* sleep({ kind: "pause", site: "L6 loanuobjpages EAGAIN" });
+      continue;
+    }
+    if (chunk.status !== 0) return yield* fail(uvm, lent, chunk.status);
+    mutexEnter(uvm, object.lock);
+    const released = chunk.pages.findIndex((page) => (page.flags & PG_RELEASED) !== 0);
+    if (released >= 0) {
+      const unbusy = uvm.planted("seed-F4") ? chunk.pages.slice(2 * released) : chunk.pages; // L:572-587
+      lockPageQueues(uvm);
+      for (const page of unbusy) pageUnbusy(uvm, page);
+      unlockPageQueues(uvm);
+      mutexExit(uvm, object.lock);
+      continue;
+    }
+    const error = yield* loanPages(uvm, chunk.pages);
+    mutexExit(uvm, object.lock);
+    if (error !== 0) return yield* fail(uvm, lent, error);
+    lent.push(...chunk.pages);
+  }
+  uvm.coverage.hit("loan.objectPages");
+  return { status: 0, pages: lent };
+}
+
+/** pgo_get(PGO_SYNCIO) of `count` pages: each comes back BUSY; on an error the ones got so far are unbusied. */
+function* fetchChunk(uvm: Uvm, object: UvmObject, offset: number, count: number): Sleepy<{ status: Status; pages: Page[] }> {
+  const pages: Page[] = [];
+  for (let index = 0; index < count; index++) {
+    mutexEnter(uvm, object.lock);
+    const got = yield* object.getSync(uvm, offset + index, 1);
+    if (got.status !== 0) {
+      mutexEnter(uvm, object.lock);
+      for (const page of pages) pageUnbusy(uvm, page);
+      mutexExit(uvm, object.lock);
+      return { status: got.status, pages: [] };
+    }
+    pages.push(got.page!);
+  }
+  return { status: 0, pages };
+}
+
+/** L:606-609 */
+function* fail(uvm: Uvm, lent: readonly Page[], error: Status): Sleepy<{ status: Status; pages: Page[] }> {
+  yield* unloanPages(uvm, lent);
+  return { status: error, pages: [] };
+}

@@ -1,0 +1,86 @@
+//! uvm_loanzero (seed L:843-932, catalog B.10.3): lend a zero-fill page of an untouched
+//! copy-on-write range. There is one zero page, made on first use and never freed; every
+//! kernel loan of zeroes lends it, and every loan to anons shares the one anon that borrows
+//! it.
+//!
+//! The seed waits for memory (uvm_wait "loanzero") with no escape when the zero page cannot
+//! be allocated (catalog F16); here the loan is refused when nothing is reclaimable.
+
+
+import { anonAlloc } from "../anon.ts";
+import { type FaultInfo, faultRelock, faultUnlockAll } from "../fault/fault-info.ts";
+import { Mutex, mutexEnter, mutexExit, mutexOwned, mutexTryEnter } from "../lock.ts";
+import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, unlockPageQueues } from "../page-allocator.ts";
+import { type Page, PG_BUSY, PG_FAKE, PG_RDONLY, PG_WANTED } from "../page.ts";
+import { uvmReclaimable, uvmWait } from "../page-daemon.ts";
+import type { Sleepy } from "../sleep.ts";
+import type { Uvm } from "../uvm.ts";
+import type { LoanOutput, LoanStep } from "./loan.ts";
+
+export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy<LoanStep> {
+  const amap = info.currentEntry.amap;
+  const zeroObject = uvm.zeroObject!;
+  for (;;) {
+    mutexEnter(uvm, zeroObject.lock);
+    let page = zeroObject.zeroPage;
+    if (page === null) {
+      page = pageAlloc(uvm, { object: zeroObject, offset: 0 }, { zero: true });
+      if (page === null) {
+        mutexExit(uvm, zeroObject.lock); // L:860-871
+        faultUnlockAll(uvm, info, amap, null);
+        if (!uvm.planted("seed-F16") && !uvmReclaimable(uvm)) return -1;
+        yield* uvmWait(uvm, "L5 loanzero");
+        if (!faultRelock(uvm, info)) return 0;
+        if (amap !== null) mutexEnter(uvm, amap.lock);
+        continue;
+      }
+      pageClearBusy(uvm, page, PG_WANTED | PG_BUSY | PG_FAKE); // L:875-880
+      if (!uvm.planted("canary-zero-page-writable")) page.flags |= PG_RDONLY;
+      uvm.zeroPageMade = true;
+      lockPageQueues(uvm);
+      pageActivate(uvm, page);
+      unlockPageQueues(uvm);
+    }
+    return output.to === "kernel" ? lendZeroToKernel(uvm, output, page) : lendZeroToAnon(uvm, info, output, page);
+  }
+}
+
+function lendZeroToKernel(uvm: Uvm, output: LoanOutput, page: Page): LoanStep {
+  lockPageQueues(uvm);
+  page.loanCount++; // L:883-891: no write-protect needed, the page is RDONLY
+  unlockPageQueues(uvm);
+  mutexExit(uvm, uvm.zeroObject!.lock);
+  output.pages.push(page);
+  uvm.coverage.hit("loan.zeroToKernel");
+  return 1;
+}
+
+function lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): LoanStep {
+  const zeroObject = uvm.zeroObject!;
+  const borrower = page.anon;
+  if (borrower !== null) {
+    const lock = borrower.lock!; // L:899-908; try-lock: F19
+    const alreadyHeld = mutexOwned(uvm, lock);
+    if (!alreadyHeld && !mutexTryEnter(uvm, lock)) {
+      mutexExit(uvm, zeroObject.lock);
+      faultUnlockAll(uvm, info, info.currentEntry.amap, null);
+      return 0;
+    }
+    borrower.references++;
+    if (!alreadyHeld) mutexExit(uvm, lock);
+  } else {
+    const anon = anonAlloc(uvm); // L:914-931
+    anon.lock = new Mutex(`anon ${anon.id}`, "anon");
+    anon.page = page;
+    page.anon = anon;
+    lockPageQueues(uvm);
+    page.loanCount++;
+    pageActivate(uvm, page);
+    unlockPageQueues(uvm);
+  }
+  mutexExit(uvm, zeroObject.lock);
+  output.anons.push(page.anon!);
+  uvm.coverage.hit("loan.zeroToAnon");
+  return 1;
+}
+

@@ -1,0 +1,67 @@
+// Every stored counterexample (counterexamples/*.json) is a named regression, replayed here:
+//
+//   open, for a variant   fails with its stored check with the variant on, passes with it off
+//   open, no variant      still fails with its stored check (a known bug, not fixed yet)
+//   fixed                 passes
+//
+// and each is 1-minimal, and `shrink` never makes it bigger. Every canary and seed-bug variant has one, except the variants
+// listed below as not catchable yet.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { setAutoFreeze } from "immer";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readCounterexample } from "../properties/counterexample-store.ts";
+import { replayCommands, setupFromFile } from "../properties/replay.ts";
+import { shrinkCounterexample } from "../properties/shrink/shrink.ts";
+import { uvmSystem } from "../systems/uvm.ts";
+import type { WorldConfig } from "../vocabulary/world.ts";
+
+const directory = join(import.meta.dirname, "..", "counterexamples");
+const names = readdirSync(directory)
+  .filter((name) => name.endsWith(".json"))
+  .sort();
+const files = names.map((name) => ({ name, file: readCounterexample(join(directory, name)) }));
+
+/**
+ * Variants without a stored counterexample, and why: every counterexample campaigns find
+ * for them (seeds 1-7, 1000 runs each) fails the faithful system too (the loan code they
+ * live in is still being built), so none is tied to the variant yet.
+ */
+const notCatchableYet: ReadonlySet<string> = new Set(["seed-F4", "seed-F5"]);
+
+beforeAll(() => setAutoFreeze(false));
+
+describe("stored counterexamples", () => {
+  it("exist for every canary and seed-bug variant that can be caught", () => {
+    const stored = new Set(files.map(({ file }) => file.variant));
+    const wanted = uvmSystem.variants.filter((variant) => variant.kind !== "mutant" && !notCatchableYet.has(variant.name)).map((variant) => variant.name);
+    expect(wanted.filter((name) => !stored.has(name))).toEqual([]);
+  });
+
+  it.each(files)("$name replays as its status says", ({ file }) => {
+    expect(file.system).toBe(uvmSystem.name);
+    const replay = (variant: string | null) => replayCommands(setupFromFile(file, uvmSystem, variant), file.commands).violation;
+    if (file.status === "fixed") {
+      expect(replay(file.variant)).toBeNull();
+      return;
+    }
+    expect(replay(file.variant)?.check).toBe(file.failure.check);
+    if (file.variant !== null) expect(replay(null), "passes with the variant switched off").toBeNull();
+  });
+
+  it.each(files)("$name shrinks no further than it is, keeping its check", ({ file }) => {
+    const result = shrinkCounterexample(setupFromFile(file, uvmSystem), file.commands);
+    expect(result?.violation.check).toBe(file.failure.check);
+    expect(result!.commands.length).toBeLessThanOrEqual(file.commands.length);
+    for (const [key, size] of Object.entries(file.configuration.world)) expect(result!.setup.world[key as keyof WorldConfig], key).toBeLessThanOrEqual(size);
+  });
+
+  it.each(files)("$name is 1-minimal and says why it fails", ({ file }) => {
+    expect(file.rootCause ?? "").not.toBe("");
+    const setup = setupFromFile(file, uvmSystem);
+    for (let index = 0; index < file.commands.length; index++) {
+      const without = [...file.commands.slice(0, index), ...file.commands.slice(index + 1)];
+      expect(replayCommands(setup, without).violation?.check, `command ${index} can be removed`).not.toBe(file.failure.check);
+    }
+  });
+});
