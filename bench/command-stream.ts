@@ -10,7 +10,7 @@ import { swarmArbitrary, weightedTemplateArbitrary } from "../properties/arbitra
 import { resolveTemplate } from "../properties/templates.ts";
 
 export function commandStream(world: WorldConfig, runs: number, commandsPerRun: number, seed: number): Command[][] {
-  const arbitrary = swarmArbitrary().chain((swarm) =>
+  const arbitrary = swarmArbitrary({ threads: false }).chain((swarm) =>
     fc.array(weightedTemplateArbitrary(swarm, world), { minLength: commandsPerRun, maxLength: commandsPerRun }),
   );
   return fc.sample(arbitrary, { numRuns: runs, seed }).map((templates) => {

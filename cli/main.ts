@@ -3,8 +3,10 @@
 //! mutant), 2 bad usage or bad input.
 
 import { Command, CommanderError } from "commander";
+import { defaultMaxCommands } from "../properties/campaign.ts";
 import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
+import { mutantsCommand } from "./mutants-command.ts";
 import { replayCommand } from "./replay-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shrinkCommand } from "./shrink-command.ts";
@@ -34,7 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   withCampaignFlags(program.command("run").description("run a checking campaign"))
     .option("--runs <n>", "number of random command sequences", "300")
     .option("--seed <n>", "campaign seed (random if omitted; always printed)")
-    .option("--max-commands <n>", "longest command sequence", "60")
+    .option("--max-commands <n>", "longest command sequence", String(defaultMaxCommands))
     .option("--ample", "the ample-memory property: 4096 frames and swap slots unless given, no failures; ENOMEM and EIO are violations")
     .option("--json", "print one JSON object on stdout")
     .option("--out <dir>", "where a counterexample file is written", "counterexamples")
@@ -76,6 +78,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--json", "print one JSON object on stdout")
     .action(async (flags) => {
       exitCode = await diffCommand(flags);
+    });
+  withWorldFlags(program.command("mutants").description("the mutation report: hunt every mutant with the default campaign until its first violation"))
+    .option("--system <spec>", systemHelp, "uvm")
+    .option("--only <names>", "hunt only these variants (comma-separated; any kind)")
+    .option("--all-variants", "hunt every canary and seed-bug variant too")
+    .option("--budget-seconds <s>", "wall-clock budget per variant (no seed starts once it is spent)", "60")
+    .option("--runs <n>", "runs per seed", "300")
+    .option("--first-seed <n>", "the first campaign seed (then the next ones)", "1")
+    .option("--max-seeds <n>", "most seeds per variant")
+    .option("--max-commands <n>", "longest command sequence", "60")
+    .option("--matrix", "also print which check caught which variant")
+    .option("--json", "print one JSON object on stdout")
+    .option("--markdown", "print the report as Markdown (the generated part of docs/mutants.md)")
+    .option("--jobs <n>", "hunt this many variants at once, on worker threads", "1")
+    .action(async (flags) => {
+      exitCode = await mutantsCommand(flags);
     });
   program
     .command("variants")

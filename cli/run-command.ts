@@ -9,7 +9,7 @@
 
 import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
-import { type FoundViolation, runCampaign } from "../properties/campaign.ts";
+import { defaultMaxCommands, type FoundViolation, runCampaign } from "../properties/campaign.ts";
 import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-file.ts";
 import { counterexampleStem, writeCounterexample } from "../properties/counterexample-store.ts";
 import { splitSystemSpec } from "../systems/load-system.ts";
@@ -48,7 +48,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const ample = flags.ample === true;
   const world = worldFrom(ample ? { frames: "4096", swapSlots: "4096", ...definedOnly(flags) } : flags);
   const runs = parseInteger("--runs", flags.runs ?? "300", 1, 10_000_000);
-  const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? "60", 1, 10_000);
+  const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000);
   const seed = seedFrom(flags.seed);
   const json = flags.json === true;
   setAutoFreeze(false);

@@ -12,6 +12,8 @@
 //!   coverage         named counters; this wrapper adds `logging.commands`, `logging.errors`
 //!   describeFrames,  optional, for `replay --trace`: passed through to the wrapped system
 //!   drainFrameEvents
+//!   drainCompletions, optional, for threads (`start`, `resume`): what completed, who is parked
+//!   parkedThreads
 //!
 //! Try it:
 //!
@@ -27,7 +29,7 @@ import type { Command } from "../vocabulary/command.ts";
 import type { FrameDescription, FrameEvent } from "../vocabulary/frame-trace.ts";
 import type { Observation } from "../vocabulary/observation.ts";
 import { formatOutcome, type Outcome } from "../vocabulary/outcome.ts";
-import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
+import type { InvariantViolation, ParkedThread, SystemFactory, SystemOptions, SystemUnderTest, ThreadCompletion } from "../vocabulary/system-under-test.ts";
 
 const logging = process.env.UVMCHECK_LOG === "1";
 let legendWritten = false;
@@ -60,8 +62,8 @@ class LoggingSystem implements SystemUnderTest {
     return this.inner.observe();
   }
 
-  checkInvariants(): InvariantViolation | null {
-    return this.inner.checkInvariants();
+  checkInvariants(options?: { readonly quiescent: boolean }): InvariantViolation | null {
+    return this.inner.checkInvariants(options);
   }
 
   coverage(): ReadonlyMap<string, number> {
@@ -77,6 +79,14 @@ class LoggingSystem implements SystemUnderTest {
 
   drainFrameEvents(): readonly FrameEvent[] {
     return this.inner.drainFrameEvents?.() ?? [];
+  }
+
+  drainCompletions(): readonly ThreadCompletion[] {
+    return this.inner.drainCompletions?.() ?? [];
+  }
+
+  parkedThreads(): readonly ParkedThread[] {
+    return this.inner.parkedThreads?.() ?? [];
   }
 }
 

@@ -5,12 +5,12 @@
 //! to the fault handler and is retried, exactly like hardware. A fault that succeeds but
 //! leaves the access trapping is a bug (catalog F12's endless refault) and is reported.
 
-import { assert, assertNever } from "../vocabulary/assert.ts";
+import { AssertionFailure, assert, assertNever } from "../vocabulary/assert.ts";
 import type { Command, FileRead, FileWrite, Mmap, PageRange, Read, Write } from "../vocabulary/command.ts";
 import { error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
 import { failureKinds } from "../vocabulary/failure.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../vocabulary/protection.ts";
-import { type Pid, pid as toPid } from "../vocabulary/units.ts";
+import { type Pid, pid as toPid, type ThreadId } from "../vocabulary/units.ts";
 import { load, store } from "./hardware/cpu.ts";
 import { createAddressSpace, destroyAddressSpace, type Process } from "./process-table.ts";
 import { type Status, toErrno } from "./uvm/errors.ts";
@@ -22,6 +22,7 @@ import { runPageDaemon } from "./uvm/page-daemon.ts";
 import type { Sleepy } from "./uvm/sleep.ts";
 import { fileRead, fileWrite } from "./uvm/ubc.ts";
 import type { Uvm } from "./uvm/uvm.ts";
+import type { VmMap } from "./uvm/map.ts";
 import type { Vnode } from "./uvm/vnode.ts";
 import { LoanCalls } from "./loan-calls.ts";
 
@@ -30,6 +31,8 @@ const ACCESS_RETRIES = 4;
 
 export class Kernel {
   readonly processes = new Map<Pid, Process>();
+  /** Address spaces forks in progress are building, by forking thread: not processes yet, but they hold references. */
+  readonly embryos = new Map<ThreadId, VmMap>();
   private nextPid = 1;
   private readonly loans: LoanCalls;
 
@@ -47,7 +50,7 @@ export class Kernel {
       case "exit":
         return yield* this.exit(command.pid);
       case "mmap":
-        return this.mmap(command);
+        return yield* this.mmap(command);
       case "munmap":
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
           yield* uvmUnmap(uvm, process.map, start, end);
@@ -55,16 +58,16 @@ export class Kernel {
         });
       case "mprotect":
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
-          return uvmMapProtect(uvm, process.map, start, end, protectionBits(command.prot));
+          return yield* uvmMapProtect(uvm, process.map, start, end, protectionBits(command.prot));
         });
       case "minherit":
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
-          uvmMapInherit(uvm, process.map, start, end, command.inherit);
+          yield* uvmMapInherit(uvm, process.map, start, end, command.inherit);
           return 0;
         });
       case "madvise":
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
-          uvmMapAdvice(uvm, process.map, start, end, command.advice);
+          yield* uvmMapAdvice(uvm, process.map, start, end, command.advice);
           return 0;
         });
       case "mlock":
@@ -75,7 +78,7 @@ export class Kernel {
         });
       case "munlock":
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
-          const status = uvmMapUnwire(uvm, process.map, start, end);
+          const status = yield* uvmMapUnwire(uvm, process.map, start, end);
           return status === "EFAULT" ? "ENOMEM" : status;
         });
       case "read":
@@ -102,6 +105,9 @@ export class Kernel {
       case "clearFailures":
         this.uvm.machine.failures.disarmAll();
         return ok;
+      case "start":
+      case "resume":
+        throw new AssertionFailure(`${command.kind}: scheduling commands are the scheduler's (impl/scheduler.ts)`);
       default:
         return assertNever(command, "command");
     }
@@ -109,7 +115,7 @@ export class Kernel {
 
   private spawnProcess(): Pid {
     const pid = toPid(this.nextPid++);
-    this.processes.set(pid, { pid, map: createAddressSpace(this.uvm, pid) });
+    this.processes.set(pid, { pid, map: createAddressSpace(this.uvm, `pid${pid}`) });
     return pid;
   }
 
@@ -117,14 +123,19 @@ export class Kernel {
     const parent = this.processes.get(parentPid);
     if (parent === undefined) return error("ESRCH");
     if (this.processes.size >= this.uvm.world.maxProcesses) return error("EAGAIN");
-    const childPid = toPid(this.nextPid);
-    const map = createAddressSpace(this.uvm, childPid);
+    const forker = this.uvm.thread;
+    const map = createAddressSpace(this.uvm, `fork by thread ${forker}`);
+    this.embryos.set(forker, map);
     const status = yield* uvmspaceFork(this.uvm, parent.map, map);
-    if (status !== 0) {
+    this.embryos.delete(forker);
+    // the child gets its pid when it is born: another fork may have finished meanwhile
+    const full = this.processes.size >= this.uvm.world.maxProcesses;
+    if (status !== 0 || full) {
       yield* destroyAddressSpace(this.uvm, map);
-      return error(toErrno(status));
+      return error(status !== 0 ? toErrno(status) : "EAGAIN");
     }
-    this.nextPid++;
+    const childPid = toPid(this.nextPid++);
+    map.name = `pid${childPid}`;
     this.processes.set(childPid, { pid: childPid, map });
     return value(childPid);
   }
@@ -138,7 +149,7 @@ export class Kernel {
   }
 
   /** sys_mmap's checks (uvm_mmap.c 1.144), then uvm_map. */
-  private mmap(command: Mmap): Outcome {
+  private *mmap(command: Mmap): Sleepy<Outcome> {
     const process = this.processes.get(command.pid);
     if (process === undefined) return error("ESRCH");
     const world = this.uvm.world;
@@ -153,7 +164,7 @@ export class Kernel {
     const protection = protectionBits(command.prot);
     const maxProtection = protectionBits(command.maxprot);
     if ((protection & ~maxProtection) !== 0) return error("EINVAL");
-    const va = uvmMmap(this.uvm, process.map, {
+    const va = yield* uvmMmap(this.uvm, process.map, {
       pages: command.pages,
       protection,
       maxProtection,

@@ -12,7 +12,7 @@ import { mutexEnter } from "./uvm/lock.ts";
 import { loanObjectPages } from "./uvm/loan/loan-object-pages.ts";
 import { readLoanedAnon } from "./uvm/loan/loan-read.ts";
 import { loanReceive } from "./uvm/loan/loan-receive.ts";
-import { type LoanItems, loanLength } from "./uvm/loan/loan-record.ts";
+import { type LoanItems, loanLength, type ReturningLoan } from "./uvm/loan/loan-record.ts";
 import { uvmLoan } from "./uvm/loan/loan.ts";
 import { unloanAnons, unloanPages } from "./uvm/loan/unloan.ts";
 import type { Sleepy } from "./uvm/sleep.ts";
@@ -34,7 +34,7 @@ export class LoanCalls {
       case "loanRead":
         return yield* this.loanRead(command);
       case "loanReceive":
-        return this.receive(command);
+        return yield* this.receive(command);
       case "unloan":
         return yield* this.unloan(command);
       case "fileEvict":
@@ -77,12 +77,12 @@ export class LoanCalls {
     return read.status === 0 ? value(read.value) : error(toErrno(read.status));
   }
 
-  private receive(command: LoanReceive): Outcome {
+  private *receive(command: LoanReceive): Sleepy<Outcome> {
     const process = this.processes.get(command.pid);
     if (process === undefined) return error("ESRCH");
     const record = this.uvm.loans.get(command.handle);
     if (record === undefined || record.items.to !== "anon") return error("EINVAL");
-    const va = loanReceive(this.uvm, process.map, record.items.anons);
+    const va = yield* loanReceive(this.uvm, process.map, record.items.anons);
     return va === null ? error("ENOMEM") : value(va);
   }
 
@@ -90,8 +90,11 @@ export class LoanCalls {
     const record = this.uvm.loans.get(command.handle);
     if (record === undefined) return error("EINVAL");
     this.uvm.loans.delete(command.handle);
-    if (record.items.to === "kernel") yield* unloanPages(this.uvm, record.items.pages);
-    else yield* unloanAnons(this.uvm, record.items.anons);
+    const returning: ReturningLoan = { record, returned: 0 };
+    this.uvm.returningLoans.add(returning);
+    if (record.items.to === "kernel") yield* unloanPages(this.uvm, record.items.pages, returning);
+    else yield* unloanAnons(this.uvm, record.items.anons, returning);
+    this.uvm.returningLoans.delete(returning);
     return ok;
   }
 

@@ -6,10 +6,11 @@
 import type { Observation, ObservedPage, ObservedProcess, PageContents } from "../vocabulary/observation.ts";
 import { protectionFromBits } from "../vocabulary/protection.ts";
 import { loanHandle, vpn } from "../vocabulary/units.ts";
-import { SWAP_SLOT_BAD } from "./hardware/units.ts";
+import { NO_SWAP_SLOT, SWAP_SLOT_BAD } from "./hardware/units.ts";
 import { POISON } from "./hardware/physical-memory.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Anon } from "./uvm/anon.ts";
+import { type Page, PG_FAKE } from "./uvm/page.ts";
 import type { AnonymousObject } from "./uvm/aobj.ts";
 import type { MapEntry } from "./uvm/map-entry.ts";
 import type { UvmObject } from "./uvm/object.ts";
@@ -61,8 +62,13 @@ export function entryPageContents(uvm: Uvm, entry: MapEntry, index: number): Pag
   return new Array<number>(uvm.world.pageWords).fill(0);
 }
 
+/** A resident page whose contents are valid (a PG_FAKE page is still being read in: its data is on the backing store). */
+function validPage(page: Page | null | undefined): page is Page {
+  return page !== null && page !== undefined && (page.flags & PG_FAKE) === 0;
+}
+
 export function anonContents(uvm: Uvm, anon: Anon): PageContents {
-  if (anon.page !== null) return uvm.machine.memory.contents(anon.page.frame);
+  if (validPage(anon.page) || (anon.page !== null && anon.swapSlot === NO_SWAP_SLOT)) return uvm.machine.memory.contents(anon.page.frame);
   if (anon.swapSlot === SWAP_SLOT_BAD) return "lost";
   if (anon.swapSlot > 0) return uvm.machine.swap.peek(anon.swapSlot);
   return new Array<number>(uvm.world.pageWords).fill(POISON);
@@ -70,7 +76,7 @@ export function anonContents(uvm: Uvm, anon: Anon): PageContents {
 
 export function objectPageContents(uvm: Uvm, object: UvmObject, offset: number): PageContents {
   const page = object.pages.get(offset);
-  if (page !== undefined) return uvm.machine.memory.contents(page.frame);
+  if (validPage(page)) return uvm.machine.memory.contents(page.frame);
   if (object.kind === "vnode") return uvm.machine.disk.peek((object as Vnode).file, offset);
   if (object.kind === "aobj") {
     const slot = (object as AnonymousObject).swapSlotOf(offset);

@@ -12,13 +12,13 @@ export interface Process {
   readonly map: VmMap;
 }
 
-export function createAddressSpace(uvm: Uvm, pid: Pid): VmMap {
-  return new VmMap(`pid${pid}`, uvm.machine.mmu.createPmap(), 0, uvm.world.vaPages);
+export function createAddressSpace(uvm: Uvm, name: string): VmMap {
+  return new VmMap(name, uvm.machine.mmu.createPmap(), 0, uvm.world.vaPages);
 }
 
 /** uvmspace_free: unmaps everything and tears the pmap down. */
 export function* destroyAddressSpace(uvm: Uvm, map: VmMap): Sleepy<void> {
-  mapLockForWriting(uvm, map);
+  yield* mapLockForWriting(uvm, map, "uvmspace_free");
   const dead = unmapRemove(uvm, map, map.minVa, map.maxVa);
   map.pmap.destroy();
   mapRelease(uvm, map);

@@ -1,5 +1,6 @@
-//! The UVM implementation as a system under test: a simulated machine, the kernel on it, a
-//! synchronous driver for each command, and the observation.
+//! The UVM implementation as a system under test: a simulated machine, the kernel on it, the
+//! scheduler that runs each command (on thread 0, or on the thread a `start` names), and the
+//! observation.
 
 import type { Command } from "../vocabulary/command.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
@@ -9,8 +10,8 @@ import type { WorldConfig } from "../vocabulary/world.ts";
 import { Machine } from "./hardware/machine.ts";
 import { Kernel } from "./kernel.ts";
 import { observeKernel } from "./observe.ts";
+import { Scheduler } from "./scheduler.ts";
 import { bootUvm } from "./uvm/boot.ts";
-import { runToCompletion } from "./uvm/sync-driver.ts";
 import type { Uvm } from "./uvm/uvm.ts";
 import type { VariantName } from "./uvm/variants.ts";
 
@@ -18,16 +19,18 @@ export class UvmMachine {
   readonly machine: Machine;
   readonly uvm: Uvm;
   readonly kernel: Kernel;
+  readonly scheduler: Scheduler;
 
   constructor(world: WorldConfig, variant: VariantName | null, seed: number, failureRates: FailureRates = {}) {
     this.machine = new Machine(world, seed);
     this.machine.failures.setRates(failureRates);
     this.uvm = bootUvm(this.machine, world, variant);
     this.kernel = new Kernel(this.uvm);
+    this.scheduler = new Scheduler(this.uvm, this.kernel);
   }
 
   apply(command: Command): Outcome {
-    return runToCompletion(this.uvm, this.kernel.apply(command));
+    return this.scheduler.apply(command);
   }
 
   observe(): Observation {

@@ -25,7 +25,7 @@ import { accessFailures, freshCopyLosses } from "./failures.ts";
 import { cellHolders, forgetObjectLoans, pageIdentity } from "./identity.ts";
 import { collectGarbage } from "./garbage.ts";
 import { findRegion, insertRegion, insideRange, isolateRange, mappedPagesIn, placeMapping, regionEnd } from "./regions.ts";
-import type { ModelState, Region, Source, Words } from "./state.ts";
+import type { Cell, ModelState, Region, Source, Words } from "./state.ts";
 import { zeroWords } from "./state.ts";
 import { orDeviceFailure, orOutOfMemory, specified, type Transition } from "./transition.ts";
 
@@ -151,7 +151,7 @@ function wireFaults(state: ModelState, inside: readonly Region[], wireRegions: (
       if (pageContents(current, region, va) === "lost") return stop("EIO");
       failed.push(...accessFailures(current, region, va));
       const cell = cellAt(current, region, va);
-      if (copiesWhenLocked(region) && (cell === undefined || (holders.get(cell.tag) ?? 0) > 1)) {
+      if (copiesWhenLocked(region, cell, holders)) {
         const before = current;
         current = produce(current, (draft) => privatize(draft, region, va));
         failed.push(...freshCopyLosses(before, current, region, va));
@@ -176,9 +176,17 @@ export function munlock(state: ModelState, command: Munlock): Transition {
 }
 
 /** A private region gets its own copies when locked if it could ever be written, or is anonymous. */
-function copiesWhenLocked(region: Region): boolean {
+/**
+ * Whether locking a page of `region` gives it a new private copy: a writable (maxprot) private
+ * page that still shows its source or shares its copy with someone (copy-on-write resolved
+ * at wire time); and an untouched anonymous page, which is zero-filled. A shared copy locked
+ * read-only stays shared.
+ */
+function copiesWhenLocked(region: Region, cell: Cell | undefined, holders: ReadonlyMap<number, number>): boolean {
   if (region.overlay === null) return false;
-  return region.source.kind === "zero" || (protectionBits(region.maxprot) & PROT_WRITE) !== 0;
+  const writable = (protectionBits(region.maxprot) & PROT_WRITE) !== 0;
+  if (cell === undefined) return writable || region.source.kind === "zero";
+  return writable && (holders.get(cell.tag) ?? 0) > 1;
 }
 
 function rangeRefusal(state: ModelState, range: PageRange): Transition | null {

@@ -3,6 +3,10 @@
 //! No clock, no randomness, no I/O, no knowledge of how a kernel would do it. Each command
 //! family lives in its own file; this one dispatches. The checks every family shares (does
 //! the process exist, is the range well formed) are in checks.ts.
+//!
+//! The model has no threads: every operation is one atomic step. `start` and `resume` only
+//! schedule operations; the checker (properties/linearizer.ts) decides where in its window
+//! each thread's operation takes effect, and steps the model with the operation itself.
 
 import { assertNever } from "../vocabulary/assert.ts";
 import type { Command } from "../vocabulary/command.ts";
@@ -62,6 +66,9 @@ export function step(state: ModelState, command: Command): Transition {
       return failNext(state, command);
     case "clearFailures":
       return clearFailures(state, command);
+    case "start":
+    case "resume":
+      throw new Error(`model: ${command.kind} is scheduling, not an operation (the checker steps the model with the operation)`);
     default:
       return assertNever(command, "command");
   }

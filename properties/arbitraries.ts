@@ -4,15 +4,15 @@
 //! anonymous memory; and so on).
 
 import fc from "fast-check";
-import { type CommandKind, commandKinds } from "../vocabulary/command.ts";
+import { type CommandKind, commandKinds, MAX_THREADS, type ThreadOperationKind, threadOperationKinds } from "../vocabulary/command.ts";
 import { type FailureKind, type FailureRates, failureKinds } from "../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
 import { writeValueMax, type WorldConfig } from "../vocabulary/world.ts";
-import type { Target, Template } from "./templates.ts";
+import type { SchedulePolicy, Target, Template } from "./templates.ts";
 
-/** Every command kind has a template kind of the same name. */
-export const templateKinds: readonly TemplateKind[] = commandKinds;
-export type TemplateKind = CommandKind;
+/** Every command kind has a template kind of the same name; `interfere` resolves to one of several. */
+export type TemplateKind = CommandKind | "interfere";
+export const templateKinds: readonly TemplateKind[] = [...commandKinds, "interfere"];
 
 export type SwarmWeights = Readonly<Record<TemplateKind, number>>;
 
@@ -22,7 +22,7 @@ const baseWeight: SwarmWeights = {
   fork: 3,
   exit: 1,
   mmap: 9,
-  munmap: 2,
+  munmap: 3,
   mprotect: 2,
   minherit: 2,
   madvise: 1,
@@ -34,30 +34,45 @@ const baseWeight: SwarmWeights = {
   fileWrite: 3,
   fileEvict: 3,
   loan: 5,
-  loanFile: 1,
+  loanFile: 2,
   loanRead: 3,
   loanReceive: 2,
   unloan: 3,
-  pageout: 2,
+  pageout: 12,
   failNext: 2,
   clearFailures: 1,
+  start: 8,
+  resume: 8,
+  interfere: 8,
 };
 
 /** Kinds that inject device failures: off in a campaign without failures. */
 const failureCommands: ReadonlySet<TemplateKind> = new Set(["failNext", "clearFailures"]);
 
+/** Kinds that schedule threads: off where only sequential histories are wanted (diff, bench). */
+const threadCommands: ReadonlySet<TemplateKind> = new Set(["start", "resume", "interfere"]);
+
 /** Kinds a run always keeps (without them nothing happens). */
 const alwaysOn: ReadonlySet<TemplateKind> = new Set(["mmap", "read", "write"]);
 
-/** A swarm configuration: each optional kind is off with probability 1/4, else scaled by 1-3. */
-export function swarmArbitrary(options: { readonly failures: boolean } = { failures: true }): fc.Arbitrary<SwarmWeights> {
-  const entries = templateKinds.map((kind) => {
-    const someScale = fc.integer({ min: 1, max: 3 });
-    const scale =
-      !options.failures && failureCommands.has(kind) ? fc.constant(0) : alwaysOn.has(kind) ? someScale : fc.oneof(fc.constant(0), someScale, someScale, someScale);
-    return [kind, scale.map((factor) => factor * baseWeight[kind])] as const;
+/**
+ * A swarm configuration: each optional kind is off with probability 1/4, else scaled by 1-3.
+ * Half the runs are sequential (no start, resume or interfere), so threads do not dilute the
+ * sequential paths; in the other half all three are on. Without `failures` no
+ * failNext/clearFailures; without `threads` every run is sequential.
+ */
+export function swarmArbitrary(options: { readonly failures?: boolean; readonly threads?: boolean } = {}): fc.Arbitrary<SwarmWeights> {
+  const threaded = options.threads === false ? fc.constant(false) : fc.boolean();
+  return threaded.chain((withThreads) => {
+    const off = (kind: TemplateKind) => (options.failures === false && failureCommands.has(kind)) || (!withThreads && threadCommands.has(kind));
+    const entries = templateKinds.map((kind) => {
+      const someScale = fc.integer({ min: 1, max: 3 });
+      const on = alwaysOn.has(kind) || threadCommands.has(kind);
+      const scale = off(kind) ? fc.constant(0) : on ? someScale : fc.oneof(fc.constant(0), someScale, someScale, someScale);
+      return [kind, scale.map((factor) => factor * baseWeight[kind])] as const;
+    });
+    return fc.record(Object.fromEntries(entries) as Record<TemplateKind, fc.Arbitrary<number>>);
   });
-  return fc.record(Object.fromEntries(entries) as Record<TemplateKind, fc.Arbitrary<number>>);
 }
 
 /**
@@ -84,6 +99,9 @@ function targetArbitrary(world: WorldConfig): fc.Arbitrary<Target> {
   return fc.oneof(
     { arbitrary: fc.nat(4 * world.vaPages).map((mapped): Target => ({ mapped })), weight: 9 },
     { arbitrary: fc.nat(world.vaPages + 1).map((raw): Target => ({ raw })), weight: 1 },
+    { arbitrary: fc.nat(4 * world.vaPages).map((racing): Target => ({ racing })), weight: 6 },
+    { arbitrary: fc.nat(4 * world.vaPages).map((anonymous): Target => ({ anonymous })), weight: 3 },
+    { arbitrary: fc.nat(4 * world.vaPages).map((pages): Target => ({ private: pages })), weight: 4 },
   );
 }
 
@@ -178,13 +196,70 @@ export function templateArbitrary(kind: TemplateKind, world: WorldConfig): fc.Ar
       return fc.record({ loan: fc.nat(7), process }).map((receive): Template => ({ kind, ...receive }));
     case "unloan":
       return fc.nat(7).map((loan): Template => ({ kind, loan }));
-    case "pageout":
-      return fc.integer({ min: Math.floor(world.frames / 4), max: world.frames }).map((targetFreeFrames): Template => ({ kind, targetFreeFrames }));
+    case "pageout": // half the time everything reclaimable goes: anon pages to swap
+      return fc
+        .oneof(fc.constant(world.frames), fc.integer({ min: Math.floor(world.frames / 4), max: world.frames }))
+        .map((targetFreeFrames): Template => ({ kind, targetFreeFrames }));
     case "failNext":
       return fc.constantFrom(...failureKinds).map((failure): Template => ({ kind, failure }));
     case "clearFailures":
       return fc.constant({ kind });
+    case "start":
+      return fc.record({ thread: fc.nat(MAX_THREADS - 1), operation: threadOperationArbitrary(world) }).map((start): Template => ({ kind, ...start }));
+    case "resume":
+      return fc.nat(MAX_THREADS * 4).map((pick): Template => ({ kind, pick }));
+    case "interfere":
+      return fc.record({ pick: fc.nat(MAX_THREADS * 4), how: fc.nat(11), value }).map((interfere): Template => ({ kind, ...interfere }));
   }
+}
+
+/** How often each operation is started on a thread. */
+const threadOperationWeight: Readonly<Record<ThreadOperationKind, number>> = {
+  read: 6,
+  write: 6,
+  fileRead: 2,
+  fileWrite: 2,
+  loan: 3,
+  loanFile: 2,
+  loanRead: 1,
+  unloan: 1,
+  mlock: 2,
+  fork: 2,
+};
+
+/**
+ * An operation for a thread. A loan on a thread lends one page: uvm_loan lends page by page
+ * with the map unlocked in between (L1), so a longer loan racing with writes may take a
+ * snapshot that no single instant had, which the model (one atomic loan) cannot explain.
+ */
+function threadOperationArbitrary(world: WorldConfig): fc.Arbitrary<Template> {
+  return fc.oneof(
+    ...threadOperationKinds.map((kind) => ({
+      arbitrary: fc
+        .tuple(templateArbitrary(kind, world), fc.nat(4 * world.vaPages), fc.boolean())
+        .map(([template, page, onPrivate]) => threadTemplate(template, onPrivate ? { private: page } : null)),
+      weight: threadOperationWeight[kind],
+    })),
+  );
+}
+
+/**
+ * A template for a thread: a loan of one page; half the accesses aimed at private copies,
+ * the anons that swap out and in (an operation sleeping in a swap-in is where most of
+ * catalog section E happens).
+ */
+function threadTemplate(template: Template, target: Target | null): Template {
+  if (template.kind === "loan") return { ...template, pages: 1 };
+  if ((template.kind === "read" || template.kind === "write") && target !== null) return { ...template, target };
+  return template;
+}
+
+/** A run's scheduling policy: uniform half the time, else PCT with random priorities and two change points. */
+export function schedulePolicyArbitrary(maxCommands: number): fc.Arbitrary<SchedulePolicy> {
+  const pct = fc
+    .record({ priorities: fc.shuffledSubarray([1, 2, 3], { minLength: MAX_THREADS, maxLength: MAX_THREADS }), changePoints: fc.uniqueArray(fc.nat(Math.max(0, maxCommands - 1)), { minLength: 2, maxLength: 2 }) })
+    .map(({ priorities, changePoints }): SchedulePolicy => ({ kind: "pct", priorities: [0, ...priorities], changePoints }));
+  return fc.oneof(fc.constant<SchedulePolicy>({ kind: "uniform" }), pct);
 }
 
 /** One arbitrary over every switched-on kind, weighted by the run's swarm weights. */

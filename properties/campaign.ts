@@ -14,9 +14,12 @@ import type { Command } from "../vocabulary/command.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
-import { failureRatesArbitrary, type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "./arbitraries.ts";
+import { failureRatesArbitrary, schedulePolicyArbitrary, type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "./arbitraries.ts";
 import { type Contract, Runner, type Violation, ViolationError } from "./runner.ts";
-import { resolveTemplate, type Template } from "./templates.ts";
+import { resolveTemplate, type SchedulePolicy, type Template, ThreadChooser, type ThreadContext, templateApplies } from "./templates.ts";
+
+/** The default campaign's longest command sequence (`uvmcheck run`). */
+export const defaultMaxCommands = 100;
 
 export interface CampaignOptions {
   readonly system: SystemFactory;
@@ -58,6 +61,7 @@ export interface CampaignResult {
 
 interface RunInput {
   readonly swarm: SwarmWeights;
+  readonly schedule: SchedulePolicy;
   readonly hardwareSeed: number;
   readonly failureRates: FailureRates;
   readonly commands: Iterable<fc.Command<RunHolder, object>>;
@@ -65,6 +69,7 @@ interface RunInput {
 
 interface RunHolder {
   readonly runner: Runner;
+  readonly chooser: ThreadChooser;
 }
 
 /** One generated command: a template resolved against the model just before it runs. */
@@ -73,12 +78,12 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
 
   constructor(readonly template: Template) {}
 
-  check(): boolean {
-    return true;
+  check(holder: Readonly<RunHolder>): boolean {
+    return templateApplies(this.template, threadContext(holder));
   }
 
   run(holder: RunHolder): void {
-    this.resolved = resolveTemplate(this.template, holder.runner.model);
+    this.resolved = resolveTemplate(this.template, holder.runner.model, threadContext(holder));
     holder.runner.run(this.resolved);
   }
 
@@ -87,17 +92,22 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
   }
 }
 
+function threadContext(holder: Readonly<RunHolder>): ThreadContext {
+  return { pending: holder.runner.pendingThreads(), operations: holder.runner.pendingOperations(), chooser: holder.chooser, step: holder.runner.steps.length };
+}
+
 function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
   const replayPath = options.replay?.replayPath;
   const failures = options.failures !== false;
-  return fc.tuple(swarmArbitrary({ failures }), fc.integer({ min: 0, max: 0x7fffffff }), failureRatesArbitrary(failures)).chain(([swarm, hardwareSeed, failureRates]) =>
+  const settings = fc.tuple(swarmArbitrary({ failures }), fc.integer({ min: 0, max: 0x7fffffff }), failureRatesArbitrary(failures), schedulePolicyArbitrary(options.maxCommands));
+  return settings.chain(([swarm, hardwareSeed, failureRates, schedule]) =>
     fc
       .commands([weightedTemplateArbitrary(swarm, options.world).map((template) => new TemplateCommand(template))], {
         maxCommands: options.maxCommands,
         size: "max",
         ...(replayPath === undefined ? {} : { replayPath }),
       })
-      .map((commands): RunInput => ({ swarm, hardwareSeed, failureRates, commands })),
+      .map((commands): RunInput => ({ swarm, schedule, hardwareSeed, failureRates, commands })),
   );
 }
 
@@ -108,7 +118,7 @@ function newRunner(options: CampaignOptions, input: RunInput): Runner {
 
 /** One run: the generated commands, then the heal phase. Throws ViolationError. */
 function runOnce(runner: Runner, input: RunInput): void {
-  fc.modelRun(() => ({ model: { runner }, real: {} }), input.commands);
+  fc.modelRun(() => ({ model: { runner, chooser: new ThreadChooser(input.schedule) }, real: {} }), input.commands);
   runner.heal();
 }
 

@@ -1,30 +1,33 @@
 //! The per-step checker: runs one concrete command on the system under test and on the
 //! model, then checks, in this order,
 //!
-//!   1. outcome       the implementation's outcome is one the model allows
-//!   2. observation   every mapped page of every process and every file, read out of the
-//!                    implementation's structures, equals the model's contents
-//!   3. invariants    every heap-walk invariant of the system holds
+//!   1. outcome            the implementation's outcome is one the model allows
+//!   2. linearizability    each thread operation that completed returned what the model
+//!                         allows for it at some instant since it started (linearizer.ts)
+//!   3. observation        every mapped page of every process, every file and every loan,
+//!                         read out of the implementation's structures, equals the model's
+//!   4. invariants         every heap-walk invariant of the system holds (those that hold
+//!                         only at quiescence, only when no thread is parked)
 //!
 //! A violation stops the run. Where the model allows several outcomes or states (memory
-//! exhaustion, partial effects), the runner keeps every candidate state the outcome and the
-//! observation do not rule out. An exception thrown by the implementation is a violation too:
-//! an assertion (a broken KASSERT or lock rule), a liveness failure, or a crash.
+//! exhaustion, partial effects, operations of parked threads that may or may not have taken
+//! effect yet), the runner keeps every configuration the outcomes and the observation do not
+//! rule out. An exception thrown by the implementation is a violation too: an assertion (a
+//! broken KASSERT), a lock-discipline failure (`lock-order`, `sleep-with-lock`), a liveness
+//! failure, or a crash.
 
-import { AssertionFailure, LivenessFailure } from "../vocabulary/assert.ts";
-import type { Command } from "../vocabulary/command.ts";
-import { type Divergence, firstDivergence, formatDivergence } from "../vocabulary/observation.ts";
-import { formatOutcome, type Outcome, outcomeEquals } from "../vocabulary/outcome.ts";
+import { AssertionFailure, LivenessFailure, LockDisciplineFailure } from "../vocabulary/assert.ts";
+import type { Command, ThreadOperation } from "../vocabulary/command.ts";
+import { type Divergence, formatDivergence } from "../vocabulary/observation.ts";
+import { formatOutcome, type Outcome } from "../vocabulary/outcome.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
-import type { InvariantViolation, SystemUnderTest } from "../vocabulary/system-under-test.ts";
-import { loanHandle, pid } from "../vocabulary/units.ts";
+import type { InvariantViolation, SystemUnderTest, ThreadCompletion } from "../vocabulary/system-under-test.ts";
+import { loanHandle, pid, type ThreadId } from "../vocabulary/units.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
-import { adoptObservedLosses } from "../model/failures.ts";
-import { observe } from "../model/observe.ts";
 import type { ModelState } from "../model/state.ts";
 import { initialState } from "../model/state.ts";
-import { step } from "../model/step.ts";
 import type { Cause } from "../model/transition.ts";
+import { CapacityExceeded, Linearizer } from "./linearizer.ts";
 
 /** Which environment events a property allows (the model's causes other than `specified`). */
 export interface Contract {
@@ -42,7 +45,7 @@ export const exhaustibleMemory: Contract = { name: "exhaustible-memory", allowed
 export const ampleMemory: Contract = { name: "ample-memory", allowedCauses: new Set(["specified"]) };
 
 export interface Violation {
-  /** `outcome`, `observation`, `invariant:<name>`, `healed`, `assertion`, `liveness` or `crash`. */
+  /** `outcome`, `linearizability`, `observation`, `invariant:<name>`, `healed`, `assertion`, `lock-order`, `sleep-with-lock`, `liveness` or `crash`. */
   readonly check: string;
   /** 0-based index of the failing command. */
   readonly step: number;
@@ -61,6 +64,8 @@ export interface StepRecord {
   readonly command: Command;
   readonly outcome: Outcome;
   readonly allowed: readonly Outcome[];
+  /** Thread operations that completed during the step. */
+  readonly completions: readonly ThreadCompletion[];
 }
 
 /** The command being checked, as far as it got: what traces show of a failing step. */
@@ -72,13 +77,12 @@ export interface Attempt {
   outcome: Outcome | null;
   /** The first difference from the model's observation, when that check failed. */
   divergence: Divergence | null;
+  /** Thread operations that completed during the step. */
+  completions: readonly ThreadCompletion[];
 }
 
-/** Most candidate model states kept at once. */
-const CANDIDATE_LIMIT = 16;
-
 export class Runner {
-  private candidates: ModelState[];
+  private readonly linearizer: Linearizer;
   readonly steps: StepRecord[] = [];
   /** The last command `run` was given, passing or not. [run] */
   attempt: Attempt | null = null;
@@ -89,12 +93,22 @@ export class Runner {
     readonly contract: Contract,
     failureRates: FailureRates = {},
   ) {
-    this.candidates = [initialState(world, failureRates)];
+    this.linearizer = new Linearizer(initialState(world, failureRates), contract.allowedCauses, system.drainCompletions !== undefined);
   }
 
   /** The model state the generators resolve templates against. */
   get model(): ModelState {
-    return this.candidates[0]!;
+    return this.linearizer.model;
+  }
+
+  /** Threads whose operations started and have not completed, by increasing id. */
+  pendingThreads(): ThreadId[] {
+    return this.linearizer.pendingThreads();
+  }
+
+  /** Their operations, in the same order. */
+  pendingOperations(): ThreadOperation[] {
+    return this.linearizer.pendingOperations();
   }
 
   /** Runs `command` and all checks. Throws ViolationError. */
@@ -103,26 +117,28 @@ export class Runner {
     const fail = (check: string, message: string): never => {
       throw new ViolationError({ check, step: index, message, command });
     };
-    const allowed = this.candidates.flatMap((state) => step(state, command).allowed.filter((entry) => this.contract.allowedCauses.has(entry.cause)));
-    const allowedOutcomes = uniqueOutcomes(allowed.map((entry) => entry.outcome));
-    const attempt: Attempt = { command, allowed: allowedOutcomes, outcome: null, divergence: null };
+    const prepared = this.capacity(() => this.linearizer.prepare(command), fail);
+    const allowed = prepared.outcomes;
+    const attempt: Attempt = { command, allowed, outcome: null, divergence: null, completions: [] };
     this.attempt = attempt;
     const outcome = this.applyToSystem(command, fail);
     attempt.outcome = outcome;
-    const matching = allowed.filter((entry) => outcomeEquals(entry.outcome, outcome));
-    if (matching.length === 0)
-      fail("outcome", `implementation returned ${formatOutcome(outcome)}, model allows ${allowedOutcomes.map(formatOutcome).join(" | ")}`);
-    const observation = this.system.observe();
-    const explained = uniqueStates(matching.map((entry) => adoptObservedLosses(entry.state, observation)));
-    const consistent = explained.filter((state) => firstDivergence(observe(state), observation) === null);
-    if (consistent.length === 0) {
-      attempt.divergence = firstDivergence(observe(explained[0]!), observation);
-      fail("observation", formatDivergence(attempt.divergence!));
+    const completions = this.system.drainCompletions?.() ?? [];
+    attempt.completions = completions;
+    if (!this.capacity(() => this.linearizer.commit(prepared, outcome), fail)) fail("outcome", `implementation returned ${formatOutcome(outcome)}, model allows ${allowed.map(formatOutcome).join(" | ")}`);
+    for (const completion of completions) {
+      const problem = this.linearizer.complete(completion);
+      if (problem !== null) fail("linearizability", problem);
     }
-    this.candidates = consistent.slice(0, CANDIDATE_LIMIT);
-    const broken = this.checkInvariants(fail);
+    const divergence = this.linearizer.observe(this.system.observe());
+    if (divergence !== null) {
+      attempt.divergence = divergence;
+      fail("observation", formatDivergence(divergence));
+    }
+    const quiescent = this.linearizer.pendingThreads().length === 0;
+    const broken = this.checkInvariants(fail, quiescent);
     if (broken !== null) fail(`invariant:${broken.invariant}`, broken.message);
-    const record = { command, outcome, allowed: allowedOutcomes };
+    const record = { command, outcome, allowed, completions };
     this.steps.push(record);
     return record;
   }
@@ -133,6 +149,7 @@ export class Runner {
    * (check `healed`). Throws ViolationError.
    */
   heal(): void {
+    for (let pending = this.pendingThreads(); pending.length > 0; pending = this.pendingThreads()) this.run({ kind: "resume", thread: pending[0]! });
     this.run({ kind: "clearFailures" });
     for (const handle of Object.keys(this.model.loans).map(Number)) this.run({ kind: "unloan", handle: loanHandle(handle) });
     for (const process of Object.keys(this.model.processes).map(Number)) this.run({ kind: "exit", pid: pid(process) });
@@ -153,6 +170,16 @@ export class Runner {
     if (leak !== null) throw new ViolationError({ check: "healed", step: this.steps.length - 1, message: `${leak.invariant}: ${leak.message}`, command: last.command });
   }
 
+  /** Runs a linearizer step; a history too ambiguous to check is reported as check `capacity`, never passed over. */
+  private capacity<T>(work: () => T, fail: (check: string, message: string) => never): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof CapacityExceeded) return fail("capacity", error.message);
+      throw error;
+    }
+  }
+
   private applyToSystem(command: Command, fail: (check: string, message: string) => never): Outcome {
     try {
       return this.system.apply(command);
@@ -161,9 +188,9 @@ export class Runner {
     }
   }
 
-  private checkInvariants(fail: (check: string, message: string) => never) {
+  private checkInvariants(fail: (check: string, message: string) => never, quiescent: boolean) {
     try {
-      return this.system.checkInvariants();
+      return this.system.checkInvariants({ quiescent });
     } catch (error) {
       return fail(...classifyThrow(error));
     }
@@ -172,17 +199,9 @@ export class Runner {
 
 function classifyThrow(error: unknown): [string, string] {
   if (error instanceof ViolationError) throw error;
+  if (error instanceof LockDisciplineFailure) return [error.rule, error.message];
   if (error instanceof AssertionFailure) return ["assertion", error.message];
   if (error instanceof LivenessFailure) return ["liveness", error.message];
   return ["crash", error instanceof Error ? `${error.name}: ${error.message}` : String(error)];
 }
 
-function uniqueOutcomes(outcomes: readonly Outcome[]): Outcome[] {
-  const result: Outcome[] = [];
-  for (const outcome of outcomes) if (!result.some((seen) => outcomeEquals(seen, outcome))) result.push(outcome);
-  return result;
-}
-
-function uniqueStates(states: readonly ModelState[]): ModelState[] {
-  return [...new Set(states)];
-}

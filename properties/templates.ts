@@ -4,15 +4,23 @@
 //! template and the rest still aim at things that exist; and what is recorded and stored in
 //! counterexample files is the concrete command, which replays without the generators.
 
-import type { Backing, Command, Sharing } from "../vocabulary/command.ts";
+import { type Backing, type Command, MAX_THREADS, type Sharing, type ThreadOperation } from "../vocabulary/command.ts";
 import type { FailureKind } from "../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
-import { fileId, filePage, loanHandle, pageCount, pid, vpn, wordIndex } from "../vocabulary/units.ts";
+import { fileId, filePage, loanHandle, pageCount, type Pid, pid, type ThreadId, threadId, type Vpn, vpn, wordIndex } from "../vocabulary/units.ts";
 import type { ModelState } from "../model/state.ts";
+import { cellAt } from "../model/contents.ts";
 import { regionEnd } from "../model/regions.ts";
 
-/** A page of a process: the n-th mapped page (modulo how many there are), or a raw address. */
-export type Target = { readonly mapped: number } | { readonly raw: number };
+/**
+ * A page of a process: the n-th mapped page (modulo how many there are), the n-th page of
+ * its anonymous memory (`anonymous`: what gets paged out to swap; the n-th mapped page if it
+ * has none), the n-th page holding a private copy (`private`: the anons, which live and die,
+ * swap out and in; likewise), a raw address, or the page a pending thread operation works on (`racing`: to
+ * change it under the operation's feet; the process is then that operation's, and without
+ * one it is the n-th mapped page).
+ */
+export type Target = { readonly mapped: number } | { readonly raw: number } | { readonly racing: number } | { readonly anonymous: number } | { readonly private: number };
 
 export type Template =
   | { readonly kind: "spawn" }
@@ -44,7 +52,100 @@ export type Template =
   | { readonly kind: "unloan"; readonly loan: number }
   | { readonly kind: "pageout"; readonly targetFreeFrames: number }
   | { readonly kind: "failNext"; readonly failure: FailureKind }
-  | { readonly kind: "clearFailures" };
+  | { readonly kind: "clearFailures" }
+  /** Start an operation on an idle thread (the idle thread with this index). */
+  | { readonly kind: "start"; readonly thread: number; readonly operation: Template }
+  /** Resume the parked thread the run's scheduling policy picks (`pick` is its random choice). */
+  | { readonly kind: "resume"; readonly pick: number }
+  /**
+   * Interfere with a pending thread operation (`pick` chooses which, `how` what to do): change
+   * the map under its feet (munmap, mprotect, mmap over the hole, fork), write the same page,
+   * reclaim memory, evict its file, give back its loan. Without a pending operation: a read.
+   */
+  | { readonly kind: "interfere"; readonly pick: number; readonly how: number; readonly value: number };
+
+/**
+ * How a run picks the thread to resume (chosen per run, like the swarm weights):
+ *
+ *   uniform   a pending thread uniformly at random
+ *   pct       PCT (Burckhardt et al.): each thread has a random priority; the highest
+ *             pending one runs, and at a few random change points the thread just resumed
+ *             drops below every other
+ */
+export type SchedulePolicy = { readonly kind: "uniform" } | { readonly kind: "pct"; readonly priorities: readonly number[]; readonly changePoints: readonly number[] };
+
+/** The run-time state a policy needs, and the threads it may choose from. */
+export class ThreadChooser {
+  private readonly priorities: number[];
+  private lowest = 0;
+  private last: ThreadId | null = null;
+
+  constructor(readonly policy: SchedulePolicy) {
+    this.priorities = policy.kind === "pct" ? [...policy.priorities] : [];
+  }
+
+  /** Requires: `pending` is not empty. `step` is the index of the command being resolved. */
+  choose(pending: readonly ThreadId[], pick: number, step: number): ThreadId {
+    if (this.policy.kind === "uniform") return pending[pick % pending.length]!;
+    if (this.last !== null && this.policy.changePoints.includes(step)) this.priorities[this.last] = --this.lowest;
+    const priority = (thread: ThreadId) => this.priorities[thread] ?? 0;
+    const chosen = pending.reduce((best, thread) => (priority(thread) > priority(best) ? thread : best));
+    this.last = chosen;
+    return chosen;
+  }
+}
+
+/** What resolving a template needs besides the model: the threads and the scheduling policy. */
+export interface ThreadContext {
+  readonly pending: readonly ThreadId[];
+  /** The operations of the pending threads, in `pending` order. */
+  readonly operations: readonly ThreadOperation[];
+  readonly chooser: ThreadChooser;
+  readonly step: number;
+}
+
+/** Whether `template` can run now: a start needs an idle thread, a resume or an interference a pending one. */
+export function templateApplies(template: Template, threads: ThreadContext): boolean {
+  if (template.kind === "start") return threads.pending.length < MAX_THREADS;
+  if (template.kind === "resume" || template.kind === "interfere") return threads.pending.length > 0;
+  return true;
+}
+
+/** The commands that change what `operation` works on while it sleeps (catalog E: "may change meanwhile"). */
+function interferences(state: ModelState, operation: ThreadOperation, value: number): Command[] {
+  const reclaim: Command = { kind: "pageout", targetFreeFrames: state.world.frames };
+  if ("pid" in operation && "va" in operation) {
+    const { pid: process, va } = operation;
+    const unmap: Command = { kind: "munmap", pid: process, va, pages: pageCount(1) };
+    return [
+      unmap,
+      unmap,
+      { kind: "mprotect", pid: process, va, pages: pageCount(1), prot: "r" },
+      { kind: "write", pid: process, va, word: wordIndex(0), value },
+      { kind: "fork", pid: process },
+      { kind: "munlock", pid: process, va, pages: pageCount(1) },
+      reclaim,
+    ];
+  }
+  if ("file" in operation) return [{ kind: "fileEvict", file: operation.file }, { kind: "fileWrite", file: operation.file, page: filePage(operation.page), word: wordIndex(0), value }, reclaim];
+  if ("handle" in operation) return [{ kind: "unloan", handle: operation.handle }, reclaim];
+  if (operation.kind === "fork") return [{ kind: "exit", pid: exitVictim(state, value) }, reclaim];
+  return [reclaim];
+}
+
+const noThreads: ThreadContext = { pending: [], operations: [], chooser: new ThreadChooser({ kind: "uniform" }), step: 0 };
+
+/** The (pid, va) the `index`-th pending operation with an address works on, or null if none has one. */
+function racingPage(threads: ThreadContext, index: number): { pid: Pid; va: Vpn } | null {
+  const pages = threads.operations.flatMap((operation) => ("pid" in operation && "va" in operation ? [{ pid: operation.pid, va: operation.va }] : []));
+  return pages.length === 0 ? null : pages[index % pages.length]!;
+}
+
+/** The process and page a template aims at: its target's, or a racing operation's. */
+function aim(state: ModelState, threads: ThreadContext, process: Pid, target: Target): { pid: Pid; va: Vpn } {
+  if ("racing" in target) return racingPage(threads, target.racing) ?? { pid: process, va: pageOf(state, process, { mapped: target.racing }) };
+  return { pid: process, va: pageOf(state, process, target) };
+}
 
 /** The live pid the index designates, or a pid that does not exist when there is none. */
 function processOf(state: ModelState, index: number) {
@@ -80,18 +181,39 @@ function exitVictim(state: ModelState, index: number) {
   return pid(pids[1 + (index % (pids.length - 1))]!);
 }
 
-function pageOf(state: ModelState, process: number, target: Target) {
+function pageOf(state: ModelState, process: number, target: Exclude<Target, { readonly racing: number }>): Vpn {
   if ("raw" in target) return vpn(target.raw);
   const regions = state.processes[process]?.regions ?? [];
+  if ("private" in target) {
+    const pages = regions.flatMap((region) => Array.from({ length: region.pages }, (_, index) => region.start + index).filter((va) => cellAt(state, region, va) !== undefined));
+    return pages.length === 0 ? pageOf(state, process, { mapped: target.private }) : vpn(pages[target.private % pages.length]!);
+  }
+  if ("anonymous" in target) {
+    const anonymous = regions.filter((region) => region.source.kind === "zero" || region.source.kind === "sharedMemory");
+    if (anonymous.length === 0) return pageOf(state, process, { mapped: target.anonymous });
+    const pages = anonymous.flatMap((region) => Array.from({ length: region.pages }, (_, index) => region.start + index));
+    return vpn(pages[target.anonymous % pages.length]!);
+  }
   const mapped: number[] = [];
   for (const region of regions) for (let va = region.start; va < regionEnd(region); va++) mapped.push(va);
   if (mapped.length === 0) return vpn(target.mapped % state.world.vaPages);
   return vpn(mapped[target.mapped % mapped.length]!);
 }
 
-/** The concrete command `template` means in `state`. */
-export function resolveTemplate(template: Template, state: ModelState): Command {
+/** The concrete command `template` means in `state`. Requires: `templateApplies`. */
+export function resolveTemplate(template: Template, state: ModelState, threads: ThreadContext = noThreads): Command {
   switch (template.kind) {
+    case "start": {
+      const idle = Array.from({ length: MAX_THREADS }, (_, index) => threadId(index + 1)).filter((thread) => !threads.pending.includes(thread));
+      return { kind: "start", thread: idle[template.thread % idle.length]!, operation: resolveTemplate(template.operation, state) as ThreadOperation };
+    }
+    case "resume":
+      return { kind: "resume", thread: threads.chooser.choose(threads.pending, template.pick, threads.step) };
+    case "interfere": {
+      const operation = threads.operations[template.pick % threads.operations.length]!;
+      const choices = interferences(state, operation, template.value);
+      return choices[template.how % choices.length]!;
+    }
     case "spawn":
       return { kind: "spawn" };
     case "fork":
@@ -108,8 +230,7 @@ export function resolveTemplate(template: Template, state: ModelState): Command 
     }
     case "read":
     case "write": {
-      const process = mappedProcessOf(state, template.process);
-      const va = pageOf(state, process, template.target);
+      const { pid: process, va } = aim(state, threads, mappedProcessOf(state, template.process), template.target);
       const word = wordIndex(template.word);
       return template.kind === "read" ? { kind: "read", pid: process, va, word } : { kind: "write", pid: process, va, word, value: template.value };
     }
@@ -135,8 +256,7 @@ export function resolveTemplate(template: Template, state: ModelState): Command 
     case "clearFailures":
       return template;
     default: {
-      const process = processOf(state, template.process);
-      const va = pageOf(state, process, template.target);
+      const { pid: process, va } = aim(state, threads, processOf(state, template.process), template.target);
       const range = { pid: process, va, pages: pageCount(Math.max(1, Math.min(template.pages, state.world.vaPages - va))) };
       switch (template.kind) {
         case "munmap":

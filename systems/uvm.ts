@@ -57,6 +57,14 @@ export const uvmRequiredCoverage: readonly string[] = [
   "pdaemon.objectClean",
   "pdaemon.objectDirty",
   "pdaemon.loanBreak",
+  // threads and interleavings (issue 7): parking, and every cause of starting over after a sleep
+  "thread.parked",
+  "thread.resumed",
+  "restart.relockFailed",
+  "restart.amapSlotChanged",
+  "restart.pageReleased",
+  "restart.pageBusyWait",
+  "restart.memoryWait",
 ];
 
 class UvmSystem implements SystemUnderTest {
@@ -82,9 +90,10 @@ class UvmSystem implements SystemUnderTest {
     return this.machine.observe();
   }
 
-  checkInvariants(): InvariantViolation | null {
-    const heap = { kernel: this.machine.kernel, uvm: this.machine.uvm };
+  checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
+    const heap = this.heap();
     for (const invariant of this.invariants) {
+      if (invariant.quiescentOnly === true && !options.quiescent) continue;
       const message = invariant.check(heap);
       if (message !== null) return { invariant: invariant.name, message };
     }
@@ -93,7 +102,7 @@ class UvmSystem implements SystemUnderTest {
 
   /** Every invariant that is broken now (for diagnosis and canary tests). */
   allViolations(): InvariantViolation[] {
-    const heap = { kernel: this.machine.kernel, uvm: this.machine.uvm };
+    const heap = this.heap();
     const violations: InvariantViolation[] = [];
     for (const invariant of this.invariants) {
       const message = invariant.check(heap);
@@ -107,7 +116,7 @@ class UvmSystem implements SystemUnderTest {
   }
 
   checkHealed(): InvariantViolation | null {
-    const message = healedLeaks({ kernel: this.machine.kernel, uvm: this.machine.uvm });
+    const message = healedLeaks(this.heap());
     return message === null ? null : { invariant: "healed-no-leaks", message };
   }
 
@@ -119,6 +128,18 @@ class UvmSystem implements SystemUnderTest {
     const events = this.machine.uvm.events ?? [];
     if (this.machine.uvm.events !== null) this.machine.uvm.events = [];
     return events;
+  }
+
+  drainCompletions() {
+    return this.machine.scheduler.drainCompletions();
+  }
+
+  parkedThreads() {
+    return this.machine.scheduler.parked();
+  }
+
+  private heap() {
+    return { kernel: this.machine.kernel, uvm: this.machine.uvm, scheduler: this.machine.scheduler };
   }
 
   get internals(): UvmMachine {

@@ -1,11 +1,12 @@
 // The default campaign on the faithful implementation: no violation, every required
 // coverage counter reached, the same result for the same seed.
 import { describe, expect, it } from "vitest";
+import { defaultMaxCommands } from "../properties/campaign.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import { ampleSettings, campaign } from "./support/campaign.ts";
 
 describe("default campaign", () => {
-  const result = campaign({ runs: 300, seed: 1 });
+  const result = campaign({ runs: 300, seed: 1, maxCommands: defaultMaxCommands });
 
   it("finds no violation in the faithful implementation", () => {
     expect(result.violations).toEqual([]);
@@ -18,7 +19,7 @@ describe("default campaign", () => {
   });
 
   it("is deterministic: the same seed gives the same commands and coverage", () => {
-    const again = campaign({ runs: 300, seed: 1 });
+    const again = campaign({ runs: 300, seed: 1, maxCommands: defaultMaxCommands });
     expect(again.commands).toBe(result.commands);
     expect([...again.coverage]).toEqual([...result.coverage]);
   });

@@ -32,6 +32,11 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-pagein-keeps-clean": "invariant:G16 anon-residency",
   "canary-exit-aobj-leak": "healed",
   "canary-mlock-limit-enomem": "outcome",
+  "canary-lock-order": "lock-order",
+  "canary-lower-io-slot-recheck": "assertion",
+  "canary-relock-fails-efault": "linearizability",
+  "canary-sleep-with-lock": "sleep-with-lock",
+  "canary-busy-owner": "invariant:G3 busy-pages-owned-by-parked-threads",
 };
 
 /** Canaries a check catches only under a property other than the default one. */
@@ -42,11 +47,12 @@ const settingsFor: Readonly<Record<string, Partial<CampaignSettings>>> = {
 const canaries = variantCatalog.filter((variant) => variant.kind === "canary");
 
 describe("canaries", () => {
-  it("every canary has an expected check, and every invariant is some canary's target", async () => {
+  it("every canary has an expected check, and every invariant and every other check is some canary's target", async () => {
     expect(canaries.map((canary) => canary.name).sort()).toEqual(Object.keys(expectedCheck).sort());
     const { uvmInvariants } = await import("../properties/invariants/uvm-invariants.ts");
     const targeted = new Set(Object.values(expectedCheck));
     for (const invariant of uvmInvariants) expect(targeted, invariant.name).toContain(`invariant:${invariant.name}`);
+    for (const check of ["outcome", "observation", "linearizability", "healed", "assertion", "lock-order", "sleep-with-lock"]) expect(targeted, check).toContain(check);
   });
 
   for (const canary of canaries) {

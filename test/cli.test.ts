@@ -6,7 +6,7 @@ import { temporaryDirectory } from "./support/counterexample.ts";
 
 describe("uvmcheck run", () => {
   it("--runs 300 --seed 1 --json exits 0 with no violation and every required counter above zero", () => {
-    const { status, stdout } = uvmcheck(["run", "--runs", "300", "--seed", "1", "--json"]);
+    const { status, stdout } = uvmcheck(["run", "--runs", "300", "--seed", "1", "--json", "--out", temporaryDirectory()]);
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as {
       system: string;

@@ -27,6 +27,8 @@ const sampleValue: Readonly<Record<FieldType, unknown>> = {
   loanTarget: "anon",
   frameCount: 4,
   failureKind: "swapRead",
+  thread: 1,
+  operation: { kind: "read", pid: 1, va: 0, word: 0 },
 };
 
 /** One command of every kind the vocabulary has, fields in table order. */

@@ -24,7 +24,7 @@ function module(name: string, text: string): string {
 
 describe("the example module", () => {
   it(`run --system ${example} --runs 30 --seed 1 --json exits 0 and reports coverage`, () => {
-    const { status, stdout } = uvmcheck(["run", "--system", example, "--runs", "30", "--seed", "1", "--json"]);
+    const { status, stdout } = uvmcheck(["run", "--system", example, "--runs", "30", "--seed", "1", "--json", "--out", scratch]);
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as { system: string; runs: number; violations: unknown[]; coverage: Record<string, number> };
     expect(report.system).toBe("uvm-with-logging");

@@ -14,6 +14,22 @@ export class LivenessFailure extends Error {
   override readonly name = "LivenessFailure";
 }
 
+/**
+ * A broken rule of lock discipline, checked as it happens: `lock-order` (a blocking
+ * acquisition against the global order), `sleep-with-lock` (a lock held across a sleep point
+ * the seed does not document), `busy-owner` (a BUSY page cleared or left by the wrong thread).
+ * The runner reports the rule as the check that failed.
+ */
+export class LockDisciplineFailure extends Error {
+  override readonly name = "LockDisciplineFailure";
+  constructor(
+    readonly rule: "lock-order" | "sleep-with-lock" | "busy-owner",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Ensures: `condition` holds, or throws an `AssertionFailure` carrying `fact`. */
 export function assert(condition: boolean, fact: string): asserts condition {
   if (!condition) throw new AssertionFailure(fact);

@@ -19,6 +19,7 @@
 //!   value        a word's value           file        a file id
 //!   filePage     a page index in a file   loanIndex   a page index in a loan
 //!   frameCount   a number of frames       failureKind a device failure (vocabulary/failure.ts)
+//!   thread       a thread, 1..MAX_THREADS operation   a command a thread runs (command.ts ThreadOperation)
 //!   protection · inheritance · advice · sharing · loanTarget (kernel or anon)   one of a few names
 //!   backing      `{kind: "anon" | "reserved"}` or `{kind: "file", file, offset}`
 //!
@@ -45,7 +46,9 @@ export type FieldType =
   | "loanIndex"
   | "loanTarget"
   | "frameCount"
-  | "failureKind";
+  | "failureKind"
+  | "thread"
+  | "operation";
 
 /** The names a command can hand out, as its `value` outcome. */
 export type CreatedName = "pid" | "va" | "loanHandle";
@@ -110,6 +113,8 @@ export const commandSpecs: CommandSpecs = {
   pageout: { fields: [{ name: "targetFreeFrames", type: "frameCount" }] },
   failNext: { fields: [{ name: "failure", type: "failureKind" }] },
   clearFailures: { fields: [] },
+  start: { fields: [{ name: "thread", type: "thread" }, { name: "operation", type: "operation" }] },
+  resume: { fields: [{ name: "thread", type: "thread" }] },
 };
 
 /** The table row of `kind`, or undefined for a kind the vocabulary does not have. */

@@ -4,11 +4,13 @@
 //!
 //!   mmap pid=1 pages=2 prot=rw maxprot=rw backing=file0@2 sharing=private inherit=copy advice=normal
 //!   write pid=1 va=0 word=3 value=7
+//!   start thread=1 operation=(read pid=1 va=0 word=0)
 
 import type { Command } from "./command.ts";
 import { commandSpecOf, fieldValue } from "./command-fields.ts";
 
 function formatValue(value: unknown): string {
+  if (typeof value === "object" && value !== null && "kind" in value && commandSpecOf(String(value.kind)) !== undefined) return `(${formatCommand(value as Command)})`;
   if (typeof value === "object" && value !== null && "kind" in value) {
     const backing = value as { readonly kind: string; readonly file?: number; readonly offset?: number };
     return backing.kind === "file" ? `file${backing.file}@${backing.offset}` : backing.kind;

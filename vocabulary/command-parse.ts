@@ -10,8 +10,8 @@
 //! The command returned is canonical: `kind` first, then the fields in table order, so a
 //! command that went through `parseCommand` serializes the same way every time.
 
-import type { Backing, Command } from "./command.ts";
-import { commandKinds } from "./command.ts";
+import type { Backing, Command, ThreadOperationKind } from "./command.ts";
+import { commandKinds, threadOperationKinds } from "./command.ts";
 import { commandSpecOf, type FieldType } from "./command-fields.ts";
 import { failureKinds } from "./failure.ts";
 import { advices, inheritances, protections } from "./protection.ts";
@@ -88,7 +88,18 @@ const fieldParsers: Readonly<Record<FieldType, FieldParser>> = {
   loanTarget: oneOf(["kernel", "anon"]),
   frameCount: nonNegativeInteger,
   failureKind: oneOf(failureKinds),
+  thread: nonNegativeInteger,
+  operation,
 };
+
+/** A thread's operation: a command of one of the kinds threads run (nested starts are refused). */
+function operation(data: unknown, where: string): Command {
+  const kind = expectObject(data, where, null).kind;
+  if (!threadOperationKinds.includes(kind as ThreadOperationKind)) {
+    throw new CommandParseError(`${where}.kind: expected an operation a thread runs (${threadOperationKinds.join(", ")}), got ${spelled(kind)}`);
+  }
+  return parseCommand(data, where);
+}
 
 /**
  * Requires: `where` names `data` for messages. Ensures: a canonical command of a known kind

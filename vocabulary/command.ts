@@ -13,13 +13,15 @@
 //!   loans       loan · loanFile · loanRead · loanReceive · unloan   (uvm_loan and its users)
 //!   machine     pageout                 (run the page daemon to a free-frame target)
 //!               failNext · clearFailures (arm one device failure; switch injection off)
+//!   threads     start · resume          (run an operation on a thread that parks at its sleep
+//!                                        points; resume a parked one: the schedule is data)
 //!
 //! What each command returns is an `Outcome` (outcome.ts); what it means is the model's
 //! business (model/step.ts).
 
 import type { FailureKind } from "./failure.ts";
 import type { Advice, Inheritance, Protection } from "./protection.ts";
-import type { FileId, FilePage, LoanHandle, PageCount, Pid, Vpn, WordIndex } from "./units.ts";
+import type { FileId, FilePage, LoanHandle, PageCount, Pid, ThreadId, Vpn, WordIndex } from "./units.ts";
 
 /**
  * What a mapping is backed by: zero-fill anonymous memory, a window onto a file, or nothing
@@ -174,6 +176,30 @@ export interface ClearFailures {
   readonly kind: "clearFailures";
 }
 
+/** The operations a thread can run: the ones that sleep in the seeds (catalog section E). */
+export type ThreadOperation = Read | Write | FileRead | FileWrite | Loan | LoanFile | LoanRead | Unloan | Mlock | Fork;
+export type ThreadOperationKind = ThreadOperation["kind"];
+export const threadOperationKinds: readonly ThreadOperationKind[] = ["read", "write", "fileRead", "fileWrite", "loan", "loanFile", "loanRead", "unloan", "mlock", "fork"];
+
+/** Threads 1..MAX_THREADS run operations; thread 0 runs every other command. */
+export const MAX_THREADS = 3;
+
+/**
+ * Starts `operation` on thread `thread` (1..MAX_THREADS), which must be idle: it runs until it
+ * completes or parks at its first sleep point. Returns ok (its own outcome comes when it
+ * completes); EINVAL for a busy or unknown thread or an operation threads do not run.
+ */
+export interface Start {
+  readonly kind: "start";
+  readonly thread: ThreadId;
+  readonly operation: ThreadOperation;
+}
+/** Resumes parked thread `thread` until it parks again or completes. Returns ok; EINVAL if it is not parked. */
+export interface Resume {
+  readonly kind: "resume";
+  readonly thread: ThreadId;
+}
+
 export type Command =
   | Spawn
   | Fork
@@ -197,7 +223,9 @@ export type Command =
   | Unloan
   | Pageout
   | FailNext
-  | ClearFailures;
+  | ClearFailures
+  | Start
+  | Resume;
 
 export type CommandKind = Command["kind"];
 
@@ -225,4 +253,6 @@ export const commandKinds: readonly CommandKind[] = [
   "pageout",
   "failNext",
   "clearFailures",
+  "start",
+  "resume",
 ];

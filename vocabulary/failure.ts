@@ -8,9 +8,10 @@ export type FailureKind =
   | "swapRead" // uvm_swap_get I/O error
   | "swapWrite" // uvm_swap_put I/O error
   | "backingRead" // the vnode pager's read from disk fails (EIO)
-  | "backingAgain"; // the vnode pager asks to try again later (EAGAIN)
+  | "backingAgain" // the vnode pager asks to try again later (EAGAIN)
+  | "lockContention"; // mutex_tryenter finds the lock held by another CPU for a moment
 
-export const failureKinds: readonly FailureKind[] = ["frameAllocation", "pmapEnter", "swapRead", "swapWrite", "backingRead", "backingAgain"];
+export const failureKinds: readonly FailureKind[] = ["frameAllocation", "pmapEnter", "swapRead", "swapWrite", "backingRead", "backingAgain", "lockContention"];
 
 /** Probability in [0, 1] that an operation of each kind fails; missing kinds never fail. */
 export type FailureRates = Readonly<Partial<Record<FailureKind, number>>>;
@@ -21,5 +22,6 @@ export function validateFailureRates(rates: FailureRates): string | null {
     if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) return `failure rate of ${kind} must be in [0, 1] (got ${rate})`;
   }
   if ((rates.backingAgain ?? 0) > 0.5) return "failure rate of backingAgain must be at most 0.5 (a retried read must eventually succeed)";
+  if ((rates.lockContention ?? 0) > 0.5) return "failure rate of lockContention must be at most 0.5 (a retried try-lock must eventually succeed)";
   return null;
 }

@@ -165,3 +165,70 @@ export function formatDivergence(divergence: Divergence, labels: DivergenceLabel
       return `loan ${divergence.handle} page ${divergence.index} word ${divergence.word}: ${expected} ${divergence.expected}, ${actual} ${divergence.actual}`;
   }
 }
+
+/**
+ * Every observable thing (a process, a page, a file page, a loan) that differs between `a`
+ * and `b`, by key (`pid 1`, `pid 1 va 3`, `file 0 page 2`, `loan 4`), so two observations can
+ * be compared outside a set of keys. With `ignoreWired` the `wired` attribute is left out
+ * (wiring is in progress while an mlock sleeps).
+ */
+export function observationDifferences(a: Observation, b: Observation, options: { readonly ignoreWired?: boolean } = {}): Set<string> {
+  const keys = new Set<string>();
+  const processes = new Map<number, ObservedProcess>(b.processes.map((process) => [process.pid, process]));
+  for (const process of a.processes) {
+    const other = processes.get(process.pid);
+    processes.delete(process.pid);
+    if (other === undefined) {
+      addProcessKeys(keys, process);
+      continue;
+    }
+    const pages = new Map<number, ObservedPage>(other.pages.map((page) => [page.va, page]));
+    for (const page of process.pages) {
+      const twin = pages.get(page.va);
+      pages.delete(page.va);
+      if (twin === undefined || !samePage(page, twin, options.ignoreWired === true)) keys.add(`pid ${process.pid} va ${page.va}`);
+    }
+    for (const va of pages.keys()) keys.add(`pid ${process.pid} va ${va}`);
+  }
+  for (const process of processes.values()) addProcessKeys(keys, process);
+  a.files.forEach((pages, file) => {
+    pages.forEach((words, page) => {
+      if (!sameWords(words, b.files[file]?.[page])) keys.add(`file ${file} page ${page}`);
+    });
+  });
+  const loans = new Map<number, ObservedLoan>(b.loans.map((loan) => [loan.handle, loan]));
+  for (const loan of a.loans) {
+    const twin = loans.get(loan.handle);
+    loans.delete(loan.handle);
+    if (twin === undefined || twin.to !== loan.to || twin.pages.length !== loan.pages.length || loan.pages.some((page, index) => !sameContents(page, twin.pages[index]!))) {
+      keys.add(`loan ${loan.handle}`);
+    }
+  }
+  for (const handle of loans.keys()) keys.add(`loan ${handle}`);
+  return keys;
+}
+
+function addProcessKeys(keys: Set<string>, process: ObservedProcess): void {
+  keys.add(`pid ${process.pid}`);
+  for (const page of process.pages) keys.add(`pid ${process.pid} va ${page.va}`);
+}
+
+function samePage(a: ObservedPage, b: ObservedPage, ignoreWired: boolean): boolean {
+  return (
+    a.prot === b.prot &&
+    a.maxprot === b.maxprot &&
+    a.inherit === b.inherit &&
+    a.advice === b.advice &&
+    (ignoreWired || a.wired === b.wired) &&
+    sameContents(a.contents, b.contents)
+  );
+}
+
+function sameContents(a: PageContents, b: PageContents): boolean {
+  if (typeof a === "string" || typeof b === "string") return a === b;
+  return sameWords(a, b);
+}
+
+function sameWords(a: readonly number[], b: readonly number[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((word, index) => word === b[index]);
+}

@@ -16,11 +16,12 @@
 //! observations, violations and counters. Randomness comes only from `options.seed`; no
 //! clock, no `Math.random`, no state shared between instances that changes behaviour.
 
-import type { Command } from "./command.ts";
+import type { Command, ThreadOperation } from "./command.ts";
 import type { FailureRates } from "./failure.ts";
 import type { FrameDescription, FrameEvent } from "./frame-trace.ts";
 import type { Observation } from "./observation.ts";
 import type { Outcome } from "./outcome.ts";
+import type { ThreadId } from "./units.ts";
 import type { WorldConfig } from "./world.ts";
 
 /** A broken heap-walk invariant: which one, and the first object that breaks it. */
@@ -45,10 +46,11 @@ export interface SystemUnderTest {
   observe(): Observation;
   /**
    * Runs every heap-walk invariant over the system's structures, in `invariantNames` order.
-   * Ensures: returns the first one broken, or null; changes nothing. A system without
-   * internal structures to check returns null.
+   * With `quiescent` false (a thread is parked mid-operation), those that hold only when
+   * nothing is in progress are skipped. Ensures: returns the first one broken, or null;
+   * changes nothing. A system without internal structures to check returns null.
    */
-  checkInvariants(): InvariantViolation | null;
+  checkInvariants(options?: { readonly quiescent: boolean }): InvariantViolation | null;
   /** The names of the invariants `checkInvariants` evaluates, in evaluation order (may be empty). */
   readonly invariantNames: readonly string[];
   /**
@@ -65,6 +67,29 @@ export interface SystemUnderTest {
    * exited), what is still held that nothing owns: leaked frames, swap slots, loans.
    */
   checkHealed?(): InvariantViolation | null;
+  /**
+   * Optional, for systems with threads (the `start` and `resume` commands): the operations
+   * that completed since the last call, in completion order. A system without threads
+   * answers EINVAL to `start` and `resume`.
+   */
+  drainCompletions?(): readonly ThreadCompletion[];
+  /** Optional, with threads: the parked threads, by increasing id. */
+  parkedThreads?(): readonly ParkedThread[];
+}
+
+/** A thread's operation finished: the outcome its caller gets. */
+export interface ThreadCompletion {
+  readonly thread: ThreadId;
+  readonly operation: ThreadOperation;
+  readonly outcome: Outcome;
+}
+
+/** A thread parked at a sleep point. */
+export interface ParkedThread {
+  readonly thread: ThreadId;
+  readonly operation: ThreadOperation;
+  /** The sleep point, as the seed names it (e.g. `U12 vnode read`). */
+  readonly site: string;
 }
 
 /** A named planted bug: a canary, a mutant, or a seed-bug variant. */

@@ -14,6 +14,7 @@
 //! has its own lock object.
 
 import { assert } from "../../vocabulary/assert.ts";
+import type { ThreadId } from "../../vocabulary/units.ts";
 import { NO_SWAP_SLOT, type SwapSlot, SWAP_SLOT_BAD } from "../hardware/units.ts";
 import { sleep, type Sleepy } from "./sleep.ts";
 import { type Mutex, mutexEnter, mutexExit, mutexHold, mutexOwned, mutexRelease, mutexTryEnter } from "./lock.ts";
@@ -35,6 +36,12 @@ export class Anon {
   swapSlot: SwapSlot = NO_SWAP_SLOT;
   /** False once uvm_anon_free has run; a freed anon must never be reached. */
   alive = true;
+  /** The thread whose fault keeps this anon as its spare (anon_spare, across a sleep), or null. */
+  spareOf: ThreadId | null = null;
+  /** References held by kernel threads reading a loan through this anon (each holds one while it reads). */
+  readerHolds = 0;
+  /** Being disposed (no references left): a thread that sleeps in uvm_anon_dispose, or a busier that will free it. */
+  dying = false;
 
   constructor(readonly id: number) {}
 
@@ -61,9 +68,10 @@ export function anonAlloc(uvm: Uvm): Anon {
 export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
   assert(anon.references === 0, `uvm_anon_dispose: anon ${anon.id} still has ${anon.references} references`);
   assert(anon.lock === null || mutexOwned(uvm, anon.lock), `uvm_anon_dispose: anon ${anon.id} not locked`);
+  anon.dying = true;
   let page = anon.page;
+  if (page !== null && page.loanCount > 0) page = yield* anonLockLoanPage(uvm, anon); // may let go of the lock: the page daemon may have swapped it out
   const resident = page !== null;
-  if (page !== null && page.loanCount > 0) page = yield* anonLockLoanPage(uvm, anon);
   if (page !== null && page.object !== null) {
     const object = page.object;
     lockPageQueues(uvm);
@@ -90,7 +98,7 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
     }
     anon.page = null;
   }
-  if (!resident && anon.swapSlot > 0) uvm.swap.onlyCopies--; // the slot held the only copy
+  if (!resident && anon.swapSlot > 0 && !uvm.planted("mutant-anfree-keeps-swpgonly")) uvm.swap.onlyCopies--; // the slot held the only copy
   if (uvm.planted("canary-swap-slot-leak")) anon.swapSlot = NO_SWAP_SLOT;
   anonDropSwap(uvm, anon);
   return true;
@@ -173,7 +181,7 @@ export function* anonLockLoanPage(uvm: Uvm, anon: Anon): Sleepy<Page | null> {
     if (page.object !== null) {
       if (mutexTryEnter(uvm, page.object.lock)) return page;
       mutexExit(uvm, lock);
-      yield* sleep({ kind: "pause", site: "U3 uvm_anon_lockloanpg" });
+      yield* sleep({ kind: "pause", site: "U3 uvm_anon_lockloanpg", keepsMaps: true });
       mutexEnter(uvm, lock);
       continue;
     }

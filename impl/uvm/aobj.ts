@@ -20,7 +20,7 @@ import { getResidentPages, waitForBusyPage, waitForMemory } from "./object-pages
 import { lockPageQueues, pageAlloc, pageDeactivate, pageFree, pageSetBusy, unlockPageQueues } from "./page-allocator.ts";
 import { type Page, PG_FAKE, PQ_AOBJ } from "./page.ts";
 import { sleep, type Sleepy } from "./sleep.ts";
-import { swapFree, swapGet, swapMarkBad } from "./swap.ts";
+import { swapFree, swapGetDone, swapMarkBad, swapRead } from "./swap.ts";
 import type { Uvm } from "./uvm.ts";
 
 export class AnonymousObject extends UvmObject {
@@ -71,7 +71,9 @@ export class AnonymousObject extends UvmObject {
     for (;;) {
       const resident = this.pages.get(offset) ?? null;
       if (resident?.busy) {
+        this.holdAcrossSleep(uvm);
         yield* waitForBusyPage(uvm, this, resident, "uao_get busy page");
+        if (yield* this.releaseAfterSleep(uvm)) return { status: "EAGAIN", page: null };
         continue;
       }
       if (resident !== null) {
@@ -82,9 +84,15 @@ export class AnonymousObject extends UvmObject {
       const slot = this.swapSlotOf(offset);
       const page = pageAlloc(uvm, { object: this, offset }, { zero: slot === NO_SWAP_SLOT });
       if (page === null) {
+        this.holdAcrossSleep(uvm);
         mutexExit(uvm, this.lock);
-        if (!(yield* waitForMemory(uvm, "uao_get"))) return { status: "ENOMEM", page: null };
+        const retry = yield* waitForMemory(uvm, "uao_get");
         mutexEnter(uvm, this.lock);
+        if (yield* this.releaseAfterSleep(uvm)) return { status: "EAGAIN", page: null };
+        if (!retry) {
+          mutexExit(uvm, this.lock);
+          return { status: "ENOMEM", page: null };
+        }
         continue;
       }
       page.pqFlags |= PQ_AOBJ;
@@ -101,8 +109,9 @@ export class AnonymousObject extends UvmObject {
   /** Reads `page` from `slot` with the object unlocked; on error the data is lost for good. Ensures on error: unlocked. */
   private *swapIn(uvm: Uvm, page: Page, slot: SwapSlot): Sleepy<Status> {
     mutexExit(uvm, this.lock);
+    const read = swapRead(uvm, slot);
     yield* sleep({ kind: "io", site: "uao_get swap read" });
-    const status = swapGet(uvm, page.frame, slot);
+    const status = swapGetDone(uvm, page.frame, slot, read);
     mutexEnter(uvm, this.lock);
     if (status === 0) return 0;
     if (slot !== SWAP_SLOT_BAD) swapMarkBad(uvm, slot);
@@ -131,26 +140,53 @@ export class AnonymousObject extends UvmObject {
     return 0;
   }
 
-  /** uao_detach: the last reference frees every page and every swap slot. */
+  /**
+   * uao_get sleeps (a busy page, uvm_wait) with no busy page of its own and the object
+   * unlocked; nothing then keeps the aobj alive, and an munmap by another thread can free it
+   * under the sleeper (uvm_aobj.c; a finding of uvmcheck, variant seed-aobj-get-unreferenced).
+   * We hold a reference across the sleep. Requires: locked.
+   */
+  private holdAcrossSleep(uvm: Uvm): void {
+    if (!uvm.planted("seed-aobj-get-unreferenced")) this.references++;
+  }
+
+  /** Drops the sleep's reference. Requires: locked. Ensures: true (and unlocked) if it was the last: the object is gone. */
+  private *releaseAfterSleep(uvm: Uvm): Sleepy<boolean> {
+    if (uvm.planted("seed-aobj-get-unreferenced")) return false;
+    this.references--;
+    if (this.references > 0) return false;
+    mutexExit(uvm, this.lock);
+    this.references++;
+    yield* this.detach(uvm);
+    return true;
+  }
+
+  /** uao_detach: the last reference frees every page (waiting for busy ones) and every swap slot. */
   *detach(uvm: Uvm): Sleepy<void> {
     assert(this.references > 0, `${this.name}: detach without reference`);
     this.references--;
     if (this.references > 0) return;
     mutexEnter(uvm, this.lock);
+    for (let busy = this.busyPage(); busy !== null; busy = this.busyPage()) yield* waitForBusyPage(uvm, this, busy, "uao_detach busy page");
     for (const page of [...this.pages.values()]) {
-      assert(!page.busy, `uao_detach: ${page.describe()} busy`);
       uvm.machine.mmu.pageProtect(page.frame, 0);
       lockPageQueues(uvm);
       this.dropSwap(uvm, page.offset);
       pageFree(uvm, page);
       unlockPageQueues(uvm);
     }
-    for (const [offset, slot] of [...this.swapSlots]) {
+    const slots = uvm.planted("mutant-aobj-detach-keeps-swap") ? [] : [...this.swapSlots];
+    for (const [offset, slot] of slots) {
       if (slot > 0) uvm.swap.onlyCopies--;
       this.dropSwap(uvm, offset);
     }
     mutexExit(uvm, this.lock);
     this.alive = false;
     uvm.liveObjects.delete(this);
+  }
+
+  private busyPage(): Page | null {
+    for (const page of this.pages.values()) if (page.busy) return page;
+    return null;
   }
 }

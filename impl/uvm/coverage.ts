@@ -68,6 +68,16 @@ export const coverageNames = [
   "swap.in",
   "swap.readFailure",
   "swap.writeFailure",
+  // threads (impl/scheduler.ts) and why a path started over after a sleep (catalog section E)
+  "thread.started",
+  "thread.parked",
+  "thread.resumed",
+  "restart.relockFailed",
+  "restart.amapSlotChanged",
+  "restart.pageReleased",
+  "restart.pageBusyWait",
+  "restart.memoryWait",
+  "trylock.contended",
 ] as const;
 
 export type CoverageName = (typeof coverageNames)[number];

@@ -34,7 +34,7 @@ import type { Uvm } from "./uvm.ts";
 
 /** Fills the empty `child` map from `parent`. Returns 0, or ENOMEM (the child is then half built; the caller frees it). */
 export function* uvmspaceFork(uvm: Uvm, parent: VmMap, child: VmMap): Sleepy<Status> {
-  mapLockForWriting(uvm, parent);
+  yield* mapLockForWriting(uvm, parent, "uvmspace_fork");
   for (const entry of [...parent.entries]) {
     if (entry.inheritance === "none") {
       uvm.coverage.hit("fork.none");
@@ -63,7 +63,7 @@ function forkShare(uvm: Uvm, parent: VmMap, child: VmMap, entry: MapEntry): void
     if (uvm.planted("canary-fork-share-amap-reference")) clone.amap.shared = true;
     else amapRef(uvm, clone.amap, clone.amapOffset, clone.pages, true);
   }
-  clone.object?.reference();
+  if (!uvm.planted("mutant-fork-share-no-object-ref")) clone.object?.reference();
   mapInsertEntry(child, clone);
   assert(parent.entries.includes(entry), "uvmspace_fork: parent entry vanished");
 }
@@ -97,8 +97,9 @@ function* forkCopy(uvm: Uvm, parent: VmMap, child: VmMap, entry: MapEntry): Slee
     return status;
   }
   if (!entry.needsCopy) {
-    if ((entry.maxProtection & PROT_WRITE) !== 0) parent.pmap.protect(entry.start, entry.end, entry.protection & ~PROT_WRITE);
-    entry.needsCopy = true;
+    const protect = (entry.maxProtection & PROT_WRITE) !== 0 && !uvm.planted("mutant-fork-no-write-protect");
+    if (protect) parent.pmap.protect(entry.start, entry.end, entry.protection & ~PROT_WRITE);
+    if (!uvm.planted("mutant-fork-parent-no-needs-copy")) entry.needsCopy = true;
   }
   return 0;
 }
@@ -143,13 +144,13 @@ function* amapCowNow(uvm: Uvm, entry: MapEntry, which: "all" | "wired pages"): S
       yield* anonFree(uvm, copy);
       mutexExit(uvm, amap.lock);
       if (!uvmReclaimable(uvm)) return "ENOMEM";
-      yield* sleep({ kind: "memoryWait", site: "amap_cow_now (both maps stay locked)" });
+      yield* sleep({ kind: "memoryWait", site: "amap_cow_now (both maps stay locked)", keepsMaps: true });
       mutexEnter(uvm, amap.lock);
       index = -1;
       continue;
     }
     pageCopy(uvm, page, copyPage);
-    anon.references--;
+    if (!uvm.planted("mutant-cow-now-keeps-ref")) anon.references--;
     amap.slots[slot] = copy;
     lockPageQueues(uvm);
     pageActivate(uvm, copyPage);

@@ -37,9 +37,9 @@ export interface MmapRequest {
 }
 
 /** uvm_mmap + uvm_map: a new entry at the lowest gap that fits. Returns its start, or null (ENOMEM). */
-export function uvmMmap(uvm: Uvm, map: VmMap, request: MmapRequest): Vpn | null {
+export function* uvmMmap(uvm: Uvm, map: VmMap, request: MmapRequest): Sleepy<Vpn | null> {
   assert((request.protection & ~request.maxProtection) === 0, "uvm_map: protection beyond maxprot");
-  mapLockForWriting(uvm, map);
+  yield* mapLockForWriting(uvm, map, "uvm_map");
   const start = mapFindSpace(map, request.pages);
   if (start === null) {
     mapRelease(uvm, map);
@@ -77,7 +77,7 @@ export function uvmMmap(uvm: Uvm, map: VmMap, request: MmapRequest): Vpn | null 
 
 /** uvm_unmap: removes `[start, end)`; holes are skipped. Wired entries are unwired first. */
 export function* uvmUnmap(uvm: Uvm, map: VmMap, start: number, end: number): Sleepy<void> {
-  mapLockForWriting(uvm, map);
+  yield* mapLockForWriting(uvm, map, "uvm_unmap");
   const dead = unmapRemove(uvm, map, start, end);
   mapRelease(uvm, map);
   for (const entry of dead) yield* unmapDetach(uvm, entry);
@@ -91,7 +91,8 @@ export function unmapRemove(uvm: Uvm, map: VmMap, start: number, end: number): M
       entry.wiredCount = 0;
       faultUnwireLocked(uvm, map, entry.start, entry.end);
     }
-    if (entry.amap !== null || entry.object !== null) map.pmap.remove(entry.start, entry.end);
+    const mapped = entry.amap !== null || entry.object !== null;
+    if (mapped && !uvm.planted("mutant-unmap-keeps-translations")) map.pmap.remove(entry.start, entry.end);
     mapUnlinkEntry(map, entry);
   }
   return dead;
@@ -105,8 +106,8 @@ export function* unmapDetach(uvm: Uvm, entry: MapEntry): Sleepy<void> {
 }
 
 /** uvm_map_protect: EACCES (nothing changed) if any entry's max protection forbids `protection`. */
-export function uvmMapProtect(uvm: Uvm, map: VmMap, start: number, end: number, protection: ProtectionBits): 0 | "EACCES" {
-  mapLockForWriting(uvm, map);
+export function* uvmMapProtect(uvm: Uvm, map: VmMap, start: number, end: number, protection: ProtectionBits): Sleepy<0 | "EACCES"> {
+  yield* mapLockForWriting(uvm, map, "uvm_map_protect");
   const overlapping = map.entries.filter((entry) => entry.start < end && start < entry.end);
   if (overlapping.some((entry) => (protection & ~entry.maxProtection) !== 0)) {
     mapRelease(uvm, map);
@@ -122,15 +123,15 @@ export function uvmMapProtect(uvm: Uvm, map: VmMap, start: number, end: number, 
 }
 
 /** uvm_map_inherit */
-export function uvmMapInherit(uvm: Uvm, map: VmMap, start: number, end: number, inheritance: Inheritance): void {
-  mapLockForWriting(uvm, map);
+export function* uvmMapInherit(uvm: Uvm, map: VmMap, start: number, end: number, inheritance: Inheritance): Sleepy<void> {
+  yield* mapLockForWriting(uvm, map, "uvm_map_inherit");
   for (const entry of mapIsolate(uvm, map, start, end)) entry.inheritance = inheritance;
   mapRelease(uvm, map);
 }
 
 /** uvm_map_advice */
-export function uvmMapAdvice(uvm: Uvm, map: VmMap, start: number, end: number, advice: Advice): void {
-  mapLockForWriting(uvm, map);
+export function* uvmMapAdvice(uvm: Uvm, map: VmMap, start: number, end: number, advice: Advice): Sleepy<void> {
+  yield* mapLockForWriting(uvm, map, "uvm_map_advice");
   for (const entry of mapIsolate(uvm, map, start, end)) entry.advice = advice;
   mapRelease(uvm, map);
 }

@@ -16,7 +16,7 @@ import { PROT_NONE, PROT_WRITE } from "../../vocabulary/protection.ts";
 import { amapCopy } from "./amap.ts";
 import type { Status } from "./errors.ts";
 import { faultWire, faultUnwireLocked } from "./fault/fault-wire.ts";
-import { mapClip, mapLockForWriting, mapLookupEntry, mapRelease, type VmMap } from "./map.ts";
+import { mapBusy, mapClip, mapLockForWriting, mapLookupEntry, mapRelease, mapUnbusy, type VmMap } from "./map.ts";
 import type { MapEntry } from "./map-entry.ts";
 import type { Sleepy } from "./sleep.ts";
 import type { Uvm } from "./uvm.ts";
@@ -44,7 +44,7 @@ function startEntry(uvm: Uvm, map: VmMap, start: number): MapEntry | null {
 
 /** mlock: wires `[start, end)`. */
 export function* uvmMapWire(uvm: Uvm, map: VmMap, start: number, end: number): Sleepy<Status> {
-  mapLockForWriting(uvm, map);
+  yield* mapLockForWriting(uvm, map, "uvm_map_pageable");
   const first = startEntry(uvm, map, start);
   if (first === null) {
     mapRelease(uvm, map);
@@ -53,7 +53,8 @@ export function* uvmMapWire(uvm: Uvm, map: VmMap, start: number, end: number): S
   const entries: MapEntry[] = [];
   let index = map.entries.indexOf(first);
   for (let entry = map.entries[index]; entry !== undefined && entry.start < end; entry = map.entries[++index]) {
-    if (!entry.wired && entry.needsCopy && ((entry.maxProtection & PROT_WRITE) !== 0 || entry.object === null)) amapCopy(uvm, entry);
+    const copyNow = !entry.wired && entry.needsCopy && ((entry.maxProtection & PROT_WRITE) !== 0 || entry.object === null);
+    if (copyNow && !uvm.planted("mutant-mlock-skips-amap-copy")) amapCopy(uvm, entry);
     if (entry.end > end) mapClip(uvm, map, entry, end);
     entry.wiredCount++;
     entries.push(entry);
@@ -65,22 +66,25 @@ export function* uvmMapWire(uvm: Uvm, map: VmMap, start: number, end: number): S
       return "EINVAL";
     }
   }
+  mapBusy(uvm, map); // pass 2 with the map busy: nobody else may change it (vm_map_busy)
   mapRelease(uvm, map);
   for (let failed = 0; failed < entries.length; failed++) {
     const entry = entries[failed]!;
     if (entry.wiredCount !== 1) continue;
     const error = yield* faultWire(uvm, map, entry.start, entry.end, entry.maxProtection, true);
     if (error !== 0) {
-      undoWiring(uvm, map, entries, failed);
+      yield* undoWiring(uvm, map, entries, failed);
       return error;
     }
   }
+  mapUnbusy(uvm, map);
   return 0;
 }
 
 /** Pass 2 failed at `entries[failed]`: drop this call's wiring everywhere, unwiring what it wired. */
-function undoWiring(uvm: Uvm, map: VmMap, entries: readonly MapEntry[], failed: number): void {
-  mapLockForWriting(uvm, map);
+function* undoWiring(uvm: Uvm, map: VmMap, entries: readonly MapEntry[], failed: number): Sleepy<void> {
+  yield* mapLockForWriting(uvm, map, "uvm_map_pageable undo");
+  mapUnbusy(uvm, map);
   entries.forEach((entry, index) => {
     entry.wiredCount--;
     if (index < failed && entry.wiredCount === 0) faultUnwireLocked(uvm, map, entry.start, entry.end);
@@ -89,8 +93,8 @@ function undoWiring(uvm: Uvm, map: VmMap, entries: readonly MapEntry[], failed: 
 }
 
 /** munlock: unwires `[start, end)`. */
-export function uvmMapUnwire(uvm: Uvm, map: VmMap, start: number, end: number): Status {
-  mapLockForWriting(uvm, map);
+export function* uvmMapUnwire(uvm: Uvm, map: VmMap, start: number, end: number): Sleepy<Status> {
+  yield* mapLockForWriting(uvm, map, "uvm_map_pageable (unwire)");
   const first = startEntry(uvm, map, start);
   if (first === null) {
     mapRelease(uvm, map);

@@ -12,6 +12,7 @@ import type { Pmap } from "../hardware/mmu.ts";
 import { amapSplitRef } from "./amap.ts";
 import { MapLock, mapLockRead, mapLockWrite, mapUnlock } from "./lock.ts";
 import type { MapEntry } from "./map-entry.ts";
+import type { Sleepy } from "./sleep.ts";
 import type { Uvm } from "./uvm.ts";
 
 export class VmMap {
@@ -22,7 +23,8 @@ export class VmMap {
   timestamp = 0;
 
   constructor(
-    readonly name: string,
+    /** `pid<N>` (a fork's child is named when it is born). */
+    public name: string,
     readonly pmap: Pmap,
     readonly minVa: number,
     readonly maxVa: number,
@@ -31,13 +33,34 @@ export class VmMap {
   }
 }
 
-export function mapLockForWriting(uvm: Uvm, map: VmMap): void {
+/** vm_map_lock: sleeps (lockWait) while another thread holds the map or has it busy. */
+export function* mapLockForWriting(uvm: Uvm, map: VmMap, site = "vm_map_lock"): Sleepy<void> {
+  while (!map.lock.writable(uvm.thread)) {
+    assert(map.lock.writer !== uvm.thread, `vm_map_lock: ${map.name} already write-locked by this thread`);
+    yield { kind: "lockWait", site, lock: map.lock, write: true };
+  }
   mapLockWrite(uvm, map.lock);
   map.timestamp++;
 }
 
-export function mapLockForReading(uvm: Uvm, map: VmMap): void {
+/** vm_map_lock_read: sleeps (lockWait) while another thread write-locks the map. */
+export function* mapLockForReading(uvm: Uvm, map: VmMap, site = "vm_map_lock_read"): Sleepy<void> {
+  while (!map.lock.readable()) {
+    assert(map.lock.writer !== uvm.thread, `vm_map_lock_read: ${map.name} write-locked by this thread`);
+    yield { kind: "lockWait", site, lock: map.lock, write: false };
+  }
   mapLockRead(uvm, map.lock);
+}
+
+/** vm_map_busy: only this thread may write-lock the map until vm_map_unbusy. Requires: write-locked by this thread. */
+export function mapBusy(uvm: Uvm, map: VmMap): void {
+  assert(map.lock.writer === uvm.thread, `vm_map_busy: ${map.name} not write-locked by this thread`);
+  map.lock.busy = uvm.thread;
+}
+
+export function mapUnbusy(uvm: Uvm, map: VmMap): void {
+  assert(map.lock.busy === uvm.thread, `vm_map_unbusy: ${map.name} not busied by this thread`);
+  map.lock.busy = null;
 }
 
 export function mapRelease(uvm: Uvm, map: VmMap): void {

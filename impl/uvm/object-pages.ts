@@ -52,6 +52,7 @@ export function getResidentPages(
  * wakes it, and relocks. The caller then looks again (the page may be gone).
  */
 export function* waitForBusyPage(uvm: Uvm, object: UvmObject, page: Page, site: string): Sleepy<void> {
+  uvm.coverage.hit("restart.pageBusyWait");
   page.flags |= PG_WANTED;
   mutexExit(uvm, object.lock);
   yield* sleep({ kind: "pageWait", site, page });

@@ -207,7 +207,7 @@ export function pageReplace(old: Page, replacement: Page): void {
 export function pageCopy(uvm: Uvm, source: Page, destination: Page): void {
   uvm.machine.memory.copy(source.frame, destination.frame);
   uvm.events?.push({ kind: "copy", from: source.frame, to: destination.frame });
-  destination.flags &= ~PG_CLEAN;
+  if (!uvm.planted("mutant-pagecopy-keeps-clean")) destination.flags &= ~PG_CLEAN;
 }
 
 export function pageLookup(object: UvmObject, offset: number): Page | null {

@@ -47,6 +47,7 @@ export function freeTarget(uvm: Uvm): number {
 /** uvm_wait: sleeps until the page daemon has run. Requires: nothing locked. */
 export function* uvmWait(uvm: Uvm, site: string): Sleepy<void> {
   assert(uvm.held.size === 0, `uvm_wait(${site}) with locks held`);
+  uvm.coverage.hit("restart.memoryWait");
   yield* sleep({ kind: "memoryWait", site });
 }
 
@@ -96,8 +97,7 @@ function isPageDirty(uvm: Uvm, page: Page): boolean {
  * Requires: nothing locked.
  */
 export function runPageDaemon(uvm: Uvm, target: number): void {
-  const thread = uvm.thread;
-  uvm.thread = PAGE_DAEMON_THREAD;
+  const thread = uvm.switchTo(PAGE_DAEMON_THREAD);
   try {
     uvm.coverage.hit("pdaemon.run");
     for (let pass = 0; pass < 4 && uvm.machine.memory.freeCount < target; pass++) {
@@ -109,7 +109,7 @@ export function runPageDaemon(uvm: Uvm, target: number): void {
       if (uvm.machine.memory.freeCount === before && pass > 0 && !uvmReclaimable(uvm)) break;
     }
   } finally {
-    uvm.thread = thread;
+    uvm.switchTo(thread);
   }
 }
 
@@ -157,7 +157,7 @@ function tryLockOwner(uvm: Uvm, page: Page): Mutex | null {
   if (!mutexTryEnter(uvm, lock)) return null;
   if (page.object === null && page.anon !== null && (page.pqFlags & PQ_ANON) === 0) {
     assert(page.loanCount > 0, `uvmpd_trylockowner: orphan ${page.describe()} has no loan`);
-    page.loanCount--;
+    if (!uvm.planted("mutant-pdaemon-adopt-keeps-loan")) page.loanCount--;
     page.pqFlags |= PQ_ANON;
   }
   return lock;
@@ -178,8 +178,9 @@ function pageOutObjectPage(uvm: Uvm, page: Page): void {
 
 /** An anon or aobj page: freed if clean, else written to a fresh swap slot first. Ensures: owner unlocked. */
 function pageOutSwapBacked(uvm: Uvm, page: Page, owner: Mutex): void {
-  uvm.machine.mmu.pageProtect(page.frame, 0);
-  if (uvm.machine.mmu.clearModify(page.frame)) page.flags &= ~PG_CLEAN;
+  if (!uvm.planted("mutant-pageout-keeps-mappings")) uvm.machine.mmu.pageProtect(page.frame, 0);
+  const modified = uvm.machine.mmu.clearModify(page.frame);
+  if (modified && !uvm.planted("mutant-pageout-ignores-modified")) page.flags &= ~PG_CLEAN;
   const aobj = page.object !== null ? (page.object as AnonymousObject) : null;
   const anon = aobj === null ? page.anon! : null;
   const slotOf = () => (aobj !== null ? aobj.swapSlotOf(page.offset) : anon!.swapSlot);
@@ -191,8 +192,9 @@ function pageOutSwapBacked(uvm: Uvm, page: Page, owner: Mutex): void {
     mutexExit(uvm, owner);
     return;
   }
-  if (aobj !== null) aobj.dropSwap(uvm, page.offset);
-  else anonDropSwap(uvm, anon!);
+  const dropOldSlot = !uvm.planted("mutant-pageout-keeps-old-slot");
+  if (dropOldSlot && aobj !== null) aobj.dropSwap(uvm, page.offset);
+  else if (dropOldSlot) anonDropSwap(uvm, anon!);
   const slot = uvm.swap.alloc();
   if (slot === NO_SWAP_SLOT) {
     uvm.coverage.hit("pdaemon.noSwapSlot");

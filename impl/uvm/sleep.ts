@@ -3,27 +3,35 @@
 //! Kernel paths that can sleep are generator functions returning `Sleepy<T>`. At each sleep
 //! the path has released the locks the seed releases (catalog section E) and yields a
 //! `SleepPoint` naming the site (U1-U17, L1-L9). A driver decides what happens while it
-//! sleeps: the synchronous driver here runs the page daemon for a memory wait and resumes at
-//! once; the concurrency scheduler parks the thread and runs other commands.
+//! sleeps: the synchronous driver (sync-driver.ts) runs the page daemon for a memory wait and
+//! resumes at once; the scheduler (impl/scheduler.ts) parks the thread and runs other
+//! commands, and resumes it when the schedule says so.
 //!
-//! A path that sleeps without bound is a liveness bug (catalog F16): the synchronous driver
-//! gives up after `SLEEP_LIMIT` sleeps in one command and reports it.
+//! A sleeping thread holds no mutex. It may keep map locks only where the point says so
+//! (`keepsMaps`: the seed documents it, e.g. U3 keeps the maps read-locked); anything else is
+//! a `sleep-with-lock` failure.
+//!
+//! A path that sleeps without bound is a liveness bug (catalog F16): the drivers give up after
+//! `SLEEP_LIMIT` sleeps without progress and report it.
 
+import type { MapLock } from "./lock.ts";
 import type { Page } from "./page.ts";
 
 export type SleepPoint =
   /** Unlocked for I/O (pgo_get SYNCIO, swap read); resumes when the I/O is done. */
   | { readonly kind: "io"; readonly site: string }
   /** uvm_wait: sleeps until the page daemon has freed memory. */
-  | { readonly kind: "memoryWait"; readonly site: string }
+  | { readonly kind: "memoryWait"; readonly site: string; readonly keepsMaps?: boolean }
   /** kpause: sleeps for a while (EAGAIN back-off, try-lock back-off). */
-  | { readonly kind: "pause"; readonly site: string }
+  | { readonly kind: "pause"; readonly site: string; readonly keepsMaps?: boolean }
   /** UVM_UNLOCK_AND_WAIT on a BUSY page: sleeps until its busier wakes it. */
-  | { readonly kind: "pageWait"; readonly site: string; readonly page: Page };
+  | { readonly kind: "pageWait"; readonly site: string; readonly page: Page }
+  /** vm_map_lock / vm_map_lock_read on a map another thread holds (or has busy): sleeps until it can lock. */
+  | { readonly kind: "lockWait"; readonly site: string; readonly lock: MapLock; readonly write: boolean };;
 
 export type Sleepy<T> = Generator<SleepPoint, T, undefined>;
 
-/** The most sleeps one command may take before the driver calls it a hang. */
+/** The most sleeps one operation may take without another thread making progress before a driver calls it a hang. */
 export const SLEEP_LIMIT = 256;
 
 export function* sleep(point: SleepPoint): Sleepy<void> {

@@ -96,19 +96,30 @@ export function swapMarkBad(uvm: Uvm, slot: SwapSlot): void {
   assert(uvm.swap.onlyCopies >= 0, "uvm_swap_markbad: swpgonly underflow");
 }
 
-/** uvm_swap_get(PGO_SYNCIO): fills `frame` from `slot` (the slot then no longer holds an only copy). EIO for SWSLOT_BAD or an I/O error. */
-export function swapGet(uvm: Uvm, frame: FrameNumber, slot: SwapSlot): 0 | "EIO" {
-  if (slot === SWAP_SLOT_BAD) return "EIO";
+/**
+ * uvm_swap_get(PGO_SYNCIO), in two halves around the sleep: `swapRead` starts the I/O (the
+ * device decides then whether it fails), `swapGetDone` completes it: fills `frame` (the slot
+ * then no longer holds an only copy). EIO for SWSLOT_BAD or an I/O error.
+ */
+export function swapRead(uvm: Uvm, slot: SwapSlot): SwapReadResult {
+  if (slot === SWAP_SLOT_BAD) return { kind: "error" };
   assert(uvm.swap.isInUse(slot), `uvm_swap_get: slot ${slot} not in use`);
   const result = uvm.machine.swap.read(slot);
   if (result.kind === "error") {
     uvm.coverage.hit("swap.readFailure");
-    return "EIO";
+    return { kind: "error" };
   }
+  return { kind: "ok", words: result.words };
+}
+
+export type SwapReadResult = { readonly kind: "ok"; readonly words: readonly number[] } | { readonly kind: "error" };
+
+export function swapGetDone(uvm: Uvm, frame: FrameNumber, slot: SwapSlot, read: SwapReadResult): 0 | "EIO" {
+  if (read.kind === "error") return "EIO";
   uvm.coverage.hit("swap.in");
   uvm.events?.push({ kind: "swapIn", frame, slot });
-  uvm.machine.memory.fill(frame, result.words);
-  uvm.swap.onlyCopies--;
+  uvm.machine.memory.fill(frame, [...read.words]);
+  if (!uvm.planted("mutant-swapin-keeps-swpgonly")) uvm.swap.onlyCopies--;
   return 0;
 }
 

@@ -69,7 +69,7 @@ export function* fileWrite(uvm: Uvm, vnode: Vnode, offset: number, word: number,
       page = fresh;
     }
     uvm.machine.memory.write(page.frame, word, value);
-    page.flags &= ~PG_CLEAN;
+    if (!uvm.planted("mutant-ubc-write-keeps-clean")) page.flags &= ~PG_CLEAN;
     releaseFilePage(uvm, vnode, page);
     return 0;
   }

@@ -4,7 +4,8 @@
 //! paging queues and their lock, the file objects (one vnode per file), the registries of
 //! live anons, amaps and objects that the heap-walk invariants start from, the coverage
 //! counters and the planted bug switched on for this run. It is also the `LockContext`: the
-//! thread now running, and the locks it holds.
+//! thread now running, and the locks it holds (each thread has its own set; the scheduler
+//! switches between them).
 //!
 //! Every UVM function takes the `Uvm` as its first argument, the way TigerBeetle passes its
 //! storage: hardware is reached only through `uvm.machine`.
@@ -19,7 +20,7 @@ import type { Amap } from "./amap.ts";
 import type { Anon } from "./anon.ts";
 import { Coverage } from "./coverage.ts";
 import { type LockContext, type MapLock, Mutex } from "./lock.ts";
-import type { LoanRecord } from "./loan/loan-record.ts";
+import type { LoanRecord, ReturningLoan } from "./loan/loan-record.ts";
 import type { ZeroObject } from "./loan/zero-object.ts";
 import type { UvmObject } from "./object.ts";
 import { Page } from "./page.ts";
@@ -27,9 +28,11 @@ import { SwapSpace } from "./swap.ts";
 import type { VariantName } from "./variants.ts";
 
 export class Uvm implements LockContext {
-  /** The thread now running. [the driver or scheduler] */
+  /** The thread now running. [switchTo] */
   thread: ThreadId = threadId(0);
-  readonly held = new Set<Mutex | MapLock>();
+  /** The locks the running thread holds. [switchTo] */
+  held = new Set<Mutex | MapLock>();
+  private readonly heldByThread = new Map<ThreadId, Set<Mutex | MapLock>>([[threadId(0), this.held]]);
   readonly coverage = new Coverage();
   /** The vm_page array: `pages[frame]`. */
   readonly pages: readonly Page[];
@@ -50,6 +53,8 @@ export class Uvm implements LockContext {
   zeroPageMade = false;
   /** Outstanding loans by handle (the kernel's loan holders). */
   readonly loans = new Map<number, LoanRecord>();
+  /** Loans being given back by an unloan that sleeps between items. */
+  readonly returningLoans = new Set<ReturningLoan>();
   nextLoanHandle = 1;
   /** The vnode of each file, created at boot and never freed. */
   readonly vnodes: UvmObject[] = [];
@@ -66,6 +71,26 @@ export class Uvm implements LockContext {
   ) {
     this.pages = Array.from({ length: world.frames }, (_, frame) => new Page(frameNumber(frame)));
     this.swap = new SwapSpace(world.swapSlots);
+  }
+
+  /** Makes `thread` the running thread, with its own held locks. Returns the thread that was running. */
+  switchTo(thread: ThreadId): ThreadId {
+    const previous = this.thread;
+    let held = this.heldByThread.get(thread);
+    if (held === undefined) {
+      held = new Set();
+      this.heldByThread.set(thread, held);
+    }
+    this.thread = thread;
+    this.held = held;
+    return previous;
+  }
+
+  /** lockContention injection: whether a mutex_tryenter finds the lock held by another CPU just now. */
+  contended(): boolean {
+    if (!this.machine.failures.fails("lockContention")) return false;
+    this.coverage.hit("trylock.contended");
+    return true;
   }
 
   /** Whether the planted bug `name` is switched on. */

@@ -12,6 +12,7 @@
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
+import { threadId } from "../../vocabulary/units.ts";
 import type { Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
@@ -74,13 +75,15 @@ export class Vnode extends UvmObject {
         mutexEnter(uvm, this.lock);
         continue;
       }
-      mutexExit(uvm, this.lock);
+      if (uvm.planted("canary-busy-owner")) page.busyOwner = threadId(0); // UVM_PAGE_OWN names the wrong thread
+      const keepsLock = uvm.planted("canary-sleep-with-lock");
+      if (!keepsLock) mutexExit(uvm, this.lock);
+      const read = uvm.machine.disk.read(this.file, offset); // the device decides now whether the read fails
       yield* sleep({ kind: "io", site: "U12 vnode read" });
-      const read = uvm.machine.disk.read(this.file, offset);
-      mutexEnter(uvm, this.lock);
+      if (!keepsLock) mutexEnter(uvm, this.lock);
       if (read.kind === "error") {
         pageFree(uvm, page);
-        mutexExit(uvm, this.lock);
+        if (!uvm.planted("mutant-getpages-error-keeps-lock")) mutexExit(uvm, this.lock);
         return { status: read.errno, page: null };
       }
       uvm.machine.memory.fill(page.frame, read.words);

@@ -4,6 +4,7 @@
 //! object that breaks it, or null.
 
 import type { Kernel } from "../../impl/kernel.ts";
+import type { Scheduler } from "../../impl/scheduler.ts";
 import type { Translation } from "../../impl/hardware/mmu.ts";
 import type { VmMap } from "../../impl/uvm/map.ts";
 import type { MapEntry } from "../../impl/uvm/map-entry.ts";
@@ -15,11 +16,14 @@ import type { Vpn } from "../../vocabulary/units.ts";
 export interface UvmHeap {
   readonly kernel: Kernel;
   readonly uvm: Uvm;
+  readonly scheduler: Scheduler;
 }
 
 export interface HeapInvariant {
   /** e.g. `G6 shared anons read-only`; the part before the first space is the catalog id. */
   readonly name: string;
+  /** Holds only when no thread is parked mid-operation (checked then only). */
+  readonly quiescentOnly?: boolean;
   check(heap: UvmHeap): string | null;
 }
 
@@ -32,15 +36,17 @@ export interface MappedTranslation {
   readonly page: Page;
 }
 
-/** Every translation of every live process, with its entry and the vm_page it maps. */
+/** Every translation of every live address space (a fork's unborn child's, with pid 0), with its entry and the vm_page it maps. */
 export function* translations(heap: UvmHeap): Generator<MappedTranslation> {
-  for (const [pid, process] of heap.kernel.processes) {
-    for (const [va, translation] of process.map.pmap.translations()) {
-      yield { pid, map: process.map, va, translation, entry: mapLookupEntry(process.map, va), page: heap.uvm.pageOfFrame(translation.frame) };
+  const spaces: [number, VmMap][] = [...[...heap.kernel.processes].map(([pid, process]): [number, VmMap] => [pid, process.map]), ...[...heap.kernel.embryos.values()].map((map): [number, VmMap] => [0, map])];
+  for (const [pid, map] of spaces) {
+    for (const [va, translation] of map.pmap.translations()) {
+      yield { pid, map, va, translation, entry: mapLookupEntry(map, va), page: heap.uvm.pageOfFrame(translation.frame) };
     }
   }
 }
 
+/** The maps of every process, and of every child a fork in progress is building. */
 export function liveMaps(heap: UvmHeap): VmMap[] {
-  return [...heap.kernel.processes.values()].map((process) => process.map);
+  return [...[...heap.kernel.processes.values()].map((process) => process.map), ...heap.kernel.embryos.values()];
 }

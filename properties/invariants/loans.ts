@@ -8,6 +8,7 @@
 //!   zero page: once made it is never freed, stays in the loan zero object, is PG_RDONLY
 //!       and is never mapped writable
 
+import { heldItems } from "../../impl/uvm/loan/loan-record.ts";
 import { PROT_WRITE } from "../../vocabulary/protection.ts";
 import { PG_RDONLY, type Page, PQ_ANON } from "../../impl/uvm/page.ts";
 import type { HeapInvariant, UvmHeap } from "./heap.ts";
@@ -15,9 +16,10 @@ import { translations } from "./heap.ts";
 
 function kernelLoans({ uvm }: UvmHeap): Map<Page, number> {
   const counts = new Map<Page, number>();
-  for (const record of uvm.loans.values()) {
-    if (record.items.to !== "kernel") continue;
-    for (const page of record.items.pages) counts.set(page, (counts.get(page) ?? 0) + 1);
+  for (const loan of [...uvm.loans.values(), ...uvm.returningLoans]) {
+    const items = heldItems(loan);
+    if (items.to !== "kernel") continue;
+    for (const page of items.pages) counts.set(page, (counts.get(page) ?? 0) + 1);
   }
   return counts;
 }

@@ -10,7 +10,7 @@
 
 import { SWAP_SLOT_BAD, type SwapSlot } from "../../impl/hardware/units.ts";
 import type { AnonymousObject } from "../../impl/uvm/aobj.ts";
-import { PG_CLEAN, PQ_ANON } from "../../impl/uvm/page.ts";
+import { type Page, PG_CLEAN, PG_FAKE, PQ_ANON } from "../../impl/uvm/page.ts";
 import type { HeapInvariant, UvmHeap } from "./heap.ts";
 
 interface SlotHolder {
@@ -21,13 +21,15 @@ interface SlotHolder {
 function slotHolders({ uvm }: UvmHeap): Map<SwapSlot, SlotHolder[]> | string {
   const holders = new Map<SwapSlot, SlotHolder[]>();
   const hold = (slot: SwapSlot, holder: SlotHolder) => holders.set(slot, [...(holders.get(slot) ?? []), holder]);
-  for (const anon of uvm.liveAnons) if (anon.swapSlot > 0) hold(anon.swapSlot, { what: `anon ${anon.id}`, resident: anon.page !== null });
+  // a PG_FAKE page is still being read in from its slot (a parked swap-in): the slot holds the only copy
+  const resident = (page: Page | null | undefined) => page !== null && page !== undefined && (page.flags & PG_FAKE) === 0;
+  for (const anon of uvm.liveAnons) if (anon.swapSlot > 0) hold(anon.swapSlot, { what: `anon ${anon.id}`, resident: resident(anon.page) });
   for (const object of uvm.liveObjects) {
     if (object.kind !== "aobj") continue;
     for (const [offset, slot] of (object as AnonymousObject).swapSlots) {
       if (slot === SWAP_SLOT_BAD) continue;
       if (slot <= 0) return `${object.name}@${offset} records slot ${slot}`;
-      hold(slot, { what: `${object.name}@${offset}`, resident: object.pages.has(offset) });
+      hold(slot, { what: `${object.name}@${offset}`, resident: resident(object.pages.get(offset)) });
     }
   }
   return holders;
@@ -72,10 +74,11 @@ export const anonResidency: HeapInvariant = {
   name: "G16 anon-residency",
   check({ uvm }: UvmHeap): string | null {
     for (const anon of uvm.liveAnons) {
-      if (anon.references === 0) continue;
+      if (anon.references === 0 || anon.spareOf !== null) continue; // a parked fault's spare holds no data yet
       if (anon.page === null && anon.swapSlot === 0) return `anon ${anon.id} (an_ref ${anon.references}) has neither a page nor a swap slot: its data is gone`;
       const page = anon.page;
-      if (page !== null && (page.pqFlags & PQ_ANON) !== 0 && (page.flags & PG_CLEAN) !== 0 && anon.swapSlot <= 0) {
+      const readingIn = page !== null && (page.flags & PG_FAKE) !== 0; // a parked swap-in: the slot (or its loss) is the data
+      if (page !== null && !readingIn && (page.pqFlags & PQ_ANON) !== 0 && (page.flags & PG_CLEAN) !== 0 && anon.swapSlot <= 0) {
         return `anon ${anon.id}'s ${page.describe()} is CLEAN but its data is on no swap slot`;
       }
     }

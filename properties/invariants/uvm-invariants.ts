@@ -1,5 +1,6 @@
 //! Every heap-walk invariant of the UVM implementation, in evaluation order. All of them run
-//! after every command.
+//! after every command, except those marked `quiescentOnly`, which run only when no thread
+//! is parked mid-operation.
 
 import { amapReferences } from "./amap-references.ts";
 import { anonReferences } from "./anon-references.ts";
@@ -10,13 +11,14 @@ import { lockIdentity } from "./lock-identity.ts";
 import { loanAccounting, loanedPagesReadOnly, zeroPage } from "./loans.ts";
 import { ownershipLinks } from "./ownership.ts";
 import { pageQueues } from "./page-queues.ts";
-import { quiescence } from "./quiescence.ts";
+import { parkedThreadsOnly, quiescence } from "./quiescence.ts";
 import { anonResidency, swapSlots, wiredPagesOffSwap } from "./swap.ts";
 import { noFakeMapped, translationsMatchLayers } from "./translations.ts";
 import { copyOnWriteObjectsReadOnly, needsCopyReadOnly, sharedAnonsReadOnly } from "./write-protection.ts";
 
 export const uvmInvariants: readonly HeapInvariant[] = [
   quiescence,
+  parkedThreadsOnly,
   framesOwnedOnce,
   ownershipLinks,
   anonReferences,

@@ -71,6 +71,8 @@ const simplerValues: Readonly<Record<FieldType, (value: unknown) => unknown[]>> 
   loanTarget: earlierNames(["kernel", "anon"]),
   frameCount: numbersFrom(0),
   failureKind: earlierNames(failureKinds),
+  thread: numbersFrom(1),
+  operation: () => [], // a thread's operation is simplified as a whole: by deleting the start
 };
 
 /** `item` with field `name` simpler: a plain simpler value, or an earlier page of the same mapping. */

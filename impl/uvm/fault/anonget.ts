@@ -27,7 +27,7 @@ import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, pageFree, unloc
 import { type Page, PG_BUSY, PG_FAKE, PG_RELEASED, PG_WANTED } from "../page.ts";
 import { uvmReclaimable, uvmWait } from "../page-daemon.ts";
 import { sleep, type Sleepy } from "../sleep.ts";
-import { swapGet, swapMarkBad } from "../swap.ts";
+import { swapGetDone, swapMarkBad, swapRead } from "../swap.ts";
 import type { Uvm } from "../uvm.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll, faultUnlockMaps } from "./fault-info.ts";
 
@@ -36,7 +36,17 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
   assert(anon.lock === amap.lock, `uvmfault_anonget: anon ${anon.id} not locked by amap ${amap.id}`); // F:281
   for (;;) {
     let page: Page | null = anon.page;
-    if (page !== null && page.loanCount > 0) page = yield* anonLockLoanPage(uvm, anon); // L0, F:305-306
+    if (page !== null && page.loanCount > 0) {
+      page = yield* anonLockLoanPage(uvm, anon); // L0, F:305-306
+      if (info !== null && !uvm.planted("seed-F15") && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
+        // Our fix of catalog F15: lockloanpg may have let go of the amap lock for a tick; the
+        // slot must still hold this anon (the seed only checks that after its own sleeps, F:504).
+        uvm.coverage.hit("restart.amapSlotChanged");
+        if (page?.object != null) mutexExit(uvm, page.object.lock);
+        faultUnlockAll(uvm, info, amap, null);
+        return "ERESTART";
+      }
+    }
     let weOwn = false;
     let error: Status = 0;
     if (page !== null) {
@@ -51,11 +61,12 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
       } else {
         weOwn = true;
         faultUnlockAll(uvm, info, amap, null);
+        const read = swapRead(uvm, anon.swapSlot); // the slot cannot change: our page is BUSY
         yield* sleep({ kind: "io", site: "U6 anonget swap-in" });
-        error = swapGet(uvm, page.frame, anon.swapSlot);
+        error = swapGetDone(uvm, page.frame, anon.swapSlot, read);
       }
     }
-    const locked = faultRelock(uvm, info); // R, F:397-400
+    const locked = yield* faultRelock(uvm, info); // R, F:397-400
     if (locked || weOwn) mutexEnter(uvm, anon.lock!);
     if (weOwn) {
       const settled = finishSwapIn(uvm, info, anon, page!, error, locked); // W, F:413-486
@@ -68,6 +79,7 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
     }
     if (info !== null && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
       // V, F:504-510
+      uvm.coverage.hit("restart.amapSlotChanged");
       faultUnlockAll(uvm, info, amap, null);
       return "ERESTART";
     }
@@ -76,6 +88,7 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
 
 /** L2: mark the page WANTED, drop every lock, sleep on the page (atomically with the owner's lock). */
 function* waitForBusyPage(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Anon, page: Page): Sleepy<void> {
+  uvm.coverage.hit("restart.pageBusyWait");
   page.flags |= PG_WANTED;
   if (page.object !== null) {
     faultUnlockAll(uvm, info, amap, null);
@@ -95,8 +108,10 @@ function* waitForBusyPage(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: An
 function finishSwapIn(uvm: Uvm, info: FaultInfo | null, anon: Anon, page: Page, error: Status, locked: boolean): Status | null {
   if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
   if (error !== 0) {
-    if (anon.swapSlot > 0) swapMarkBad(uvm, anon.swapSlot);
-    anon.swapSlot = SWAP_SLOT_BAD;
+    if (!uvm.planted("mutant-swapin-error-not-bad")) {
+      if (anon.swapSlot > 0) swapMarkBad(uvm, anon.swapSlot); // F:427-429
+      anon.swapSlot = SWAP_SLOT_BAD;
+    }
     if ((page.flags & PG_RELEASED) === 0) {
       lockPageQueues(uvm);
       pageClearBusy(uvm, page, PG_BUSY | PG_WANTED);
@@ -109,6 +124,7 @@ function finishSwapIn(uvm: Uvm, info: FaultInfo | null, anon: Anon, page: Page, 
   }
   if ((page.flags & PG_RELEASED) !== 0) {
     // X, F:451-472
+    uvm.coverage.hit("restart.pageReleased");
     assert(anon.references === 0, `uvmfault_anonget: RELEASED page of anon ${anon.id} with references`);
     if (locked) faultUnlockMaps(uvm, info);
     anonRelease(uvm, anon);

@@ -36,7 +36,7 @@ export interface CheckResult {
 const failed = (status: Status): CheckResult => ({ status, anons: null });
 
 export function* faultCheck(uvm: Uvm, info: FaultInfo, fault: FaultContext, maxprot: boolean): Sleepy<CheckResult> {
-  if (!faultLookup(uvm, info, false)) return failed("EFAULT"); // F:880-884
+  if (!(yield* faultLookup(uvm, info, false))) return failed("EFAULT"); // F:880-884
   const entry = info.currentEntry;
   const checkProt = maxprot ? entry.maxProtection : entry.protection; // F:901-909
   if ((checkProt & fault.accessType) !== fault.accessType) {
@@ -54,10 +54,11 @@ export function* faultCheck(uvm: Uvm, info: FaultInfo, fault: FaultContext, maxp
   fault.promote = false;
   if (entry.needsCopy) {
     // F:938-958
-    if (fault.cowNow || entry.object === null) {
+    const noObject = entry.object === null && !uvm.planted("mutant-needs-copy-anon-read");
+    if (fault.cowNow || noObject) {
       assert(!maxprot, "uvm_fault_check: MAXPROT fault on a needs_copy entry");
       faultUnlockMaps(uvm, info);
-      amapCopyForFault(uvm, info);
+      yield* amapCopyForFault(uvm, info);
       uvm.coverage.hit("fault.needsCopy");
       return failed("ERESTART");
     }
@@ -133,8 +134,8 @@ function anonFlush(uvm: Uvm, anons: (Anon | null)[]): void {
 }
 
 /** uvmfault_amapcopy (F:214-252): clear needs_copy under the map's write lock. Ensures: nothing locked. */
-function amapCopyForFault(uvm: Uvm, info: FaultInfo): void {
-  if (!faultLookup(uvm, info, true)) return;
+function* amapCopyForFault(uvm: Uvm, info: FaultInfo): Sleepy<void> {
+  if (!(yield* faultLookup(uvm, info, true))) return;
   const entry = info.currentEntry;
   if (entry.needsCopy) amapCopy(uvm, entry);
   assert(!entry.needsCopy, "uvmfault_amapcopy: amap_copy left needs_copy set");

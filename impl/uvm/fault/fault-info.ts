@@ -7,12 +7,14 @@
 
 import { assert } from "../../../vocabulary/assert.ts";
 import type { Vpn } from "../../../vocabulary/units.ts";
+import type { FrameNumber } from "../../hardware/units.ts";
 import type { Amap } from "../amap.ts";
 import type { Anon } from "../anon.ts";
 import { mutexExit } from "../lock.ts";
 import { mapLockForReading, mapLockForWriting, mapLookupEntry, mapRelease, type VmMap } from "../map.ts";
 import type { MapEntry } from "../map-entry.ts";
 import type { UvmObject } from "../object.ts";
+import type { Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 
 export class FaultInfo {
@@ -40,11 +42,11 @@ export class FaultInfo {
 }
 
 /** uvmfault_lookup: locks the map (read, or write) and finds the entry of `origVa`. False (unlocked) if none. */
-export function faultLookup(uvm: Uvm, info: FaultInfo, write: boolean): boolean {
+export function* faultLookup(uvm: Uvm, info: FaultInfo, write: boolean): Sleepy<boolean> {
   const map = info.map;
   if (info.origVa < map.minVa || info.origVa >= map.maxVa) return false;
-  if (write) mapLockForWriting(uvm, map);
-  else mapLockForReading(uvm, map);
+  if (write) yield* mapLockForWriting(uvm, map, "uvmfault_lookup (write)");
+  else yield* mapLockForReading(uvm, map, "uvmfault_lookup");
   const entry = mapLookupEntry(map, info.origVa);
   if (entry === null) {
     mapRelease(uvm, map);
@@ -62,10 +64,11 @@ export function faultUnlockMaps(uvm: Uvm, info: FaultInfo | null): void {
 }
 
 /** uvmfault_relock: read-locks the map again; false (unlocked) if the map changed meanwhile. */
-export function faultRelock(uvm: Uvm, info: FaultInfo | null): boolean {
+export function* faultRelock(uvm: Uvm, info: FaultInfo | null): Sleepy<boolean> {
   if (info === null) return true;
-  mapLockForReading(uvm, info.map);
+  yield* mapLockForReading(uvm, info.map, "uvmfault_relock");
   if (info.map.timestamp !== info.mapVersion) {
+    uvm.coverage.hit("restart.relockFailed");
     mapRelease(uvm, info.map);
     return false;
   }
@@ -78,4 +81,19 @@ export function faultUnlockAll(uvm: Uvm, info: FaultInfo | null, amap: Amap | nu
   if (object !== null) mutexExit(uvm, object.lock);
   if (amap !== null) mutexExit(uvm, amap.lock);
   faultUnlockMaps(uvm, info);
+}
+
+/**
+ * After a failed pmap_enter, before the fault sleeps (U11): removes the translation at the
+ * faulting address if it maps some other page than `frame`. The seed leaves it (F:1471-1489,
+ * F:2155-2195), so after a promotion the old translation (the object page, or the shared
+ * anon's page) stays while the amap slot already holds the new anon: another thread of the
+ * process reads stale data through it (G11; a finding of uvmcheck, variant
+ * seed-stale-translation). Removing it is always allowed: a pmap may drop any unwired
+ * mapping at any time.
+ */
+export function dropStaleTranslation(uvm: Uvm, info: FaultInfo, frame: FrameNumber): void {
+  if (uvm.planted("seed-stale-translation")) return;
+  const translation = info.map.pmap.translation(info.origVa);
+  if (translation !== undefined && translation.frame !== frame && !translation.wired) info.map.pmap.remove(info.origVa, info.origVa + 1);
 }

@@ -25,7 +25,8 @@ import { faultLowerEnter } from "./fault-lower-enter.ts";
 export function* faultLowerDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject, objectPage: Page): Sleepy<Status> {
   uvm.coverage.hit("fault.2A");
   const copyOnWrite = info.currentEntry.copyOnWrite && !uvm.planted("canary-cow-object-writable");
-  if (copyOnWrite || objectPage.object!.needsWriteFault()) fault.enterProt &= ~PROT_WRITE; // F:1949-1951
+  const needsWriteFault = objectPage.object!.needsWriteFault() && !uvm.planted("mutant-direct-ignores-write-fault");
+  if (copyOnWrite || needsWriteFault) fault.enterProt &= ~PROT_WRITE; // F:1949-1951
   let page = objectPage;
   if (objectPage.loanCount > 0) {
     const loan = yield* faultLowerDirectLoan(uvm, info, fault, object, objectPage);
@@ -41,7 +42,7 @@ export function* faultLowerDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext
 function* faultLowerDirectLoan(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject, objectPage: Page): Sleepy<{ status: Status; page: Page }> {
   if (!fault.cowNow && !(fault.wirePaging && !uvm.planted("seed-F7-F8"))) {
     uvm.coverage.hit("fault.lowerLoan.readOnly");
-    fault.enterProt &= ~PROT_WRITE;
+    if (!uvm.planted("mutant-lower-loan-writable")) fault.enterProt &= ~PROT_WRITE; // F:1988-1991
     return { status: 0, page: objectPage };
   }
   const page = loanBreak(uvm, objectPage);

@@ -16,7 +16,7 @@ import { uvmReclaimable, uvmWait } from "../page-daemon.ts";
 import type { Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 import type { FaultContext } from "./fault-context.ts";
-import { type FaultInfo, faultUnlockAll } from "./fault-info.ts";
+import { dropStaleTranslation, type FaultInfo, faultUnlockAll } from "./fault-info.ts";
 
 export function* faultLowerEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject | null, anon: Anon | null, page: Page): Sleepy<Status> {
   const amap = info.currentEntry.amap;
@@ -36,6 +36,7 @@ export function* faultLowerEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext,
     if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
     assert((page.flags & PG_RELEASED) === 0, `uvm_fault_lower_enter: ${page.describe()} RELEASED`); // F:2179
     pageClearBusy(uvm, page, PG_BUSY | PG_FAKE | PG_WANTED);
+    dropStaleTranslation(uvm, info, page.frame);
     faultUnlockAll(uvm, info, amap, object);
     if (!uvmReclaimable(uvm)) return "ENOMEM";
     yield* uvmWait(uvm, "flt_pmfail2");
@@ -44,7 +45,7 @@ export function* faultLowerEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext,
   faultLowerDone(uvm, fault, object, page);
   assert((page.flags & PG_RELEASED) === 0, `uvm_fault_lower_enter: ${page.describe()} RELEASED`); // F:2203
   if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
-  pageClearBusy(uvm, page, PG_BUSY | PG_FAKE | PG_WANTED);
+  pageClearBusy(uvm, page, uvm.planted("mutant-lower-enter-keeps-fake") ? PG_BUSY | PG_WANTED : PG_BUSY | PG_FAKE | PG_WANTED); // F:2206
   faultUnlockAll(uvm, info, amap, object);
   return 0;
 }
@@ -58,7 +59,7 @@ function faultLowerDone(uvm: Uvm, fault: FaultContext, object: UvmObject | null,
     if ((page.pqFlags & PQ_AOBJ) !== 0) {
       assert(object !== null, "uvm_fault_lower_done: aobj page without its object"); // F:2241
       page.flags &= ~PG_CLEAN;
-      dropSwap = true;
+      dropSwap = !uvm.planted("mutant-lower-wire-keeps-aobj-swap"); // F:2243
     }
   } else {
     pageActivate(uvm, page);

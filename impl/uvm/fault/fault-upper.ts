@@ -25,7 +25,7 @@ import { sleep, type Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 import { anonGet } from "./anonget.ts";
 import type { FaultContext } from "./fault-context.ts";
-import { type FaultInfo, faultUnlockAll } from "./fault-info.ts";
+import { dropStaleTranslation, type FaultInfo, faultUnlockAll } from "./fault-info.ts";
 import { promote } from "./promote.ts";
 
 /**
@@ -135,7 +135,7 @@ function* faultUpperPromote(uvm: Uvm, info: FaultInfo, fault: FaultContext, obje
   unlockPageQueues(uvm);
   pageClearBusy(uvm, page, uvm.planted("canary-promote-fake") ? PG_BUSY : PG_BUSY | PG_FAKE); // F:1403
   assert(oldAnon.references > 1, `uvm_fault_upper_promote: old anon ${oldAnon.id} about to lose its last reference`); // F:1407
-  oldAnon.references--;
+  if (!uvm.planted("mutant-upper-promote-keeps-ref")) oldAnon.references--; // F:1408
   return yield* faultUpperEnter(uvm, info, fault, object, anon, page);
 }
 
@@ -159,6 +159,7 @@ function* faultUpperEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext, object
   if (entered !== 0) {
     // F:1471-1489: nothing is undone; a promotion stays in the amap.
     uvm.coverage.hit("pmap.enterFailure");
+    dropStaleTranslation(uvm, info, page.frame);
     faultUnlockAll(uvm, info, amap, object);
     if (!uvmReclaimable(uvm)) return "ENOMEM";
     yield* uvmWait(uvm, "flt_pmfail1");
@@ -174,7 +175,7 @@ function faultUpperDone(uvm: Uvm, fault: FaultContext, anon: Anon, page: Page): 
   lockPageQueues(uvm);
   if (fault.wirePaging) {
     pageWire(uvm, page);
-    page.flags &= ~PG_CLEAN;
+    if (!uvm.planted("mutant-upper-wire-keeps-clean")) page.flags &= ~PG_CLEAN; // F:1530
   } else {
     pageActivate(uvm, page);
   }

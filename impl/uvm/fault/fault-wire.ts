@@ -28,7 +28,7 @@ export function* faultWire(uvm: Uvm, map: VmMap, start: number, end: number, acc
     uvm.coverage.hit("fault.wire");
     const error = yield* uvmFault(uvm, map, vpn(va), access, FAULT_WIRE | (maxprot ? FAULT_MAXPROT : 0));
     if (error !== 0) {
-      if (va !== start) faultUnwire(uvm, map, start, va);
+      if (va !== start) yield* faultUnwire(uvm, map, start, va);
       return error;
     }
   }
@@ -36,8 +36,8 @@ export function* faultWire(uvm: Uvm, map: VmMap, start: number, end: number, acc
 }
 
 /** uvm_fault_unwire: read-locks the map around faultUnwireLocked. */
-export function faultUnwire(uvm: Uvm, map: VmMap, start: number, end: number): void {
-  mapLockForReading(uvm, map);
+export function* faultUnwire(uvm: Uvm, map: VmMap, start: number, end: number): Sleepy<void> {
+  yield* mapLockForReading(uvm, map, "uvm_fault_unwire");
   faultUnwireLocked(uvm, map, start, end);
   mapRelease(uvm, map);
 }
@@ -48,7 +48,8 @@ export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: numb
   let entry = mapLookupEntry(map, start);
   assert(entry !== null, `uvm_fault_unwire_locked: address ${start} not in map`); // F:2340-2341
   let locked: MapEntry | null = null;
-  for (let va = start; va < end; va++) {
+  const last = uvm.planted("mutant-unwire-range-short") ? end - 1 : end;
+  for (let va = start; va < last; va++) {
     const frame = map.pmap.extract(vpn(va));
     if (frame === null && uvm.planted("seed-F17")) continue;
     while (va >= entry!.end) {

@@ -42,6 +42,7 @@ export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source:
   assert(object === null || mutexOwned(uvm, object.lock), "uvmfault_promote: object not locked"); // F:574
   let anon = fault.anonSpare;
   fault.anonSpare = null;
+  if (anon !== null) anon.spareOf = null;
   if (anon === null) anon = anonAlloc(uvm); // F:576-581 (user maps only: no kernel_map here)
   assert(anon.lock === null, `uvmfault_promote: new anon ${anon.id} already locked`); // F:608
   anonSetLock(anon, amap.lock);
@@ -49,7 +50,8 @@ export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source:
   if (page === null) {
     anonClearLock(anon);
     fault.anonSpare = anon; // F:625-629
-    if (source.kind === "object") pageUnbusy(uvm, source.page);
+    anon.spareOf = uvm.thread;
+    if (source.kind === "object" && !uvm.planted("mutant-promote-enomem-keeps-busy")) pageUnbusy(uvm, source.page); // F:632
     faultUnlockAll(uvm, info, amap, object);
     if (!uvmReclaimable(uvm)) return { status: "ENOMEM", anon: null }; // F:635-640
     yield* uvmWait(uvm, "flt_noram5");

@@ -39,7 +39,7 @@ export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
   uvm.coverage.hit("loanbreak.object");
   pageCopy(uvm, objectPage, page);
   page.flags &= ~PG_FAKE;
-  uvm.machine.mmu.pageProtect(objectPage.frame, 0);
+  if (!uvm.planted("mutant-loanbreak-keeps-mapping")) uvm.machine.mmu.pageProtect(objectPage.frame, 0); // L:1140
   if ((objectPage.flags & PG_CLEAN) !== 0 && !uvm.machine.mmu.clearModify(objectPage.frame)) {
     uvm.machine.mmu.clearModify(page.frame);
     page.flags |= PG_CLEAN;
@@ -83,8 +83,9 @@ export function loanBreakAnon(uvm: Uvm, anon: Anon, object: UvmObject | null): S
   uvm.machine.mmu.pageProtect(old.frame, 0);
   lockPageQueues(uvm);
   old.anon = null;
-  old.pqFlags &= ~PQ_ANON;
-  if (object !== null) old.loanCount--;
+  if (!uvm.planted("mutant-loanbreak-anon-keeps-pqanon")) old.pqFlags &= ~PQ_ANON; // L:1214-1215: in case we owned
+  const receiver = uvm.planted("mutant-loanbreak-anon-wrong-branch") ? object === null : object !== null;
+  if (receiver) old.loanCount--; // L:1217-1226
   else pageDequeue(uvm, old);
   if (object !== null) mutexExit(uvm, object.lock);
   anon.page = page;

@@ -80,12 +80,15 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
   }
   if (got.status !== 0) return -1;
   const page = got.page!;
-  let locked = faultRelock(uvm, info);
+  let locked = yield* faultRelock(uvm, info);
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);
   const owner = page.object!;
   mutexEnter(uvm, owner.lock);
   const checkedVa = uvm.planted("seed-F5") ? info.origVa : va;
-  if ((page.flags & PG_RELEASED) !== 0 || (locked && amap !== null && amapLookup(uvm, entry, checkedVa - entry.start) !== null)) {
+  const slotFilled = locked && amap !== null && amapLookup(uvm, entry, checkedVa - entry.start) !== null;
+  if (slotFilled) uvm.coverage.hit("restart.amapSlotChanged");
+  if ((page.flags & PG_RELEASED) !== 0) uvm.coverage.hit("restart.pageReleased");
+  if ((page.flags & PG_RELEASED) !== 0 || slotFilled) {
     if (locked) faultUnlockAll(uvm, info, amap, null);
     locked = false;
   }
@@ -170,8 +173,8 @@ export function* loanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<Status> {
     assert((page.flags & (PG_RELEASED | PG_PAGEOUT)) === 0, `uvm_loanpage: ${page.describe()} released or under pageout`); // L:467
     assert(mutexOwned(uvm, object.lock) && page.busy, `uvm_loanpage: ${page.describe()} not locked and BUSY`); // L:468-469
     lockPageQueues(uvm);
-    if (page.wireCount > 0) {
-      unlockPageQueues(uvm);
+    if (page.wireCount > 0 && !uvm.planted("mutant-loanpage-lends-wired")) {
+      unlockPageQueues(uvm); // L:472-477
       uvm.coverage.hit("loan.failWired");
       error = "EBUSY";
       break;

@@ -5,23 +5,59 @@
 
 import { SWAP_SLOT_BAD } from "../../hardware/units.ts";
 import type { Anon } from "../anon.ts";
-import { anonLockLoanPage } from "../anon.ts";
+import { anonClearLock, anonDispose, anonFreeStructure, anonLockLoanPage } from "../anon.ts";
 import type { Status } from "../errors.ts";
 import { mutexEnter, mutexExit } from "../lock.ts";
 import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, pageFree, unlockPageQueues } from "../page-allocator.ts";
 import { type Page, PG_BUSY, PG_FAKE, PG_WANTED } from "../page.ts";
 import { uvmReclaimable, uvmWait } from "../page-daemon.ts";
 import { sleep, type Sleepy } from "../sleep.ts";
-import { swapGet, swapMarkBad } from "../swap.ts";
+import { swapGetDone, swapMarkBad, swapRead } from "../swap.ts";
 import type { Uvm } from "../uvm.ts";
 
-/** Reads `word` of a lent anon's data. Requires: nothing locked. */
+/**
+ * Reads `word` of a lent anon's data. The reader holds a reference while it reads, so an
+ * unloan that runs while it sleeps cannot free the anon under it; the last one out frees it.
+ * Requires: nothing locked.
+ */
 export function* readLoanedAnon(uvm: Uvm, anon: Anon, word: number): Sleepy<{ status: Status; value: number }> {
+  mutexEnter(uvm, anon.lock!);
+  anon.references++;
+  anon.readerHolds++;
+  mutexExit(uvm, anon.lock!);
+  const result = yield* readHeldAnon(uvm, anon, word);
+  mutexEnter(uvm, anon.lock!);
+  anon.readerHolds--;
+  anon.references--;
+  if (anon.references > 0) {
+    mutexExit(uvm, anon.lock!);
+    return result;
+  }
+  const lock = anon.lock!;
+  const disposed = yield* anonDispose(uvm, anon);
+  mutexExit(uvm, lock);
+  if (disposed) {
+    anonClearLock(anon);
+    anonFreeStructure(uvm, anon);
+  }
+  return result;
+}
+
+function* readHeldAnon(uvm: Uvm, anon: Anon, word: number): Sleepy<{ status: Status; value: number }> {
   for (;;) {
     const lock = anon.lock!;
     mutexEnter(uvm, lock);
     let page: Page | null = anon.page;
     if (page !== null && page.loanCount > 0) page = yield* anonLockLoanPage(uvm, anon);
+    if (page !== null && page.busy) {
+      // someone is paging it in (a fault or a loan of the same anon): wait, as anonget does (U4)
+      uvm.coverage.hit("restart.pageBusyWait");
+      page.flags |= PG_WANTED;
+      if (page.object !== null) mutexExit(uvm, page.object.lock);
+      mutexExit(uvm, lock);
+      yield* sleep({ kind: "pageWait", site: "loan read busy page", page });
+      continue;
+    }
     if (page !== null) {
       const value = uvm.machine.memory.read(page.frame, word);
       if (page.object !== null) mutexExit(uvm, page.object.lock);
@@ -46,8 +82,9 @@ export function* readLoanedAnon(uvm: Uvm, anon: Anon, word: number): Sleepy<{ st
 
 /** Reads the anon's swap slot into `page` (BUSY, the anon's). On error the data is lost and the page freed. */
 function* pageIn(uvm: Uvm, anon: Anon, page: Page): Sleepy<Status> {
+  const read = swapRead(uvm, anon.swapSlot);
   yield* sleep({ kind: "io", site: "loan read swap-in" });
-  const error = swapGet(uvm, page.frame, anon.swapSlot);
+  const error = swapGetDone(uvm, page.frame, anon.swapSlot, read);
   mutexEnter(uvm, anon.lock!);
   lockPageQueues(uvm);
   if (error !== 0) {

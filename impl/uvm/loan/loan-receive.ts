@@ -17,11 +17,12 @@ import { type Anon, anonClearLock, anonSetLock } from "../anon.ts";
 import { Mutex, mutexHold } from "../lock.ts";
 import { mapFindSpace, mapInsertEntry, mapLockForWriting, mapRelease, type VmMap } from "../map.ts";
 import { MapEntry } from "../map-entry.ts";
+import type { Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 
 /** Maps `anons` at the lowest free range of `map`. Returns its first page, or null (no room). */
-export function loanReceive(uvm: Uvm, map: VmMap, anons: readonly Anon[]): Vpn | null {
-  mapLockForWriting(uvm, map);
+export function* loanReceive(uvm: Uvm, map: VmMap, anons: readonly Anon[]): Sleepy<Vpn | null> {
+  yield* mapLockForWriting(uvm, map, "loan receive");
   const start = mapFindSpace(map, anons.length);
   if (start === null) {
     mapRelease(uvm, map);

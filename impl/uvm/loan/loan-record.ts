@@ -13,6 +13,19 @@ export interface LoanRecord {
   readonly items: LoanItems;
 }
 
+/** A loan an `unloan` is giving back, item by item (it may sleep between items): `returned` are back, the rest still lent. */
+export interface ReturningLoan {
+  readonly record: LoanRecord;
+  returned: number;
+}
+
+/** The items a loan still holds: all of an outstanding one, the rest of a returning one. */
+export function heldItems(loan: LoanRecord | ReturningLoan): LoanItems {
+  if ("items" in loan) return loan.items;
+  const items = loan.record.items;
+  return items.to === "kernel" ? { to: "kernel", pages: items.pages.slice(loan.returned) } : { to: "anon", anons: items.anons.slice(loan.returned) };
+}
+
 export function loanLength(items: LoanItems): number {
   return items.to === "kernel" ? items.pages.length : items.anons.length;
 }

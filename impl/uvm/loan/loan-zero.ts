@@ -30,7 +30,7 @@ export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy
         faultUnlockAll(uvm, info, amap, null);
         if (!uvm.planted("seed-F16") && !uvmReclaimable(uvm)) return -1;
         yield* uvmWait(uvm, "L5 loanzero");
-        if (!faultRelock(uvm, info)) return 0;
+        if (!(yield* faultRelock(uvm, info))) return 0;
         if (amap !== null) mutexEnter(uvm, amap.lock);
         continue;
       }

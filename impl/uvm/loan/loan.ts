@@ -47,7 +47,7 @@ export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to:
   let error: Status = 0;
   while (remaining > 0) {
     const info = new FaultInfo(map, vpn(cursor), remaining);
-    if (!faultLookup(uvm, info, false)) {
+    if (!(yield* faultLookup(uvm, info, false))) {
       error = "ENOENT"; // L:283-286
       break;
     }
@@ -61,6 +61,7 @@ export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to:
   }
   assert(uvm.held.size === 0, "uvm_loan: locks held at return");
   if (error === 0) return { status: 0, items: to === "kernel" ? { to, pages: output.pages } : { to, anons: output.anons } };
+  if (uvm.planted("mutant-loan-fail-no-undo")) return { status: error, items: null };
   if (to === "kernel") yield* unloanPages(uvm, output.pages); // L:316-330: all or nothing
   else yield* unloanAnons(uvm, output.anons);
   return { status: error, items: null };

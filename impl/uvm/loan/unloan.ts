@@ -15,12 +15,18 @@ import { type Page, PQ_ANON } from "../page.ts";
 import { sleep, type Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 
+/** How far a return is: the loan's first `returned` items are given back, the rest still held (the heap walks count them). */
+export interface ReturnProgress {
+  returned: number;
+}
+
 /** uvm_unloananon. Requires: nothing locked. */
-export function* unloanAnons(uvm: Uvm, anons: readonly Anon[]): Sleepy<void> {
+export function* unloanAnons(uvm: Uvm, anons: readonly Anon[], progress: ReturnProgress = { returned: 0 }): Sleepy<void> {
   for (const anon of anons) {
     const lock = anon.lock!;
     mutexEnter(uvm, lock);
-    anon.references--;
+    if (!uvm.planted("mutant-unloananon-keeps-ref")) anon.references--; // L:951
+    progress.returned++;
     uvm.coverage.hit("unloan.anon");
     if (anon.references > 0) {
       mutexExit(uvm, lock);
@@ -36,16 +42,17 @@ export function* unloanAnons(uvm: Uvm, anons: readonly Anon[]): Sleepy<void> {
 }
 
 /** uvm_unloanpage. Requires: nothing locked. */
-export function* unloanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<void> {
+export function* unloanPages(uvm: Uvm, pages: readonly Page[], progress: ReturnProgress = { returned: 0 }): Sleepy<void> {
   lockPageQueues(uvm);
   for (const page of pages) {
     const owner = yield* lockOwnerAgainstOrder(uvm, page);
     assert(page.loanCount > 0, `uvm_unloanpage: ${page.describe()} not on loan`); // L:1010
-    page.loanCount--;
+    if (!uvm.planted("mutant-unloanpage-keeps-count")) page.loanCount--; // L:1011
+    progress.returned++;
     uvm.coverage.hit("unloan.page");
     if (page.object === null && page.anon !== null && (page.pqFlags & PQ_ANON) === 0) {
       assert(page.loanCount > 0, `uvm_unloanpage: orphan ${page.describe()} lost its anon's loan`); // L:1014
-      page.loanCount--; // L:1012-1017: the anon's loan becomes ownership
+      if (!uvm.planted("mutant-unloan-adopt-keeps-loan")) page.loanCount--; // L:1012-1017: the anon's loan becomes ownership
       page.pqFlags |= PQ_ANON;
       uvm.coverage.hit("unloan.adopt");
     }

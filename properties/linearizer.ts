@@ -1,0 +1,388 @@
+//! Linearizability against the model, for operations that threads run across sleep points.
+//!
+//! The model has no threads: each operation is one atomic step. An operation a thread runs
+//! takes effect at some instant between its `start` and its completion (Wing & Gong); the
+//! checker keeps every *configuration* the history so far allows, in the style of Lowe's
+//! and Knossos' linear checkers:
+//!
+//!   configuration = a model state + the pending operations that have already taken
+//!                   effect in it ("promised"), each with the outcome it must return
+//!
+//! Before and after every command, any pending operation may take effect (the closure, in
+//! every order: at most MAX_THREADS are pending). A command keeps the configurations whose
+//! model allows its outcome; a completion keeps those where the operation took effect with
+//! exactly the outcome returned. A pending operation whose effect the model shows but the
+//! implementation does not yet (a store happens when the fault is over; a loan is handed
+//! over when it completes) is compared outside that effect's footprint: the observation
+//! keys the model step changed.
+//!
+//! Reads (read, fileRead, loanRead) change nothing anyone can see, so they are not forked
+//! into configurations: each collects the outcomes the model allows at every instant of its
+//! window, and must return one of them. A read that overlaps a write may see either value;
+//! a loan that overlaps a write may snapshot either; of two racing promotions one wins.
+//!
+//! With no thread pending, this is exactly the sequential check: one step per command.
+
+import { castDraft, produce } from "immer";
+import { adoptObservedLosses } from "../model/failures.ts";
+import { observe } from "../model/observe.ts";
+import type { ModelState } from "../model/state.ts";
+import { step } from "../model/step.ts";
+import type { Cause } from "../model/transition.ts";
+import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds } from "../vocabulary/command.ts";
+import { type Divergence, firstDivergence, type Observation, observationDifferences } from "../vocabulary/observation.ts";
+import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../vocabulary/outcome.ts";
+import type { ThreadCompletion } from "../vocabulary/system-under-test.ts";
+import type { ThreadId } from "../vocabulary/units.ts";
+
+/** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
+export class CapacityExceeded extends Error {
+  override readonly name = "CapacityExceeded";
+}
+
+export interface Promised {
+  /** What the operation must return when it completes. */
+  readonly outcome: Outcome;
+  /** The model states just before and just after it took effect. */
+  readonly before: ModelState;
+  readonly after: ModelState;
+}
+
+const footprints = new WeakMap<Promised, ReadonlySet<string>>();
+
+/** The observation keys a promised operation's effect changed, which the implementation shows only once it completes. */
+function footprint(promise: Promised): ReadonlySet<string> {
+  let keys = footprints.get(promise);
+  if (keys === undefined) {
+    keys = observationDifferences(observe(promise.before), observe(promise.after));
+    footprints.set(promise, keys);
+  }
+  return keys;
+}
+
+export interface Configuration {
+  readonly state: ModelState;
+  /** Pending operations that have already taken effect in `state`, by thread. */
+  readonly promised: ReadonlyMap<ThreadId, Promised>;
+}
+
+interface PendingOperation {
+  readonly thread: ThreadId;
+  readonly operation: ThreadOperation;
+  /** Changes nothing visible: checked against the outcomes allowed anywhere in its window. */
+  readonly readOnly: boolean;
+  /**
+   * The outcomes the model allows it, at some instant of its window, by a step that changes
+   * nothing (a read's value; a write's EFAULT or ENOMEM): such a step may be taken at any of
+   * those instants without forking a configuration.
+   */
+  readonly admissible: Outcome[];
+  /** The device failures possible when it started (its I/O may have failed then, even if they are off by now). */
+  readonly failuresAtStart: ModelState["failures"];
+}
+
+/** A command's allowed outcomes, each with the configuration it leads to. */
+export interface Prepared {
+  readonly command: Command;
+  readonly allowed: readonly { readonly outcome: Outcome; readonly configuration: Configuration }[];
+  readonly outcomes: readonly Outcome[];
+}
+
+const readOnlyKinds: ReadonlySet<string> = new Set(["read", "fileRead", "loanRead"]);
+
+/**
+ * Most configurations kept with the same promises. Alternatives the observation cannot tell
+ * apart (which anon a loan reused, which copy a failed access left behind) differ only in
+ * what a later swap failure would destroy; beyond this many the earliest found are kept,
+ * the model's own order (specified before memory exhaustion before device failure).
+ */
+const CANDIDATES_PER_PROMISE = 64;
+/** Most configurations a closure may reach; beyond it the history is too ambiguous to check. */
+export const CONFIGURATION_LIMIT = 4096;
+
+export class Linearizer {
+  private configurations: Configuration[];
+  private readonly pending = new Map<ThreadId, PendingOperation>();
+
+  /** `threads` false: the system has no threads, and answers EINVAL to every start and resume. */
+  constructor(
+    initial: ModelState,
+    private readonly allowedCauses: ReadonlySet<Cause>,
+    private readonly threads = true,
+  ) {
+    this.configurations = [{ state: initial, promised: new Map() }];
+  }
+
+  /** A model state for the generators: one with nothing promised if there is one. */
+  get model(): ModelState {
+    return (this.configurations.find((configuration) => configuration.promised.size === 0) ?? this.configurations[0]!).state;
+  }
+
+  /** The threads whose operations have started and not completed, by increasing id. */
+  pendingThreads(): ThreadId[] {
+    return [...this.pending.keys()].sort((a, b) => a - b);
+  }
+
+  /** The operations of `pendingThreads()`, in the same order. */
+  pendingOperations(): ThreadOperation[] {
+    return this.pendingThreads().map((thread) => this.pending.get(thread)!.operation);
+  }
+
+  get configurationCount(): number {
+    return this.configurations.length;
+  }
+
+  /** What the model allows for `command` now (pending operations may take effect first). */
+  prepare(command: Command): Prepared {
+    const before = this.closure(this.configurations);
+    let allowed: { outcome: Outcome; configuration: Configuration }[];
+    if (command.kind === "start" || command.kind === "resume") {
+      const valid = this.threads && (command.kind === "start" ? this.startable(command.thread, command.operation) : this.pending.has(command.thread));
+      const outcome = valid ? ok : error("EINVAL");
+      allowed = before.map((configuration) => ({ outcome, configuration }));
+    } else {
+      allowed = before.flatMap((configuration) =>
+        this.steps(configuration.state, command).map((entry) => ({ outcome: entry.outcome, configuration: { state: entry.state, promised: configuration.promised } })),
+      );
+    }
+    const outcomes: Outcome[] = [];
+    for (const { outcome } of allowed) if (!outcomes.some((seen) => outcomeEquals(seen, outcome))) outcomes.push(outcome);
+    return { command, allowed, outcomes };
+  }
+
+  /** Keeps the configurations that allow `outcome`; a started operation becomes pending. False if none allows it. */
+  commit(prepared: Prepared, outcome: Outcome): boolean {
+    const kept = prepared.allowed.filter((entry) => outcomeEquals(entry.outcome, outcome)).map((entry) => entry.configuration);
+    if (kept.length === 0) return false;
+    const command = prepared.command;
+    if (command.kind === "start" && outcome.kind === "ok") {
+      const readOnly = readOnlyKinds.has(command.operation.kind);
+      const failuresAtStart = kept[0]!.state.failures;
+      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart });
+    }
+    this.configurations = this.closure(kept);
+    return true;
+  }
+
+  /**
+   * The operation of `completion.thread` returned `completion.outcome`. Ensures: the
+   * configurations where it took effect with that outcome, or a message saying why none can.
+   */
+  complete(completion: ThreadCompletion): string | null {
+    const operation = this.pending.get(completion.thread);
+    if (operation === undefined) return `thread ${completion.thread} completed ${completion.operation.kind}, but no operation was pending on it`;
+    this.pending.delete(completion.thread);
+    const returned = completion.outcome;
+    if (operation.readOnly) {
+      if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
+        return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; at every instant since it started the model allows only ${operation.admissible.map(formatOutcome).join(" | ")}`;
+      }
+      // Its effect on the model (a zero-fill copy, data found lost) is applied now, as any of
+      // the steps that explain the outcome, or not at all: the read may have taken effect
+      // earlier, in a state where the effect was different (the observation decides).
+      this.configurations = this.configurations.flatMap((configuration) => {
+        const effects = this.readEffects(configuration.state, operation, returned);
+        return [configuration, ...effects.map((state) => ({ state, promised: configuration.promised }))];
+      });
+      return null;
+    }
+    const kept: Configuration[] = [];
+    const promisedOutcomes: Outcome[] = [...operation.admissible];
+    const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
+    for (const configuration of this.configurations) {
+      const promise = configuration.promised.get(completion.thread);
+      if (promise === undefined) {
+        if (tookNoEffect) kept.push(configuration);
+        continue;
+      }
+      if (!promisedOutcomes.some((seen) => outcomeEquals(seen, promise.outcome))) promisedOutcomes.push(promise.outcome);
+      if (!outcomeEquals(promise.outcome, returned)) continue;
+      const promised = new Map(configuration.promised);
+      promised.delete(completion.thread);
+      kept.push({ state: configuration.state, promised });
+    }
+    if (kept.length === 0) {
+      return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; taking effect at any instant since it started, the model allows only ${promisedOutcomes.map(formatOutcome).join(" | ") || "nothing"}`;
+    }
+    this.configurations = kept;
+    return null;
+  }
+
+  /**
+   * Keeps the configurations the observation agrees with (outside the footprints of promised
+   * operations). Ensures: null, or the first divergence from the closest configuration.
+   */
+  observe(observation: Observation): Divergence | null {
+    const ignoreWired = [...this.pending.values()].some((pending) => pending.operation.kind === "mlock");
+    const kept: Configuration[] = [];
+    let closest: ModelState | null = null;
+    for (const configuration of this.configurations) {
+      const state = adoptObservedLosses(configuration.state, observation);
+      const expected = observe(state);
+      closest ??= state;
+      if (configuration.promised.size === 0 && !ignoreWired) {
+        if (firstDivergence(expected, observation) === null) kept.push({ state, promised: configuration.promised });
+        continue;
+      }
+      const differences = observationDifferences(expected, observation, { ignoreWired });
+      const promises = [...configuration.promised.values()];
+      if ([...differences].every((key) => promises.some((promise) => footprint(promise).has(key)))) kept.push({ state, promised: configuration.promised });
+    }
+    if (kept.length === 0) {
+      const shown = (seen: Observation) => (ignoreWired ? withoutWiring(seen) : seen);
+      return firstDivergence(shown(observe(closest!)), shown(observation)) ?? { kind: "loans", expected: [], actual: [] };
+    }
+    this.configurations = capped(unique(kept));
+    return null;
+  }
+
+  /**
+   * The states a read's step leaves when it returns `returned` (a zero-fill copy, data found
+   * lost), now; or, if nothing now explains it, with the device failures of when it started
+   * (its I/O was issued then), the failures themselves left as they are now.
+   */
+  private readEffects(state: ModelState, operation: PendingOperation, returned: Outcome): ModelState[] {
+    const effects = (from: ModelState) => this.steps(from, operation.operation).filter((entry) => outcomeEquals(entry.outcome, returned) && entry.state !== from);
+    const now = effects(state);
+    if (now.length > 0) return now.map((entry) => entry.state);
+    const then = produce(state, (draft) => {
+      draft.failures = castDraft(operation.failuresAtStart);
+    });
+    return effects(then).map((entry) =>
+      produce(entry.state, (draft) => {
+        draft.failures = castDraft(state.failures);
+      }),
+    );
+  }
+
+  private startable(thread: ThreadId, operation: ThreadOperation): boolean {
+    return Number.isInteger(thread) && thread >= 1 && thread <= MAX_THREADS && !this.pending.has(thread) && threadOperationKinds.includes(operation.kind);
+  }
+
+  private steps(state: ModelState, command: Command) {
+    return step(state, command).allowed.filter((entry) => this.allowedCauses.has(entry.cause));
+  }
+
+  /**
+   * Every configuration reachable by letting pending operations take effect, in any order,
+   * and the outcomes each read-only one may see here. Requires: none yet over the limit.
+   */
+  private closure(configurations: readonly Configuration[]): Configuration[] {
+    if (this.pending.size === 0) return [...configurations];
+    const reads = [...this.pending.values()].filter((pending) => pending.readOnly);
+    const writes = [...this.pending.values()].filter((pending) => !pending.readOnly);
+    const result: Configuration[] = [];
+    const seen = new Set<string>();
+    const queue = [...configurations];
+    while (queue.length > 0) {
+      const configuration = queue.shift()!;
+      const key = configurationKey(configuration);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      result.push(configuration);
+      if (result.length > CONFIGURATION_LIMIT) throw new CapacityExceeded(`more than ${CONFIGURATION_LIMIT} configurations: the history is too ambiguous to check`);
+      for (const pending of reads) {
+        for (const entry of this.steps(configuration.state, pending.operation)) {
+          if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
+        }
+      }
+      for (const pending of writes) {
+        if (configuration.promised.has(pending.thread)) continue;
+        for (const entry of this.steps(configuration.state, pending.operation)) {
+          if (entry.state === configuration.state) {
+            if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
+            continue;
+          }
+          const promised = new Map(configuration.promised).set(pending.thread, { outcome: entry.outcome, before: configuration.state, after: entry.state });
+          queue.push({ state: entry.state, promised });
+        }
+      }
+    }
+    return capped(result);
+  }
+}
+
+/** `observation` with every page unwired (wiring is in progress while an mlock sleeps). */
+function withoutWiring(observation: Observation): Observation {
+  return { ...observation, processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })) };
+}
+
+const stateKeys = new WeakMap<ModelState, string>();
+
+/** A state's contents as a string (computed once per state object). */
+function stateKey(state: ModelState): string {
+  let key = stateKeys.get(state);
+  if (key === undefined) {
+    key = JSON.stringify(state);
+    stateKeys.set(state, key);
+  }
+  return key;
+}
+
+/**
+ * Configurations are told apart by state contents and promises: the same operations taking
+ * effect in different orders, or before and after a command they commute with, often end in
+ * equal states, and keeping one of them is enough.
+ */
+function configurationKey(configuration: Configuration): string {
+  return `${promiseSignature(configuration)}|${stateKey(configuration.state)}`;
+}
+
+/** The promises of a configuration, as a string: which pending operations took effect, with what outcome. */
+function promiseSignature(configuration: Configuration): string {
+  return [...configuration.promised]
+    .sort(([a], [b]) => a - b)
+    .map(([thread, promise]) => `${thread}=${formatOutcome(promise.outcome)}`)
+    .join(",");
+}
+
+/**
+ * At most CANDIDATES_PER_PROMISE configurations per promise signature: first one of each
+ * distinct model observation (what is visible must never be dropped while a twin that differs
+ * only in hidden sharing survives), then the earliest of the rest.
+ */
+function capped(configurations: readonly Configuration[]): Configuration[] {
+  const groups = new Map<string, Configuration[]>();
+  for (const configuration of configurations) {
+    const group = promiseSignature(configuration);
+    groups.set(group, [...(groups.get(group) ?? []), configuration]);
+  }
+  const kept = new Set<Configuration>();
+  for (const members of groups.values()) {
+    if (members.length <= CANDIDATES_PER_PROMISE) {
+      for (const member of members) kept.add(member);
+      continue;
+    }
+    const looks = new Set<string>();
+    const chosen: Configuration[] = [];
+    for (const member of members) {
+      const look = JSON.stringify(observe(member.state));
+      if (looks.has(look) || chosen.length >= CANDIDATES_PER_PROMISE) continue;
+      looks.add(look);
+      chosen.push(member);
+    }
+    for (const member of members) if (chosen.length < CANDIDATES_PER_PROMISE && !chosen.includes(member)) chosen.push(member);
+    for (const member of chosen) kept.add(member);
+  }
+  return configurations.filter((configuration) => kept.has(configuration));
+}
+
+/** Configurations with distinct states (by identity) or promises. */
+function unique(configurations: readonly Configuration[]): Configuration[] {
+  if (configurations.length <= 1) return [...configurations];
+  const result: Configuration[] = [];
+  for (const configuration of configurations) {
+    const duplicate = result.some((kept) => kept.state === configuration.state && samePromises(kept.promised, configuration.promised));
+    if (!duplicate) result.push(configuration);
+  }
+  return result;
+}
+
+function samePromises(a: ReadonlyMap<ThreadId, Promised>, b: ReadonlyMap<ThreadId, Promised>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [thread, promise] of a) {
+    const other = b.get(thread);
+    if (other === undefined || !outcomeEquals(other.outcome, promise.outcome)) return false;
+  }
+  return true;
+}
