@@ -83,7 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--system <spec>", systemHelp, "uvm")
     .option("--only <names>", "hunt only these variants (comma-separated; any kind)")
     .option("--all-variants", "hunt every canary and seed-bug variant too")
-    .option("--budget-seconds <s>", "wall-clock budget per variant (no seed starts once it is spent)", "60")
+    .option("--budget-seconds <s>", "wall-clock budget per variant (no seed starts once it is spent)", "180")
     .option("--runs <n>", "runs per seed", "300")
     .option("--first-seed <n>", "the first campaign seed (then the next ones)", "1")
     .option("--max-seeds <n>", "most seeds per variant")

@@ -82,7 +82,7 @@ async function settingsFrom(flags: MutantsFlags): Promise<HuntSettings> {
     firstSeed: parseInteger("--first-seed", flags.firstSeed ?? "1", 0, 0x7fffffff),
     maxSeeds: parseInteger("--max-seeds", flags.maxSeeds ?? "1000000", 1, 1_000_000),
     maxCommands: parseInteger("--max-commands", flags.maxCommands ?? "60", 1, 10_000),
-    budgetSeconds: parseSeconds("--budget-seconds", flags.budgetSeconds ?? "60"),
+    budgetSeconds: parseSeconds("--budget-seconds", flags.budgetSeconds ?? "180"),
     jobs: parseInteger("--jobs", flags.jobs ?? "1", 1, 64),
   };
 }
@@ -163,7 +163,7 @@ function reproduceCommand(flags: MutantsFlags): string {
   add("--first-seed", flags.firstSeed, "1");
   add("--max-seeds", flags.maxSeeds);
   add("--max-commands", flags.maxCommands, "60");
-  add("--budget-seconds", flags.budgetSeconds, "60");
+  add("--budget-seconds", flags.budgetSeconds, "180");
   add("--jobs", flags.jobs, "1");
   add("--frames", flags.frames);
   add("--swap-slots", flags.swapSlots);

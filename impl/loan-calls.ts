@@ -12,9 +12,8 @@ import { mutexEnter } from "./uvm/lock.ts";
 import { loanObjectPages } from "./uvm/loan/loan-object-pages.ts";
 import { readLoanedAnon } from "./uvm/loan/loan-read.ts";
 import { loanReceive } from "./uvm/loan/loan-receive.ts";
-import { type LoanItems, loanLength, type ReturningLoan } from "./uvm/loan/loan-record.ts";
+import { giveBack, type LoanItems, loanLength } from "./uvm/loan/loan-record.ts";
 import { uvmLoan } from "./uvm/loan/loan.ts";
-import { unloanAnons, unloanPages } from "./uvm/loan/unloan.ts";
 import type { Sleepy } from "./uvm/sleep.ts";
 import type { Uvm } from "./uvm/uvm.ts";
 import type { Vnode } from "./uvm/vnode.ts";
@@ -90,11 +89,7 @@ export class LoanCalls {
     const record = this.uvm.loans.get(command.handle);
     if (record === undefined) return error("EINVAL");
     this.uvm.loans.delete(command.handle);
-    const returning: ReturningLoan = { record, returned: 0 };
-    this.uvm.returningLoans.add(returning);
-    if (record.items.to === "kernel") yield* unloanPages(this.uvm, record.items.pages, returning);
-    else yield* unloanAnons(this.uvm, record.items.anons, returning);
-    this.uvm.returningLoans.delete(returning);
+    yield* giveBack(this.uvm, record.items);
     return ok;
   }
 

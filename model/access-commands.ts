@@ -45,6 +45,17 @@ function zeroFillOnRead(draft: Draft<ModelState>, region: Region, va: number): v
   if (region.overlay !== null && region.source.kind === "zero" && cellAt(draft, region, va) === undefined) privatize(draft, region, va);
 }
 
+/**
+ * `state` with the zero copy the first fault on `va` of `pid` makes if the page is an
+ * untouched private anonymous one (whatever the access: a store's fault makes it too, before
+ * it copies), or `state` itself.
+ */
+export function withZeroFill(state: ModelState, pid: number, va: number): ModelState {
+  const region = state.processes[pid] === undefined ? null : findRegion(state.processes[pid]!.regions, va);
+  if (region === null || region.overlay === null || region.source.kind !== "zero" || cellAt(state, region, va) !== undefined) return state;
+  return produce(state, (draft) => zeroFillOnRead(draft, region, va));
+}
+
 export function read(state: ModelState, command: Read): Transition {
   const located = locate(state, command, PROT_READ);
   if ("refusal" in located) return located.refusal;

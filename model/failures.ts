@@ -105,10 +105,12 @@ export function freshCopyLosses(before: ModelState, after: ModelState, region: R
  * data is next used; the page daemon can run during any command. So when the observation
  * shows data lost that the model still holds, the model adopts the loss if a swap write
  * failure can explain it (each armed one-shot explains one datum; a rate, any number).
+ * `readLosses` more may be explained by reads that just completed with EIO after a swap read
+ * failed under them (a thread's read, whose data may have been unmapped meanwhile).
  * Losses it cannot explain are left for the observation check to report.
  */
-export function adoptObservedLosses(state: ModelState, observation: Observation): ModelState {
-  if (!failurePossible(state, "swapWrite")) return state;
+export function adoptObservedLosses(state: ModelState, observation: Observation, readLosses = 0): ModelState {
+  if (!failurePossible(state, "swapWrite") && readLosses === 0) return state;
   const losses: Losable[] = [];
   for (const observed of observation.processes) {
     const process = state.processes[observed.pid];
@@ -131,12 +133,12 @@ export function adoptObservedLosses(state: ModelState, observation: Observation)
     });
   }
   if (losses.length === 0) return state;
-  const budget = state.failures.rated.swapWrite === true ? losses.length : (state.failures.armed.swapWrite ?? 0);
+  const writes = state.failures.rated.swapWrite === true ? losses.length : (state.failures.armed.swapWrite ?? 0);
   return produce(state, (draft) => {
-    for (const data of losses.slice(0, budget)) {
+    losses.slice(0, writes + readLosses).forEach((data, index) => {
       markLost(draft, data);
-      consumeFailure(draft, "swapWrite");
-    }
+      if (index < writes) consumeFailure(draft, "swapWrite");
+    });
   });
 }
 

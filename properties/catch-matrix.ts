@@ -1,10 +1,11 @@
 //! The catch matrix: which check caught which planted bug. A check no variant trips is a
 //! dead check: nothing shows it can fail, so nothing shows it works.
 //!
-//! The checks of a system are the runner's (outcome, observation, assertion, liveness,
-//! healed) and one per heap-walk invariant of the system (`invariant:<name>`, in the
-//! system's evaluation order). A check a variant was caught by that is not in the list
-//! (e.g. `crash`) gets a row of its own at the end.
+//! The checks of a system are the runner's that every system has (outcome, observation,
+//! assertion, liveness, healed) and one per heap-walk invariant of the system
+//! (`invariant:<name>`, in the system's evaluation order). A check a variant was caught by
+//! that is not in the list (the thread checks `linearizability`, `lock-order`,
+//! `sleep-with-lock`, or `crash`) gets a row of its own at the end.
 
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import { defaultWorld } from "../vocabulary/world.ts";

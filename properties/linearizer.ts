@@ -24,6 +24,7 @@
 //! With no thread pending, this is exactly the sequential check: one step per command.
 
 import { castDraft, produce } from "immer";
+import { withZeroFill } from "../model/access-commands.ts";
 import { adoptObservedLosses } from "../model/failures.ts";
 import { observe } from "../model/observe.ts";
 import type { ModelState } from "../model/state.ts";
@@ -103,6 +104,8 @@ export const CONFIGURATION_LIMIT = 4096;
 export class Linearizer {
   private configurations: Configuration[];
   private readonly pending = new Map<ThreadId, PendingOperation>();
+  /** Losses the observation may show that reads completing with EIO in this step explain. */
+  private readLosses = 0;
 
   /** `threads` false: the system has no threads, and answers EINVAL to every start and resume. */
   constructor(
@@ -142,7 +145,7 @@ export class Linearizer {
       allowed = before.map((configuration) => ({ outcome, configuration }));
     } else {
       allowed = before.flatMap((configuration) =>
-        this.steps(configuration.state, command).map((entry) => ({ outcome: entry.outcome, configuration: { state: entry.state, promised: configuration.promised } })),
+        this.steps(configuration.state, command).map((entry) => ({ outcome: entry.outcome, configuration: { ...configuration, state: entry.state } })),
       );
     }
     const outcomes: Outcome[] = [];
@@ -155,12 +158,14 @@ export class Linearizer {
     const kept = prepared.allowed.filter((entry) => outcomeEquals(entry.outcome, outcome)).map((entry) => entry.configuration);
     if (kept.length === 0) return false;
     const command = prepared.command;
+    let started = kept;
     if (command.kind === "start" && outcome.kind === "ok") {
       const readOnly = readOnlyKinds.has(command.operation.kind);
       const failuresAtStart = kept[0]!.state.failures;
       this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart });
+      started = kept.map((configuration) => ({ ...configuration, state: this.zeroFill(configuration.state, command.operation) }));
     }
-    this.configurations = this.closure(kept);
+    this.configurations = this.closure(started);
     return true;
   }
 
@@ -174,6 +179,8 @@ export class Linearizer {
     this.pending.delete(completion.thread);
     const returned = completion.outcome;
     if (operation.readOnly) {
+      const swapReadSeen = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
+      if (returned.kind === "error" && returned.errno === "EIO" && swapReadSeen) this.readLosses++;
       if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
         return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; at every instant since it started the model allows only ${operation.admissible.map(formatOutcome).join(" | ")}`;
       }
@@ -182,7 +189,7 @@ export class Linearizer {
       // earlier, in a state where the effect was different (the observation decides).
       this.configurations = this.configurations.flatMap((configuration) => {
         const effects = this.readEffects(configuration.state, operation, returned);
-        return [configuration, ...effects.map((state) => ({ state, promised: configuration.promised }))];
+        return [configuration, ...effects.map((state) => ({ ...configuration, state }))];
       });
       return null;
     }
@@ -199,7 +206,7 @@ export class Linearizer {
       if (!outcomeEquals(promise.outcome, returned)) continue;
       const promised = new Map(configuration.promised);
       promised.delete(completion.thread);
-      kept.push({ state: configuration.state, promised });
+      kept.push({ ...configuration, promised });
     }
     if (kept.length === 0) {
       return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; taking effect at any instant since it started, the model allows only ${promisedOutcomes.map(formatOutcome).join(" | ") || "nothing"}`;
@@ -216,17 +223,20 @@ export class Linearizer {
     const ignoreWired = [...this.pending.values()].some((pending) => pending.operation.kind === "mlock");
     const kept: Configuration[] = [];
     let closest: ModelState | null = null;
-    for (const configuration of this.configurations) {
-      const state = adoptObservedLosses(configuration.state, observation);
+    const readLosses = this.readLosses;
+    this.readLosses = 0;
+    const agrees = (configuration: Configuration): Configuration | null => {
+      const state = adoptObservedLosses(configuration.state, observation, readLosses);
       const expected = observe(state);
       closest ??= state;
-      if (configuration.promised.size === 0 && !ignoreWired) {
-        if (firstDivergence(expected, observation) === null) kept.push({ state, promised: configuration.promised });
-        continue;
-      }
+      if (configuration.promised.size === 0 && !ignoreWired) return firstDivergence(expected, observation) === null ? { ...configuration, state } : null;
       const differences = observationDifferences(expected, observation, { ignoreWired });
       const promises = [...configuration.promised.values()];
-      if ([...differences].every((key) => promises.some((promise) => footprint(promise).has(key)))) kept.push({ state, promised: configuration.promised });
+      return [...differences].every((key) => promises.some((promise) => footprint(promise).has(key))) ? { ...configuration, state } : null;
+    };
+    for (const configuration of this.configurations) {
+      const agreed = agrees(configuration);
+      if (agreed !== null) kept.push(agreed);
     }
     if (kept.length === 0) {
       const shown = (seen: Observation) => (ignoreWired ? withoutWiring(seen) : seen);
@@ -234,6 +244,21 @@ export class Linearizer {
     }
     this.configurations = capped(unique(kept));
     return null;
+  }
+
+  /**
+   * The zero-fill copies the first fault of an operation makes on the untouched private
+   * anonymous pages it touches (what a read of each leaves), or `state` if none. A thread may
+   * park right after making them (a failed pmap_enter, an empty free list); they show only
+   * through a later swap failure or fork, so the model makes them when the operation starts.
+   * Zero-fill is the one such work that can be done early: its contents never change.
+   */
+  private zeroFill(state: ModelState, operation: ThreadOperation): ModelState {
+    if (operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") return state; // a loan of an untouched page lends the zero page
+    const pages = "pages" in operation ? operation.pages : 1;
+    let filled = state;
+    for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va);
+    return filled;
   }
 
   /**
@@ -294,9 +319,10 @@ export class Linearizer {
             continue;
           }
           const promised = new Map(configuration.promised).set(pending.thread, { outcome: entry.outcome, before: configuration.state, after: entry.state });
-          queue.push({ state: entry.state, promised });
+          queue.push({ ...configuration, state: entry.state, promised });
         }
       }
+
     }
     return capped(result);
   }

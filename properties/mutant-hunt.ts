@@ -8,22 +8,27 @@
 //!   commands      commands the system executed until the first violation: every run of the
 //!                 seeds before, then the runs of the killing seed up to and including the
 //!                 failing one (fast-check's path names it); shrinking excluded
-//!   seconds       wall-clock time until the violation was detected (before shrinking);
-//!                 only with a clock, which the command line gives and tests never do
+//!   seconds       wall-clock time until the violation was found and attributed (before
+//!                 shrinking); only with a clock, which the command line gives, tests never do
 //!   shrunkLength  the fast-check-shrunk counterexample's concrete commands
 //!   ownShrunk     the same, shrunk further by properties/shrink (1-minimal, smaller world)
-//!   caughtBy      the violation's check: outcome, observation, invariant:<name>, assertion,
-//!                 liveness, healed (or crash)
+//!   caughtBy      the violation's check (properties/runner.ts): outcome, linearizability,
+//!                 observation, invariant:<name>, assertion, a lock-discipline rule, liveness,
+//!                 healed (or crash)
 //!
-//! A violation is a kill only if it is the variant's: the shrunk counterexample is replayed
-//! with the variant switched off, and if the faithful system fails it too, the violation is
-//! counted in `unattributed` and the hunt goes on with the next seed (a bug of the faithful
-//! system must not pass for a kill).
+//! Each seed's campaign stops at its first violation without shrinking (fast-check's
+//! endOnFailure). The violation is a kill only if it is the variant's: its commands are
+//! replayed with the variant switched off, and if the faithful system fails them too, the
+//! violation is counted in `unattributed` and the hunt goes on with the next seed (a bug of
+//! the faithful system must not pass for a kill, nor cost the budget a long shrink). A kill
+//! is then shrunk: fast-check replays just the failing run (its path) and shrinks it, and
+//! properties/shrink shrinks the first violation's commands, keeping its check.
 //!
 //! Commands are counted by wrapping the system factory: each run creates one system, so the
-//! n-th system created is the n-th run of the campaign, and the systems created after the
-//! failing run are fast-check's shrink attempts. Everything but `seconds` is deterministic.
+//! n-th system created is the n-th run of the campaign. Everything but `seconds` is
+//! deterministic.
 
+import fc from "fast-check";
 import { assert } from "../vocabulary/assert.ts";
 import type { Command } from "../vocabulary/command.ts";
 import type { SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
@@ -48,10 +53,8 @@ export interface HuntOptions {
   readonly clock?: () => number;
   /** Start no seed once this many milliseconds have passed (needs `clock`; 0 starts none). */
   readonly budgetMilliseconds?: number;
-  /** Shrink the counterexample further with properties/shrink (default true). */
-  readonly ownShrink?: boolean;
-  /** Called after each seed's campaign. */
-  readonly onSeed?: (seed: number) => void;
+  /** Shrink a kill's counterexample, with fast-check and with properties/shrink (default true). */
+  readonly shrink?: boolean;
 }
 
 export interface HuntResult {
@@ -67,27 +70,26 @@ export interface HuntResult {
   readonly commands: number;
   /** To the first violation, or spent in all when not killed; null without a clock. */
   readonly seconds: number | null;
+  /** The first violation's check. */
   readonly caughtBy: string | null;
   readonly message: string | null;
+  /** Commands of fast-check's shrunk counterexample (null without `shrink`). */
   readonly shrunkLength: number | null;
+  /** Commands properties/shrink leaves of the first violation's (null without `shrink`, or if it no longer fails). */
   readonly ownShrunkLength: number | null;
-  /** The campaign's finding, for printing or saving as a counterexample file. */
+  /** The finding (fast-check-shrunk when shrinking), for printing or saving as a counterexample file. */
   readonly found: FoundViolation | null;
 }
 
 interface Created {
-  readonly at: number;
   applies: number;
 }
 
-/** The factory, counting the commands each created system applies and when it was created. */
+/** The factory, counting the commands each system it creates applies. */
 class CountingFactory implements SystemFactory {
   readonly created: Created[] = [];
 
-  constructor(
-    private readonly inner: SystemFactory,
-    private readonly clock: () => number,
-  ) {}
+  constructor(private readonly inner: SystemFactory) {}
 
   get name() {
     return this.inner.name;
@@ -106,7 +108,7 @@ class CountingFactory implements SystemFactory {
   }
 
   create(options: SystemOptions): SystemUnderTest {
-    const record: Created = { at: this.clock(), applies: 0 };
+    const record: Created = { applies: 0 };
     this.created.push(record);
     return countingSystem(this.inner.create(options), record);
   }
@@ -161,10 +163,9 @@ export function huntVariant(options: HuntOptions): HuntResult {
   let unattributed = 0;
   for (const seed of options.seeds) {
     if (clock() - start >= budget) break;
-    const system = new CountingFactory(options.system, clock);
-    const result = runCampaign({ ...options, system, seed });
+    const system = new CountingFactory(options.system);
+    const result = withoutShrinking(() => runCampaign({ ...options, system, seed }));
     seedsTried++;
-    options.onSeed?.(seed);
     const found = result.violations[0];
     if (found !== undefined && failsFaithful(options, found)) unattributed++;
     else if (found !== undefined) return killedBy(options, found, system.created, { commands, seedsTried, unattributed, start, clock });
@@ -199,7 +200,8 @@ interface HuntProgress {
 function killedBy(options: HuntOptions, found: FoundViolation, created: readonly Created[], progress: HuntProgress): HuntResult {
   const run = failingRun(found.path);
   assert(run < created.length, `mutant hunt: run ${run} failed, but only ${created.length} systems were created`);
-  const detected = created[run + 1]?.at ?? progress.clock();
+  const seconds = options.clock === undefined ? null : (progress.clock() - progress.start) / 1000;
+  const shrunk = options.shrink === false ? null : shrinkWithFastCheck(options, found);
   return {
     variant: options.variant,
     killed: true,
@@ -208,13 +210,38 @@ function killedBy(options: HuntOptions, found: FoundViolation, created: readonly
     seedsTried: progress.seedsTried,
     unattributed: progress.unattributed,
     commands: progress.commands + sumApplies(created.slice(0, run + 1)),
-    seconds: options.clock === undefined ? null : (detected - progress.start) / 1000,
+    seconds,
     caughtBy: found.violation.check,
     message: found.violation.message,
-    shrunkLength: found.commands.length,
-    ownShrunkLength: options.ownShrink === false ? null : ownShrunkLength(options, found),
-    found,
+    shrunkLength: shrunk?.commands.length ?? null,
+    ownShrunkLength: options.shrink === false ? null : ownShrunkLength(options, found),
+    found: shrunk ?? found,
   };
+}
+
+/**
+ * Runs `campaign` with fast-check stopping at the first failure instead of shrinking it
+ * (the global parameter endOnFailure, restored afterwards: runCampaign takes no such option).
+ */
+function withoutShrinking<T>(campaign: () => T): T {
+  const parameters = fc.readConfigureGlobal();
+  fc.configureGlobal({ ...parameters, endOnFailure: true });
+  try {
+    return campaign();
+  } finally {
+    fc.configureGlobal(parameters);
+  }
+}
+
+/** fast-check's shrink of the failing run alone (replayed by its path); null if it no longer fails. */
+function shrinkWithFastCheck(options: HuntOptions, found: FoundViolation): FoundViolation | null {
+  const parameters = fc.readConfigureGlobal();
+  fc.configureGlobal({ ...parameters, endOnFailure: false });
+  try {
+    return runCampaign({ ...options, seed: found.seed, replay: { path: found.path } }).violations[0] ?? null;
+  } finally {
+    fc.configureGlobal(parameters);
+  }
 }
 
 /** The replay setup of `found`, with `variant` switched on (null: the faithful system). */

@@ -45,7 +45,9 @@ function legendLines(invariantCount: number): string[] {
     "  command  the command as stored: its kind, then each field",
     "  impl     the outcome the implementation returned: ok, =N (a value), an errno, or threw",
     "  model    the outcomes the model allows, separated by |",
-    "  out      check 1: the implementation's outcome is one the model allows",
+    "  out      check 1: the implementation's outcome is one the model allows, and so is that of",
+    "           every thread operation completing in the step (↳ lines; linearizability);",
+    "           ⏸ lines: where threads sleep after the step, when that changed",
     "  obs      check 2: every page, file and loan the implementation shows equals the model's",
     `  inv      check 3: the system's ${invariantCount} heap invariants hold`,
     "           ok passed, FAIL failed, - not run (an earlier check failed)",
@@ -71,7 +73,11 @@ function stepLines(steps: readonly TraceStep[]): string[] {
       .trimEnd();
   return [
     row("step", "command", "impl", "model", ["out", "obs", "inv"]),
-    ...steps.map((step) => row(String(step.step), commandOf(step), step.implementation, step.model, [step.outcome, step.observation, step.invariants])),
+    ...steps.flatMap((step) => [
+      row(String(step.step), commandOf(step), step.implementation, step.model, [step.outcome, step.observation, step.invariants]),
+      ...step.completions.map((completion) => `${"".padStart(4)}  ↳ ${completion}`),
+      ...step.parked.map((parked) => `${"".padStart(4)}  ⏸ ${parked}`),
+    ]),
   ];
 }
 

@@ -38,6 +38,10 @@ export interface TraceStep {
   readonly outcome: CheckMark;
   readonly observation: CheckMark;
   readonly invariants: CheckMark;
+  /** Thread operations that completed during the step: `thread 1 read pid=1 va=0 word=0 → =1000`. */
+  readonly completions: readonly string[];
+  /** Where threads sleep after the step (`thread 1 at U12 vnode read`), when that changed; empty otherwise. */
+  readonly parked: readonly string[];
 }
 
 export interface FrameRow {
@@ -70,11 +74,11 @@ interface FrameSnapshot {
   readonly events: readonly FrameEvent[];
 }
 
-type Checked = Pick<StepRecord, "outcome" | "allowed"> | Attempt | null;
+type Checked = Pick<StepRecord, "outcome" | "allowed" | "completions"> | Attempt | null;
 
 function checkMarks(attempt: Attempt | null, violation: Violation | null): Pick<TraceStep, "outcome" | "observation" | "invariants"> {
   if (violation === null || violation.check === "healed") return { outcome: "ok", observation: "ok", invariants: "ok" };
-  if (violation.check === "outcome" || attempt?.outcome === null) return { outcome: "FAIL", observation: "-", invariants: "-" };
+  if (violation.check === "outcome" || violation.check === "linearizability" || attempt?.outcome === null) return { outcome: "FAIL", observation: "-", invariants: "-" };
   if (violation.check === "observation") return { outcome: "ok", observation: "FAIL", invariants: "-" };
   return { outcome: "ok", observation: "ok", invariants: "FAIL" };
 }
@@ -88,7 +92,10 @@ function traceStep(
 ): TraceStep {
   const implementation = checked === null || checked.outcome === null ? "threw" : formatOutcome(checked.outcome);
   const model = checked === null ? "" : checked.allowed.map(formatOutcome).join(" | ");
-  return { step, heal, command: formatCommand(command), implementation, model, ...marks };
+  const completions = (checked === null ? [] : checked.completions).map(
+    (completion) => `thread ${completion.thread} ${formatCommand(completion.operation)} → ${formatOutcome(completion.outcome)}`,
+  );
+  return { step, heal, command: formatCommand(command), implementation, model, ...marks, completions, parked: [] };
 }
 
 function snapshotOf(step: string, runner: Runner): FrameSnapshot {
@@ -101,10 +108,18 @@ function snapshotOf(step: string, runner: Runner): FrameSnapshot {
 export function traceCommands(setup: ReplaySetup, commands: readonly Command[]): Trace {
   const steps: TraceStep[] = [];
   const snapshots: FrameSnapshot[] = [];
+  let parkedBefore = "";
+  /** The parked threads after the step, listed when they changed. */
+  const withParked = (step: TraceStep, runner: Runner): TraceStep => {
+    const parked = (runner.system.parkedThreads?.() ?? []).map((thread) => `thread ${thread.thread} sleeps at ${thread.site} (${formatCommand(thread.operation)})`);
+    const changed = parked.join("\n") !== parkedBefore;
+    parkedBefore = parked.join("\n");
+    return changed && parked.length > 0 ? { ...step, parked } : step;
+  };
   const observer: StepObserver = {
     afterStep: (index, runner, violation) => {
       const marks = violation === null ? checkMarks(null, null) : checkMarks(runner.attempt, violation);
-      steps.push(traceStep(index, commands[index]!, violation === null ? runner.steps[index]! : runner.attempt, marks, false));
+      steps.push(withParked(traceStep(index, commands[index]!, violation === null ? runner.steps[index]! : runner.attempt, marks, false), runner));
       snapshots.push(snapshotOf(String(index), runner));
     },
     afterHeal: (runner, healed, violation) => {

@@ -113,9 +113,13 @@ export function runPageDaemon(uvm: Uvm, target: number): void {
   }
 }
 
-/** uvmpdpol_balancequeue: deactivate from the active head until a third of the queued pages are inactive. */
+/**
+ * uvmpdpol_balancequeue: deactivate from the active head until the inactive target is met: a
+ * third of the queued pages, but at least freetarg + 1 (uvmpdpol_clock's s_inactarg floor;
+ * without it a BUSY inactive page can hold the target while nothing freeable is inactive).
+ */
 function balanceQueues(uvm: Uvm): void {
-  const target = Math.ceil((uvm.activeQueue.size + uvm.inactiveQueue.size) / 3);
+  const target = Math.max(Math.ceil((uvm.activeQueue.size + uvm.inactiveQueue.size) / 3), freeTarget(uvm) + 1);
   for (const page of [...uvm.activeQueue]) {
     if (uvm.inactiveQueue.size >= target) break;
     const owner = tryLockOwner(uvm, page);

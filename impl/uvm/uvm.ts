@@ -20,7 +20,7 @@ import type { Amap } from "./amap.ts";
 import type { Anon } from "./anon.ts";
 import { Coverage } from "./coverage.ts";
 import { type LockContext, type MapLock, Mutex } from "./lock.ts";
-import type { LoanRecord, ReturningLoan } from "./loan/loan-record.ts";
+import type { LoanInProgress, LoanRecord, ReturningLoan } from "./loan/loan-record.ts";
 import type { ZeroObject } from "./loan/zero-object.ts";
 import type { UvmObject } from "./object.ts";
 import { Page } from "./page.ts";
@@ -55,6 +55,8 @@ export class Uvm implements LockContext {
   readonly loans = new Map<number, LoanRecord>();
   /** Loans being given back by an unloan that sleeps between items. */
   readonly returningLoans = new Set<ReturningLoan>();
+  /** Loans being made: what each has lent so far (a loan sleeps between pages, L1-L9). */
+  readonly loansInProgress = new Set<LoanInProgress>();
   nextLoanHandle = 1;
   /** The vnode of each file, created at boot and never freed. */
   readonly vnodes: UvmObject[] = [];

@@ -445,6 +445,12 @@ export const variantCatalog = [
     corrupts: "F:2206 uvm_fault_lower_enter (pg->flags &= ~(PG_BUSY|PG_FAKE|PG_WANTED))",
   },
   {
+    name: "mutant-anonget-skips-amap-recheck",
+    kind: "mutant",
+    description: "after relocking, uvmfault_anonget does not check that the amap slot still holds its anon",
+    corrupts: "F:500-510 uvmfault_anonget (verify no one touched the amap)",
+  },
+  {
     name: "mutant-zero-put-frees",
     kind: "mutant",
     description: "the loan zero object's pgo_put frees the zero page like any other pager",

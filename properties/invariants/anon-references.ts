@@ -11,7 +11,7 @@ export function countAnonReferences({ uvm }: UvmHeap): Map<Anon, number> {
   for (const amap of uvm.liveAmaps) {
     for (const anon of amap.slots) if (anon !== null) counted.set(anon, (counted.get(anon) ?? 0) + 1);
   }
-  for (const loan of [...uvm.loans.values(), ...uvm.returningLoans]) {
+  for (const loan of [...uvm.loans.values(), ...uvm.returningLoans, ...uvm.loansInProgress]) {
     const items = heldItems(loan);
     if (items.to === "anon") for (const anon of items.anons) counted.set(anon, (counted.get(anon) ?? 0) + 1);
   }

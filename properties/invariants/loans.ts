@@ -16,7 +16,7 @@ import { translations } from "./heap.ts";
 
 function kernelLoans({ uvm }: UvmHeap): Map<Page, number> {
   const counts = new Map<Page, number>();
-  for (const loan of [...uvm.loans.values(), ...uvm.returningLoans]) {
+  for (const loan of [...uvm.loans.values(), ...uvm.returningLoans, ...uvm.loansInProgress]) {
     const items = heldItems(loan);
     if (items.to !== "kernel") continue;
     for (const page of items.pages) counts.set(page, (counts.get(page) ?? 0) + 1);

@@ -30,6 +30,18 @@ export function campaign(options: CampaignSettings): CampaignResult {
   });
 }
 
+/**
+ * The first violation with `check` found by campaigns over `seeds` (each of `runs` runs; a
+ * campaign stops at its first violation, whatever its check), or null.
+ */
+export function violationWithCheck(variant: string, check: string, seeds: readonly number[], runs: number, settings: Partial<CampaignSettings> = {}) {
+  for (const seed of seeds) {
+    const found = campaign({ ...settings, runs, seed, variant }).violations[0];
+    if (found?.violation.check === check) return found;
+  }
+  return null;
+}
+
 /** The first violation found by campaigns over `seeds` (each of `runs` runs), or null. */
 export function firstViolation(variant: string, seeds: readonly number[], runs: number, settings: Partial<CampaignSettings> = {}) {
   for (const seed of seeds) {

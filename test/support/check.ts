@@ -4,27 +4,43 @@ import { exhaustibleMemory, Runner, type Violation, ViolationError } from "../..
 import { type UvmSystem, uvmSystem } from "../../systems/uvm.ts";
 import type { Command } from "../../vocabulary/command.ts";
 import { formatOutcome } from "../../vocabulary/outcome.ts";
+import type { FailureRates } from "../../vocabulary/failure.ts";
 import { defaultWorld, type WorldConfig } from "../../vocabulary/world.ts";
 
 export interface Checked {
   readonly outcomes: string[];
+  /** Per step, the thread operations that completed in it: `thread 1: =42`. */
+  readonly completions: string[][];
   readonly violation: Violation | null;
   readonly runner: Runner;
   readonly system: UvmSystem;
 }
 
-export function check(commands: readonly Command[], options: { variant?: string; world?: WorldConfig } = {}): Checked {
+export interface CheckOptions {
+  readonly variant?: string;
+  readonly world?: WorldConfig;
+  readonly failureRates?: FailureRates;
+  /** The heal phase after the commands (default false). */
+  readonly heal?: boolean;
+}
+
+export function check(commands: readonly Command[], options: CheckOptions = {}): Checked {
   const world = options.world ?? defaultWorld;
-  const system = uvmSystem.create({ world, variant: options.variant ?? null, seed: 1 }) as UvmSystem;
-  const runner = new Runner(system, world, exhaustibleMemory);
+  const failureRates = options.failureRates ?? {};
+  const system = uvmSystem.create({ world, variant: options.variant ?? null, seed: 1, failureRates }) as UvmSystem;
+  const runner = new Runner(system, world, exhaustibleMemory, failureRates);
   const outcomes: string[] = [];
-  for (const command of commands) {
-    try {
-      outcomes.push(formatOutcome(runner.run(command).outcome));
-    } catch (error) {
-      if (error instanceof ViolationError) return { outcomes, violation: error.violation, runner, system };
-      throw error;
+  const completions: string[][] = [];
+  try {
+    for (const command of commands) {
+      const record = runner.run(command);
+      outcomes.push(formatOutcome(record.outcome));
+      completions.push(record.completions.map((completion) => `thread ${completion.thread}: ${formatOutcome(completion.outcome)}`));
     }
+    if (options.heal === true) runner.heal();
+  } catch (error) {
+    if (error instanceof ViolationError) return { outcomes, completions, violation: error.violation, runner, system };
+    throw error;
   }
-  return { outcomes, violation: null, runner, system };
+  return { outcomes, completions, violation: null, runner, system };
 }

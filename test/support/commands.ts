@@ -1,7 +1,8 @@
 // Terse constructors for concrete commands in tests.
-import type { Backing, Command, Sharing } from "../../vocabulary/command.ts";
+import type { Backing, Command, Sharing, ThreadOperation } from "../../vocabulary/command.ts";
+import type { FailureKind } from "../../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../../vocabulary/protection.ts";
-import { fileId, filePage, pageCount, pid, vpn, wordIndex } from "../../vocabulary/units.ts";
+import { fileId, filePage, loanHandle, pageCount, pid, threadId, vpn, wordIndex } from "../../vocabulary/units.ts";
 
 export const spawn = (): Command => ({ kind: "spawn" });
 export const fork = (parent: number): Command => ({ kind: "fork", pid: pid(parent) });
@@ -68,3 +69,11 @@ export const fileWrite = (file: number, page: number, value: number, word = 0): 
   word: wordIndex(word),
   value,
 });
+export const loan = (process: number, va: number, pages: number, to: "kernel" | "anon"): Command => ({ kind: "loan", ...range(process, va, pages), to });
+export const unloan = (handle: number): Command => ({ kind: "unloan", handle: loanHandle(handle) });
+export const loanRead = (handle: number, index: number, word = 0): Command => ({ kind: "loanRead", handle: loanHandle(handle), index, word: wordIndex(word) });
+export const pageout = (targetFreeFrames: number): Command => ({ kind: "pageout", targetFreeFrames });
+export const failNext = (failure: FailureKind): Command => ({ kind: "failNext", failure });
+/** Runs `operation` on thread `thread` until it completes or parks. */
+export const start = (thread: number, operation: Command): Command => ({ kind: "start", thread: threadId(thread), operation: operation as ThreadOperation });
+export const resume = (thread: number): Command => ({ kind: "resume", thread: threadId(thread) });

@@ -77,7 +77,8 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
       if (weOwn) mutexExit(uvm, anon.lock!);
       return "ERESTART";
     }
-    if (info !== null && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
+    const recheck = !uvm.planted("mutant-anonget-skips-amap-recheck");
+    if (info !== null && recheck && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
       // V, F:504-510
       uvm.coverage.hit("restart.amapSlotChanged");
       faultUnlockAll(uvm, info, amap, null);

@@ -17,20 +17,34 @@ import { type Page, PG_RELEASED } from "../page.ts";
 import { sleep, type Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 import { loanPages } from "./loan-object.ts";
-import { unloanPages } from "./unloan.ts";
+import { giveBack, type LoanInProgress } from "./loan-record.ts";
 
 /** UVM_LOAN_GET_CHUNK */
 const CHUNK = 16;
 
 export function* loanObjectPages(uvm: Uvm, object: UvmObject, offset: number, count: number): Sleepy<{ status: Status; pages: Page[] }> {
   const lent: Page[] = [];
+  const progress: LoanInProgress = { to: "kernel", pages: lent, anons: [] };
+  uvm.loansInProgress.add(progress);
+  const result = yield* lendChunks(uvm, object, offset, count, lent);
+  uvm.loansInProgress.delete(progress);
+  if (result !== 0) {
+    yield* giveBack(uvm, { to: "kernel", pages: lent }); // L:606-609
+    return { status: result, pages: [] };
+  }
+  uvm.coverage.hit("loan.objectPages");
+  return { status: 0, pages: lent };
+}
+
+/** Fetches and lends the pages chunk by chunk into `lent`. Returns 0, or the error that stopped it. */
+function* lendChunks(uvm: Uvm, object: UvmObject, offset: number, count: number, lent: Page[]): Sleepy<Status> {
   while (lent.length < count) {
     const chunk = yield* fetchChunk(uvm, object, offset + lent.length, Math.min(CHUNK, count - lent.length));
     if (chunk.status === "EAGAIN") {
       yield* sleep({ kind: "pause", site: "L6 loanuobjpages EAGAIN" });
       continue;
     }
-    if (chunk.status !== 0) return yield* fail(uvm, lent, chunk.status);
+    if (chunk.status !== 0) return chunk.status;
     mutexEnter(uvm, object.lock);
     const released = chunk.pages.findIndex((page) => (page.flags & PG_RELEASED) !== 0);
     if (released >= 0) {
@@ -43,11 +57,10 @@ export function* loanObjectPages(uvm: Uvm, object: UvmObject, offset: number, co
     }
     const error = yield* loanPages(uvm, chunk.pages);
     mutexExit(uvm, object.lock);
-    if (error !== 0) return yield* fail(uvm, lent, error);
+    if (error !== 0) return error;
     lent.push(...chunk.pages);
   }
-  uvm.coverage.hit("loan.objectPages");
-  return { status: 0, pages: lent };
+  return 0;
 }
 
 /** pgo_get(PGO_SYNCIO) of `count` pages: each comes back BUSY; on an error the ones got so far are unbusied. */
@@ -67,8 +80,3 @@ function* fetchChunk(uvm: Uvm, object: UvmObject, offset: number, count: number)
   return { status: 0, pages };
 }
 
-/** L:606-609 */
-function* fail(uvm: Uvm, lent: readonly Page[], error: Status): Sleepy<{ status: Status; pages: Page[] }> {
-  yield* unloanPages(uvm, lent);
-  return { status: error, pages: [] };
-}

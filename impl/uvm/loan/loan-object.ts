@@ -26,7 +26,7 @@ import { type Page, PG_BUSY, PG_PAGEOUT, PG_RELEASED, PG_WANTED } from "../page.
 import { sleep, type Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 import type { LoanOutput, LoanStep } from "./loan.ts";
-import { unloanPages } from "./unloan.ts";
+import { giveBack } from "./loan-record.ts";
 
 /** uvm_loanuobj (L:623-828). Requires: maps and amap (if any) locked. */
 export function* loanObject(uvm: Uvm, info: FaultInfo, output: LoanOutput, va: number): Sleepy<LoanStep> {
@@ -188,7 +188,7 @@ export function* loanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<Status> {
   for (const page of pages) pageUnbusy(uvm, page); // L:486
   if (error !== 0) {
     mutexExit(uvm, object.lock);
-    yield* unloanPages(uvm, pages.slice(0, lent));
+    yield* giveBack(uvm, { to: "kernel", pages: pages.slice(0, lent) });
     mutexEnter(uvm, object.lock);
   }
   return error;

@@ -5,6 +5,9 @@
 
 import type { Anon } from "../anon.ts";
 import type { Page } from "../page.ts";
+import type { Sleepy } from "../sleep.ts";
+import type { Uvm } from "../uvm.ts";
+import { unloanAnons, unloanPages } from "./unloan.ts";
 
 export type LoanItems = { readonly to: "kernel"; readonly pages: readonly Page[] } | { readonly to: "anon"; readonly anons: readonly Anon[] };
 
@@ -13,14 +16,34 @@ export interface LoanRecord {
   readonly items: LoanItems;
 }
 
+/** What a loan operation has lent so far while it runs (it may sleep): the seed's `output` array. */
+export interface LoanInProgress {
+  readonly to: "kernel" | "anon";
+  readonly pages: Page[];
+  readonly anons: Anon[];
+}
+
 /** A loan an `unloan` is giving back, item by item (it may sleep between items): `returned` are back, the rest still lent. */
 export interface ReturningLoan {
   readonly record: LoanRecord;
   returned: number;
 }
 
+/**
+ * Gives back `items` with unloan, registered as returning while it runs (it may sleep between
+ * items), so the heap walks count what is still lent.
+ */
+export function* giveBack(uvm: Uvm, items: LoanItems): Sleepy<void> {
+  const returning: ReturningLoan = { record: { handle: 0, items }, returned: 0 };
+  uvm.returningLoans.add(returning);
+  if (items.to === "kernel") yield* unloanPages(uvm, items.pages, returning);
+  else yield* unloanAnons(uvm, items.anons, returning);
+  uvm.returningLoans.delete(returning);
+}
+
 /** The items a loan still holds: all of an outstanding one, the rest of a returning one. */
-export function heldItems(loan: LoanRecord | ReturningLoan): LoanItems {
+export function heldItems(loan: LoanRecord | ReturningLoan | LoanInProgress): LoanItems {
+  if ("to" in loan) return loan.to === "kernel" ? { to: "kernel", pages: loan.pages } : { to: "anon", anons: loan.anons };
   if ("items" in loan) return loan.items;
   const items = loan.record.items;
   return items.to === "kernel" ? { to: "kernel", pages: items.pages.slice(loan.returned) } : { to: "anon", anons: items.anons.slice(loan.returned) };

@@ -25,16 +25,11 @@ import type { Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
 import { loanAnon } from "./loan-anon.ts";
 import { loanObject } from "./loan-object.ts";
-import type { LoanItems } from "./loan-record.ts";
+import { giveBack, type LoanInProgress, type LoanItems } from "./loan-record.ts";
 import { loanZero } from "./loan-zero.ts";
-import { unloanAnons, unloanPages } from "./unloan.ts";
 
-/** Where the per-page routines put what they lend (the `output` array of the seed). */
-export interface LoanOutput {
-  readonly to: "kernel" | "anon";
-  readonly pages: Page[];
-  readonly anons: Anon[];
-}
+/** Where the per-page routines put what they lend (the `output` array of the seed); registered while the loan runs. */
+export type LoanOutput = LoanInProgress;
 
 /** Per-page result: lent (1), look up again (0), refused (-1). */
 export type LoanStep = 1 | 0 | -1;
@@ -42,6 +37,7 @@ export type LoanStep = 1 | 0 | -1;
 /** uvm_loan: lends `[start, start+pages)` of `map`. Requires: nothing locked. */
 export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to: "kernel" | "anon"): Sleepy<{ status: Status; items: LoanItems | null }> {
   const output: LoanOutput = { to, pages: [], anons: [] };
+  uvm.loansInProgress.add(output);
   let cursor = start;
   let remaining = pages;
   let error: Status = 0;
@@ -60,10 +56,11 @@ export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to:
     remaining -= lent;
   }
   assert(uvm.held.size === 0, "uvm_loan: locks held at return");
-  if (error === 0) return { status: 0, items: to === "kernel" ? { to, pages: output.pages } : { to, anons: output.anons } };
+  uvm.loansInProgress.delete(output);
+  const items: LoanItems = to === "kernel" ? { to, pages: output.pages } : { to, anons: output.anons };
+  if (error === 0) return { status: 0, items };
   if (uvm.planted("mutant-loan-fail-no-undo")) return { status: error, items: null };
-  if (to === "kernel") yield* unloanPages(uvm, output.pages); // L:316-330: all or nothing
-  else yield* unloanAnons(uvm, output.anons);
+  yield* giveBack(uvm, items); // L:316-330: all or nothing
   return { status: error, items: null };
 }
 
