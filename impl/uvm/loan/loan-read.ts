@@ -49,7 +49,7 @@ function* readHeldAnon(uvm: Uvm, anon: Anon, word: number): Sleepy<{ status: Sta
     mutexEnter(uvm, lock);
     let page: Page | null = anon.page;
     if (page !== null && page.loanCount > 0) page = yield* anonLockLoanPage(uvm, anon);
-    if (page !== null && page.busy) {
+    if (page?.busy) {
       // someone is paging it in (a fault or a loan of the same anon): wait, as anonget does (U4)
       uvm.coverage.hit("restart.pageBusyWait");
       page.flags |= PG_WANTED;
