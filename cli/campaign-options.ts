@@ -11,6 +11,7 @@ export interface WorldFlags {
   readonly swapSlots?: string;
   readonly pageWords?: string;
   readonly processes?: string;
+  readonly livenessBound?: string;
 }
 
 export interface SystemFlags {
@@ -25,6 +26,7 @@ export function worldFrom(flags: WorldFlags): WorldConfig {
     ...(flags.swapSlots === undefined ? {} : { swapSlots: parseInteger("--swap-slots", flags.swapSlots, 0, 65536) }),
     ...(flags.pageWords === undefined ? {} : { pageWords: parseInteger("--page-words", flags.pageWords, 1, 64) }),
     ...(flags.processes === undefined ? {} : { maxProcesses: parseInteger("--processes", flags.processes, 1, 64) }),
+    ...(flags.livenessBound === undefined ? {} : { livenessBound: parseInteger("--liveness-bound", flags.livenessBound, 1, 65536) }),
   };
   const problem = validateWorld(world);
   if (problem !== null) throw new UsageError(problem);

@@ -59,6 +59,7 @@ function reproduceLine(flags: DiffFlags, seed: number, runs: number, maxCommands
     ["--swap-slots", flags.swapSlots],
     ["--page-words", flags.pageWords],
     ["--processes", flags.processes],
+    ["--liveness-bound", flags.livenessBound],
   ].flatMap(([flag, value]) => (value === undefined ? [] : [`${flag} ${value}`]));
   const ample = flags.ample === true ? ["--ample"] : [];
   return ["uvmcheck diff", `--a ${flags.a}`, `--b ${flags.b}`, `--seed ${seed}`, `--runs ${runs}`, `--max-commands ${maxCommands}`, ...world, ...ample].join(

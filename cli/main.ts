@@ -24,7 +24,8 @@ function withWorldFlags(command: Command): Command {
     .option("--frames <n>", "physical frames of the simulated machine")
     .option("--swap-slots <n>", "slots of the swap device")
     .option("--page-words <n>", "words per page")
-    .option("--processes <n>", "most processes alive at once");
+    .option("--processes <n>", "most processes alive at once")
+    .option("--liveness-bound <n>", "sleeps a thread may take while no other operation completes before it is a liveness failure");
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--seed <n>", "campaign seed (random if omitted; always printed)")
     .option("--max-commands <n>", "longest command sequence", String(defaultMaxCommands))
     .option("--ample", "the ample-memory property: 4096 frames and swap slots unless given, no failures; ENOMEM and EIO are violations")
+    .option("--schedule <policy>", "thread scheduling: mixed (uniform or PCT, drawn per run), uniform, pct, or none (no threads)", "mixed")
     .option("--json", "print one JSON object on stdout")
     .option("--out <dir>", "where a counterexample file is written", "counterexamples")
     .action(async (flags) => {

@@ -169,6 +169,7 @@ function reproduceCommand(flags: MutantsFlags): string {
   add("--swap-slots", flags.swapSlots);
   add("--page-words", flags.pageWords);
   add("--processes", flags.processes);
+  add("--liveness-bound", flags.livenessBound);
   add("--markdown", true);
   return words.join(" ");
 }

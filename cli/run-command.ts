@@ -9,6 +9,7 @@
 
 import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
+import { type ScheduleChoice, scheduleChoices } from "../properties/arbitraries.ts";
 import { defaultMaxCommands, type FoundViolation, runCampaign } from "../properties/campaign.ts";
 import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-file.ts";
 import { counterexampleStem, writeCounterexample } from "../properties/counterexample-store.ts";
@@ -16,7 +17,7 @@ import { splitSystemSpec } from "../systems/load-system.ts";
 import { ampleMemory, exhaustibleMemory } from "../properties/runner.ts";
 import { seedFrom, type SystemFlags, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
 import { formatCoverage, formatViolation } from "./report.ts";
-import { parseInteger } from "./usage-error.ts";
+import { parseInteger, UsageError } from "./usage-error.ts";
 
 export interface RunFlags extends WorldFlags, SystemFlags {
   readonly runs?: string;
@@ -25,6 +26,7 @@ export interface RunFlags extends WorldFlags, SystemFlags {
   readonly json?: boolean;
   readonly ample?: boolean;
   readonly out?: string;
+  readonly schedule?: string;
 }
 
 /** Writes `found` into `directory`; returns the path, or null (and says why on stderr) if it could not. */
@@ -40,7 +42,22 @@ function saveCounterexample(found: FoundViolation, context: FindingContext, dire
 
 /** The world flags actually given (so `--ample`'s defaults give way to them). */
 function definedOnly(flags: WorldFlags): WorldFlags {
-  return Object.fromEntries(Object.entries({ frames: flags.frames, swapSlots: flags.swapSlots, pageWords: flags.pageWords, processes: flags.processes }).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(
+    Object.entries({
+      frames: flags.frames,
+      swapSlots: flags.swapSlots,
+      pageWords: flags.pageWords,
+      processes: flags.processes,
+      livenessBound: flags.livenessBound,
+    }).filter(([, value]) => value !== undefined),
+  );
+}
+
+function scheduleFrom(text: string | undefined): ScheduleChoice {
+  if (text === undefined) return "mixed";
+  const choice = scheduleChoices.find((known) => known === text);
+  if (choice === undefined) throw new UsageError(`--schedule must be one of ${scheduleChoices.join(", ")} (got "${text}")`);
+  return choice;
 }
 
 export async function runCommand(flags: RunFlags): Promise<number> {
@@ -50,6 +67,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   const runs = parseInteger("--runs", flags.runs ?? "300", 1, 10_000_000);
   const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000);
   const seed = seedFrom(flags.seed);
+  const schedule = scheduleFrom(flags.schedule);
   const json = flags.json === true;
   setAutoFreeze(false);
   if (!json) process.stdout.write(`uvmcheck run: system ${system.name}${variant === null ? "" : ` variant ${variant}`}, seed ${seed}, ${runs} runs\n`);
@@ -65,6 +83,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     variant,
     contract,
     failures: !ample,
+    schedule,
     onRun: (done) => bar?.update(Math.min(done, runs)),
   });
   bar?.stop();

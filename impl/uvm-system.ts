@@ -26,7 +26,7 @@ export class UvmMachine {
     this.machine.failures.setRates(failureRates);
     this.uvm = bootUvm(this.machine, world, variant);
     this.kernel = new Kernel(this.uvm);
-    this.scheduler = new Scheduler(this.uvm, this.kernel);
+    this.scheduler = new Scheduler(this.uvm, this.kernel, world.livenessBound);
   }
 
   apply(command: Command): Outcome {

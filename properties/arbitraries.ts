@@ -254,12 +254,25 @@ function threadTemplate(template: Template, target: Target | null): Template {
   return template;
 }
 
-/** A run's scheduling policy: uniform half the time, else PCT with random priorities and two change points. */
-export function schedulePolicyArbitrary(maxCommands: number): fc.Arbitrary<SchedulePolicy> {
+/**
+ * Which scheduling policies a campaign draws from (`uvmcheck run --schedule`): `mixed` is
+ * uniform half the runs and PCT the other half; `none` runs no threads at all.
+ */
+export type ScheduleChoice = "mixed" | "uniform" | "pct" | "none";
+export const scheduleChoices: readonly ScheduleChoice[] = ["mixed", "uniform", "pct", "none"];
+
+/** A run's scheduling policy: uniform, or PCT with random priorities and two change points, as `choice` allows. */
+export function schedulePolicyArbitrary(maxCommands: number, choice: ScheduleChoice = "mixed"): fc.Arbitrary<SchedulePolicy> {
+  const uniform = fc.constant<SchedulePolicy>({ kind: "uniform" });
   const pct = fc
-    .record({ priorities: fc.shuffledSubarray([1, 2, 3], { minLength: MAX_THREADS, maxLength: MAX_THREADS }), changePoints: fc.uniqueArray(fc.nat(Math.max(0, maxCommands - 1)), { minLength: 2, maxLength: 2 }) })
+    .record({
+      priorities: fc.shuffledSubarray([1, 2, 3], { minLength: MAX_THREADS, maxLength: MAX_THREADS }),
+      changePoints: fc.uniqueArray(fc.nat(Math.max(0, maxCommands - 1)), { minLength: 2, maxLength: 2 }),
+    })
     .map(({ priorities, changePoints }): SchedulePolicy => ({ kind: "pct", priorities: [0, ...priorities], changePoints }));
-  return fc.oneof(fc.constant<SchedulePolicy>({ kind: "uniform" }), pct);
+  if (choice === "pct") return pct;
+  if (choice === "mixed") return fc.oneof(uniform, pct);
+  return uniform;
 }
 
 /** One arbitrary over every switched-on kind, weighted by the run's swarm weights. */

@@ -14,7 +14,14 @@ import type { Command } from "../vocabulary/command.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
-import { failureRatesArbitrary, schedulePolicyArbitrary, type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "./arbitraries.ts";
+import {
+  failureRatesArbitrary,
+  type ScheduleChoice,
+  schedulePolicyArbitrary,
+  type SwarmWeights,
+  swarmArbitrary,
+  weightedTemplateArbitrary,
+} from "./arbitraries.ts";
 import { type Contract, Runner, type Violation, ViolationError } from "./runner.ts";
 import { resolveTemplate, type SchedulePolicy, type Template, ThreadChooser, type ThreadContext, templateApplies } from "./templates.ts";
 
@@ -29,6 +36,8 @@ export interface CampaignOptions {
   readonly maxCommands: number;
   readonly variant: string | null;
   readonly contract: Contract;
+  /** The scheduling policies runs draw from; `none`: no thread commands (default `mixed`). */
+  readonly schedule?: ScheduleChoice;
   /** Inject device failures: per-run rates drawn by swarm, and failNext commands (default true). */
   readonly failures?: boolean;
   /** Replays one run of an earlier campaign (fast-check's counterexample path, and replayPath). */
@@ -99,7 +108,13 @@ function threadContext(holder: Readonly<RunHolder>): ThreadContext {
 function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
   const replayPath = options.replay?.replayPath;
   const failures = options.failures !== false;
-  const settings = fc.tuple(swarmArbitrary({ failures }), fc.integer({ min: 0, max: 0x7fffffff }), failureRatesArbitrary(failures), schedulePolicyArbitrary(options.maxCommands));
+  const schedule = options.schedule ?? "mixed";
+  const settings = fc.tuple(
+    swarmArbitrary({ failures, threads: schedule !== "none" }),
+    fc.integer({ min: 0, max: 0x7fffffff }),
+    failureRatesArbitrary(failures),
+    schedulePolicyArbitrary(options.maxCommands, schedule),
+  );
   return settings.chain(([swarm, hardwareSeed, failureRates, schedule]) =>
     fc
       .commands([weightedTemplateArbitrary(swarm, options.world).map((template) => new TemplateCommand(template))], {

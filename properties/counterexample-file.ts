@@ -21,7 +21,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "../vocabulary/command.ts";
 import { CommandParseError, expectObject, parseCommand } from "../vocabulary/command-parse.ts";
 import { type FailureRates, validateFailureRates } from "../vocabulary/failure.ts";
-import { validateWorld, type WorldConfig } from "../vocabulary/world.ts";
+import { defaultWorld, validateWorld, type WorldConfig } from "../vocabulary/world.ts";
 import type { FoundViolation } from "./campaign.ts";
 import { formatJson } from "./counterexample-json.ts";
 
@@ -231,10 +231,13 @@ function parseConfiguration(data: unknown): Configuration {
   };
 }
 
-const worldKeys: readonly (keyof WorldConfig)[] = ["pageWords", "files", "filePages", "vaPages", "maxProcesses", "frames", "swapSlots"];
+const worldKeys: readonly (keyof WorldConfig)[] = ["pageWords", "files", "filePages", "vaPages", "maxProcesses", "frames", "swapSlots", "livenessBound"];
+/** Fields a file may leave out (written before they existed): their defaults. */
+const worldDefaults: Partial<Record<keyof WorldConfig, number>> = { livenessBound: defaultWorld.livenessBound };
 
 function parseWorld(data: unknown, where: string): WorldConfig {
-  const record = expectObject(data, where, worldKeys);
+  const given = expectObject(data, where, null);
+  const record = expectObject({ ...worldDefaults, ...given }, where, worldKeys);
   const world = Object.fromEntries(worldKeys.map((key) => [key, integerIn(record[key], `${where}.${key}`, 0, 65536)])) as unknown as WorldConfig;
   const problem = validateWorld(world);
   if (problem !== null) throw new CounterexampleFileError(`${where}: ${problem}`);

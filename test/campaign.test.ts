@@ -24,6 +24,15 @@ describe("default campaign", () => {
     expect([...again.coverage]).toEqual([...result.coverage]);
   });
 
+  it("runs no thread under --schedule none, and threads under PCT alone", () => {
+    const sequential = campaign({ runs: 40, seed: 3, schedule: "none" });
+    expect(sequential.violations).toEqual([]);
+    expect(sequential.coverage.get("thread.started") ?? 0).toBe(0);
+    const pct = campaign({ runs: 40, seed: 3, schedule: "pct" });
+    expect(pct.violations).toEqual([]);
+    expect(pct.coverage.get("thread.started")).toBeGreaterThan(0);
+  });
+
   it("passes with ample memory and no ENOMEM allowed", () => {
     const ample = campaign({ runs: 150, seed: 7, ...ampleSettings });
     expect(ample.violations).toEqual([]);

@@ -39,6 +39,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-relock-fails-efault": "linearizability",
   "canary-sleep-with-lock": "sleep-with-lock",
   "canary-busy-owner": "invariant:G3 busy-pages-owned-by-parked-threads",
+  "canary-busy-page-spin": "liveness",
 };
 
 /** Canaries a check catches only under a property other than the default one. */
@@ -54,7 +55,7 @@ describe("canaries", () => {
     const { uvmInvariants } = await import("../properties/invariants/uvm-invariants.ts");
     const targeted = new Set(Object.values(expectedCheck));
     for (const invariant of uvmInvariants) expect(targeted, invariant.name).toContain(`invariant:${invariant.name}`);
-    for (const check of ["outcome", "observation", "linearizability", "healed", "assertion", "lock-order", "sleep-with-lock"]) expect(targeted, check).toContain(check);
+    for (const check of ["outcome", "observation", "linearizability", "healed", "assertion", "lock-order", "sleep-with-lock", "liveness"]) expect(targeted, check).toContain(check);
   });
 
   for (const canary of canaries) {

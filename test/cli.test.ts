@@ -37,6 +37,8 @@ describe("uvmcheck run", () => {
     [["run", "--runs", "0"]],
     [["run", "--variant", "no-such-variant"]],
     [["run", "--frames", "-3"]],
+    [["run", "--liveness-bound", "0"]],
+    [["run", "--schedule", "round-robin"]],
     [["frobnicate"]],
   ])("exits 2 on bad usage: %j", (args) => {
     const { status, stderr } = uvmcheck(args);

@@ -63,6 +63,16 @@ describe("threads on the UVM system", () => {
     expect(run.outcomes).toEqual(["=0", "ok", "EINVAL", "EINVAL", "ok", "EINVAL"]);
   });
 
+  it("a read that spins on a page BUSY in another thread's swap-in is a liveness failure after the world's bound", () => {
+    const spin = [c.mmapAnon(1, 1), c.write(1, 0, 1), c.pageout(12), c.start(1, c.write(1, 0, 2)), c.read(1, 0)];
+    const run = check(spin, { variant: "canary-busy-page-spin", world: { ...defaultWorld, livenessBound: 7 } });
+    expect(run.violation?.check).toBe("liveness");
+    expect(run.violation?.message).toMatch(/no progress after 7 sleeps \(last at U4 anonget busy page \(retry\)\)/);
+    const correct = check(spin);
+    expect(correct.violation).toBeNull();
+    expect(correct.completions[4]).toEqual(["thread 1: ok"]);
+  });
+
   it("the heal phase resumes every parked thread before it exits the processes", () => {
     const run = check([c.mmapFile(1, 2, 0, 0), c.start(1, c.read(1, 0)), c.start(2, c.read(1, 1))], { heal: true });
     expect(run.violation).toBeNull();

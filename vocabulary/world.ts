@@ -22,6 +22,11 @@ export interface WorldConfig {
   readonly frames: number;
   /** Slots of the swap device (hardware only); 0 means no swap. */
   readonly swapSlots: number;
+  /**
+   * Sleeps a thread may take while no other operation completes before the scheduler reports
+   * a liveness failure (implementation only; catalog E, "restarts without progress").
+   */
+  readonly livenessBound: number;
 }
 
 export const defaultWorld: WorldConfig = {
@@ -32,6 +37,7 @@ export const defaultWorld: WorldConfig = {
   maxProcesses: 4,
   frames: 12,
   swapSlots: 6,
+  livenessBound: 256,
 };
 
 /** The content of a file word before anything wrote it: distinct and never zero. */
@@ -43,7 +49,7 @@ export function initialFileWord(file: FileId, page: FilePage, word: WordIndex): 
 export const writeValueMax = 999;
 
 export function validateWorld(world: WorldConfig): string | null {
-  const positive: (keyof WorldConfig)[] = ["pageWords", "files", "filePages", "vaPages", "maxProcesses", "frames"];
+  const positive: (keyof WorldConfig)[] = ["pageWords", "files", "filePages", "vaPages", "maxProcesses", "frames", "livenessBound"];
   for (const key of positive) {
     const n = world[key];
     if (!Number.isInteger(n) || n < 1) return `world.${key} must be a positive integer (got ${n})`;
@@ -51,6 +57,7 @@ export function validateWorld(world: WorldConfig): string | null {
   if (world.pageWords > 64) return "world.pageWords must be at most 64";
   if (world.vaPages > 4096) return "world.vaPages must be at most 4096";
   if (world.frames > 65536) return "world.frames must be at most 65536";
+  if (world.livenessBound > 65536) return "world.livenessBound must be at most 65536";
   if (!Number.isInteger(world.swapSlots) || world.swapSlots < 0 || world.swapSlots > 65536) {
     return `world.swapSlots must be an integer in [0, 65536] (got ${world.swapSlots})`;
   }

@@ -193,6 +193,12 @@ export const variantCatalog = [
     corrupts: "genfs_getpages (UVM_PAGE_OWN)",
   },
   {
+    name: "canary-busy-page-spin",
+    kind: "canary",
+    description: "anonget, finding the anon's page BUSY, drops its locks and retries at once instead of sleeping on the page, so it spins while the busier cannot run",
+    corrupts: "F:325-349 uvm_anonget (UVM_UNLOCK_AND_WAIT on the busy page, L2)",
+  },
+  {
     name: "canary-mlock-limit-enomem",
     kind: "canary",
     description: "mlock's limit check counts each page as a whole limit and refuses ranges of three pages or more with ENOMEM",

@@ -1,4 +1,5 @@
 // Runs a campaign of the default configuration on the UVM system, for tests.
+import type { ScheduleChoice } from "../../properties/arbitraries.ts";
 import { type CampaignResult, runCampaign } from "../../properties/campaign.ts";
 import { ampleMemory, type Contract, exhaustibleMemory } from "../../properties/runner.ts";
 import { uvmSystem } from "../../systems/uvm.ts";
@@ -12,6 +13,7 @@ export interface CampaignSettings {
   readonly contract?: Contract;
   readonly maxCommands?: number;
   readonly failures?: boolean;
+  readonly schedule?: ScheduleChoice;
 }
 
 /** The ample-memory property's configuration: frames and swap to spare, no failures. */
@@ -27,6 +29,7 @@ export function campaign(options: CampaignSettings): CampaignResult {
     variant: options.variant ?? null,
     contract: options.contract ?? exhaustibleMemory,
     failures: options.failures ?? true,
+    schedule: options.schedule ?? "mixed",
   });
 }
 

@@ -98,6 +98,10 @@ function* waitForBusyPage(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: An
     faultUnlockMaps(uvm, info);
     mutexExit(uvm, anon.lock!);
   }
+  if (uvm.planted("canary-busy-page-spin")) {
+    yield* sleep({ kind: "pause", site: "U4 anonget busy page (retry)" }); // forgets the wait channel: nothing waits for the busier
+    return;
+  }
   yield* sleep({ kind: "pageWait", site: "U4 anonget busy page", page });
 }
 
