@@ -48,12 +48,36 @@ function zeroFillOnRead(draft: Draft<ModelState>, region: Region, va: number): v
 /**
  * `state` with the zero copy the first fault on `va` of `pid` makes if the page is an
  * untouched private anonymous one (whatever the access: a store's fault makes it too, before
- * it copies), or `state` itself.
+ * it copies) and the access passes the protection check (`needs`, PROT_* bits), or `state` itself.
  */
-export function withZeroFill(state: ModelState, pid: number, va: number): ModelState {
+export function withZeroFill(state: ModelState, pid: number, va: number, needs = 0): ModelState {
   const region = state.processes[pid] === undefined ? null : findRegion(state.processes[pid]!.regions, va);
   if (region === null || region.overlay === null || region.source.kind !== "zero" || cellAt(state, region, va) !== undefined) return state;
+  if ((protectionBits(region.prot) & needs) !== needs) return state;
   return produce(state, (draft) => zeroFillOnRead(draft, region, va));
+}
+
+/**
+ * `state` with the private copy a write's fault on `va` of `pid` makes before it stores (a
+ * promotion: the same words, a copy of its own), if the page is private, writable, and its
+ * data is not already a copy only this page holds; or `state` itself. The copy shows only
+ * through sharing: a later swap failure, a fork, a loan.
+ */
+export function withWriteCopy(state: ModelState, pid: number, va: number): ModelState {
+  const region = state.processes[pid] === undefined ? null : findRegion(state.processes[pid]!.regions, va);
+  if (region === null || region.overlay === null || region.source.kind === "none") return state;
+  if ((protectionBits(region.prot) & PROT_WRITE) === 0) return state;
+  const cell = cellAt(state, region, va);
+  if (cell !== undefined && !cellShared(state, cell.tag)) return state;
+  return produce(state, (draft) => privatize(draft, region, va));
+}
+
+/** Whether more than one overlay slot or loan page holds the copy tagged `tag`. */
+function cellShared(state: ModelState, tag: number): boolean {
+  let holders = 0;
+  for (const overlay of Object.values(state.overlays)) for (const cell of Object.values(overlay.slots)) if (cell.tag === tag) holders++;
+  for (const loan of Object.values(state.loans)) for (const cell of loan.pages) if (cell.tag === tag) holders++;
+  return holders > 1;
 }
 
 export function read(state: ModelState, command: Read): Transition {

@@ -24,8 +24,8 @@
 //! With no thread pending, this is exactly the sequential check: one step per command.
 
 import { castDraft, produce } from "immer";
-import { withZeroFill } from "../model/access-commands.ts";
-import { adoptObservedLosses } from "../model/failures.ts";
+import { withWriteCopy, withZeroFill } from "../model/access-commands.ts";
+import { adoptObservedLosses, consumeFailure, failurePossible } from "../model/failures.ts";
 import { observe } from "../model/observe.ts";
 import type { ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
@@ -34,6 +34,7 @@ import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds }
 import { type Divergence, firstDivergence, type Observation, observationDifferences } from "../vocabulary/observation.ts";
 import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../vocabulary/outcome.ts";
 import type { ThreadCompletion } from "../vocabulary/system-under-test.ts";
+import { PROT_READ, PROT_WRITE } from "../vocabulary/protection.ts";
 import type { ThreadId } from "../vocabulary/units.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
@@ -80,6 +81,12 @@ interface PendingOperation {
   readonly admissible: Outcome[];
   /** The device failures possible when it started (its I/O may have failed then, even if they are off by now). */
   readonly failuresAtStart: ModelState["failures"];
+  /**
+   * Whether, at some instant of its window, it passed its checks on the way to reading a
+   * file: its file read may then be issued later (after a restart, after waiting for memory)
+   * and fail with a backing read failure possible only by then (`lateReadFailure`).
+   */
+  readsFileInWindow: boolean;
 }
 
 /** A command's allowed outcomes, each with the configuration it leads to. */
@@ -94,8 +101,8 @@ const readOnlyKinds: ReadonlySet<string> = new Set(["read", "fileRead", "loanRea
 /**
  * Most configurations kept with the same promises. Alternatives the observation cannot tell
  * apart (which anon a loan reused, which copy a failed access left behind) differ only in
- * what a later swap failure would destroy; beyond this many the earliest found are kept,
- * the model's own order (specified before memory exhaustion before device failure).
+ * what a later swap failure would destroy; beyond this many, one of each distinct
+ * observation is kept, then an even spread of the rest in the model's own order.
  */
 const CANDIDATES_PER_PROMISE = 64;
 /** Most configurations a closure may reach; beyond it the history is too ambiguous to check. */
@@ -162,11 +169,38 @@ export class Linearizer {
     if (command.kind === "start" && outcome.kind === "ok") {
       const readOnly = readOnlyKinds.has(command.operation.kind);
       const failuresAtStart = kept[0]!.state.failures;
-      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart });
-      started = kept.map((configuration) => ({ ...configuration, state: this.zeroFill(configuration.state, command.operation) }));
+      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart, readsFileInWindow: false });
+      started = kept.flatMap((configuration) => this.startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
     }
     this.configurations = this.closure(started);
     return true;
+  }
+
+  /**
+   * `command` returned `outcome` and, while it ran, the operations of `completions` completed.
+   * The command is taken to take effect before them, or, if the model allows its outcome only
+   * so, after them all (it waited for their threads: a BUSY page, a lock). Ensures: null, or
+   * the failed check (`outcome` or `linearizability`) and why.
+   */
+  commitStep(prepared: Prepared, outcome: Outcome, completions: readonly ThreadCompletion[], observation: () => Observation): { check: string; message: string } | null {
+    const command = prepared.command;
+    if (this.commit(prepared, outcome)) return this.completeAll(completions);
+    const refused = { check: "outcome", message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}` };
+    if (completions.length === 0 || command.kind === "start" || command.kind === "resume") return refused;
+    const problem = this.completeAll(completions);
+    if (problem !== null) return refused;
+    // What a completed access's failed swap-in destroyed, the command may already have met.
+    const seen = observation();
+    this.configurations = this.configurations.map((configuration) => ({ ...configuration, state: adoptObservedLosses(configuration.state, seen, this.readLosses) }));
+    return this.commit(this.prepare(command), outcome) ? null : refused;
+  }
+
+  private completeAll(completions: readonly ThreadCompletion[]): { check: string; message: string } | null {
+    for (const completion of completions) {
+      const problem = this.complete(completion);
+      if (problem !== null) return { check: "linearizability", message: problem };
+    }
+    return null;
   }
 
   /**
@@ -182,6 +216,11 @@ export class Linearizer {
       const swapReadSeen = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
       if (returned.kind === "error" && returned.errno === "EIO" && swapReadSeen) this.readLosses++;
       if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
+        const late = this.lateReadFailure(operation, returned);
+        if (late.length > 0) {
+          this.configurations = late;
+          return null;
+        }
         return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; at every instant since it started the model allows only ${operation.admissible.map(formatOutcome).join(" | ")}`;
       }
       // Its effect on the model (a zero-fill copy, data found lost) is applied now, as any of
@@ -193,6 +232,8 @@ export class Linearizer {
       });
       return null;
     }
+    const swapReadSeen = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
+    if (returned.kind === "error" && returned.errno === "EIO" && swapReadSeen) this.readLosses++; // its swap-in failed: the data is lost
     const kept: Configuration[] = [];
     const promisedOutcomes: Outcome[] = [...operation.admissible];
     const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
@@ -208,6 +249,7 @@ export class Linearizer {
       promised.delete(completion.thread);
       kept.push({ ...configuration, promised });
     }
+    if (kept.length === 0) kept.push(...this.lateReadFailure(operation, returned));
     if (kept.length === 0) {
       return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; taking effect at any instant since it started, the model allows only ${promisedOutcomes.map(formatOutcome).join(" | ") || "nothing"}`;
     }
@@ -247,18 +289,27 @@ export class Linearizer {
   }
 
   /**
-   * The zero-fill copies the first fault of an operation makes on the untouched private
-   * anonymous pages it touches (what a read of each leaves), or `state` if none. A thread may
-   * park right after making them (a failed pmap_enter, an empty free list); they show only
-   * through a later swap failure or fork, so the model makes them when the operation starts.
-   * Zero-fill is the one such work that can be done early: its contents never change.
+   * The states an operation's first run may leave before it takes effect: `state`, and the
+   * copies its first fault makes and never takes back. A read, write or mlock zero-fills the
+   * untouched private anonymous pages it touches (what a read of each leaves); a write also
+   * promotes the page it stores to (the same words, a copy of its own) before it stores. A
+   * thread may park right after making them (a failed pmap_enter, an empty free list) and
+   * the operation may still fail (an munmap meanwhile: EFAULT); they show only through
+   * sharing (a later swap failure, a fork, a loan). It may also park before it makes them (a
+   * map lock, no free frame), so `state` itself stays a possibility: then the copies are
+   * made when the operation takes effect. Such copies can be made early because their
+   * contents never change.
    */
-  private zeroFill(state: ModelState, operation: ThreadOperation): ModelState {
-    if (operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") return state; // a loan of an untouched page lends the zero page
+  private startStates(state: ModelState, operation: ThreadOperation): ModelState[] {
+    if (operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") return [state]; // a loan of an untouched page lends the zero page
+    const needs = operation.kind === "read" ? PROT_READ : operation.kind === "write" ? PROT_WRITE : 0;
     const pages = "pages" in operation ? operation.pages : 1;
     let filled = state;
-    for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va);
-    return filled;
+    for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
+    const states = filled === state ? [state] : [filled, state];
+    if (operation.kind !== "write") return states;
+    const copied = withWriteCopy(state, operation.pid, operation.va);
+    return copied === state ? states : [...states, copied];
   }
 
   /**
@@ -284,6 +335,32 @@ export class Linearizer {
     return Number.isInteger(thread) && thread >= 1 && thread <= MAX_THREADS && !this.pending.has(thread) && threadOperationKinds.includes(operation.kind);
   }
 
+  /**
+   * Sets `pending.readsFileInWindow` if, in `configuration`, the operation would reach a file
+   * read: a backing read failure, were one possible, could answer it EIO.
+   */
+  private noteFileRead(pending: PendingOperation, configuration: Configuration): void {
+    if (pending.readsFileInWindow || configuration.promised.has(pending.thread) || !this.allowedCauses.has("deviceFailure")) return;
+    if (pending.operation.kind !== "read" && pending.operation.kind !== "write" && pending.operation.kind !== "mlock") return;
+    const failures = (state: ModelState) => this.steps(state, pending.operation).filter((entry) => entry.cause === "deviceFailure").length;
+    const failing = produce(configuration.state, (draft) => {
+      draft.failures.rated.backingRead = true;
+    });
+    pending.readsFileInWindow = failing !== configuration.state && failures(failing) > failures(configuration.state);
+  }
+
+  /**
+   * The configurations (with `thread`'s operation not taken effect) where a backing read
+   * failure possible now explains its EIO: it passed its checks earlier in its window
+   * and issued the file read only now. The failure is used up.
+   */
+  private lateReadFailure(operation: PendingOperation, returned: Outcome): Configuration[] {
+    if (!operation.readsFileInWindow || returned.kind !== "error" || returned.errno !== "EIO") return [];
+    return this.configurations
+      .filter((configuration) => !configuration.promised.has(operation.thread) && failurePossible(configuration.state, "backingRead"))
+      .map((configuration) => ({ ...configuration, state: produce(configuration.state, (draft) => consumeFailure(draft, "backingRead")) }));
+  }
+
   private steps(state: ModelState, command: Command) {
     return step(state, command).allowed.filter((entry) => this.allowedCauses.has(entry.cause));
   }
@@ -306,6 +383,7 @@ export class Linearizer {
       seen.add(key);
       result.push(configuration);
       if (result.length > CONFIGURATION_LIMIT) throw new CapacityExceeded(`more than ${CONFIGURATION_LIMIT} configurations: the history is too ambiguous to check`);
+      for (const pending of this.pending.values()) this.noteFileRead(pending, configuration);
       for (const pending of reads) {
         for (const entry of this.steps(configuration.state, pending.operation)) {
           if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
@@ -314,9 +392,12 @@ export class Linearizer {
       for (const pending of writes) {
         if (configuration.promised.has(pending.thread)) continue;
         for (const entry of this.steps(configuration.state, pending.operation)) {
-          if (entry.state === configuration.state) {
+          // A device failure's EIO is admissible without its effect, too: what it destroyed
+          // shows when the operation completes, and the observation then adopts the loss.
+          const failed = entry.cause === "deviceFailure" && entry.outcome.kind === "error" && entry.outcome.errno === "EIO";
+          if (entry.state === configuration.state || failed) {
             if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
-            continue;
+            if (!failed) continue;
           }
           const promised = new Map(configuration.promised).set(pending.thread, { outcome: entry.outcome, before: configuration.state, after: entry.state });
           queue.push({ ...configuration, state: entry.state, promised });
@@ -365,7 +446,7 @@ function promiseSignature(configuration: Configuration): string {
 /**
  * At most CANDIDATES_PER_PROMISE configurations per promise signature: first one of each
  * distinct model observation (what is visible must never be dropped while a twin that differs
- * only in hidden sharing survives), then the earliest of the rest.
+ * only in hidden sharing survives), then an even spread of the rest.
  */
 function capped(configurations: readonly Configuration[]): Configuration[] {
   const groups = new Map<string, Configuration[]>();
@@ -387,7 +468,11 @@ function capped(configurations: readonly Configuration[]): Configuration[] {
       looks.add(look);
       chosen.push(member);
     }
-    for (const member of members) if (chosen.length < CANDIDATES_PER_PROMISE && !chosen.includes(member)) chosen.push(member);
+    // The rest evenly spread over the model's order, not its first few: those tend to make
+    // the same choice everywhere (reuse every earlier anon), and differ only late.
+    const rest = members.filter((member) => !chosen.includes(member));
+    const room = CANDIDATES_PER_PROMISE - chosen.length;
+    for (let index = 0; index < room && index < rest.length; index++) chosen.push(rest[Math.floor((index * rest.length) / room)]!);
     for (const member of chosen) kept.add(member);
   }
   return configurations.filter((configuration) => kept.has(configuration));

@@ -19,7 +19,7 @@
 import { AssertionFailure, LivenessFailure, LockDisciplineFailure } from "../vocabulary/assert.ts";
 import type { Command, ThreadOperation } from "../vocabulary/command.ts";
 import { type Divergence, formatDivergence } from "../vocabulary/observation.ts";
-import { formatOutcome, type Outcome } from "../vocabulary/outcome.ts";
+import type { Outcome } from "../vocabulary/outcome.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
 import type { InvariantViolation, SystemUnderTest, ThreadCompletion } from "../vocabulary/system-under-test.ts";
 import { loanHandle, pid, type ThreadId } from "../vocabulary/units.ts";
@@ -125,11 +125,8 @@ export class Runner {
     attempt.outcome = outcome;
     const completions = this.system.drainCompletions?.() ?? [];
     attempt.completions = completions;
-    if (!this.capacity(() => this.linearizer.commit(prepared, outcome), fail)) fail("outcome", `implementation returned ${formatOutcome(outcome)}, model allows ${allowed.map(formatOutcome).join(" | ")}`);
-    for (const completion of completions) {
-      const problem = this.linearizer.complete(completion);
-      if (problem !== null) fail("linearizability", problem);
-    }
+    const problem = this.capacity(() => this.linearizer.commitStep(prepared, outcome, completions, () => this.system.observe()), fail);
+    if (problem !== null) fail(problem.check, problem.message);
     const divergence = this.linearizer.observe(this.system.observe());
     if (divergence !== null) {
       attempt.divergence = divergence;
