@@ -12,6 +12,7 @@ import { setAutoFreeze } from "immer";
 import { type ScheduleChoice, scheduleChoices } from "../properties/arbitraries.ts";
 import { defaultMaxCommands, type FoundViolation, runCampaign } from "../properties/campaign.ts";
 import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-file.ts";
+import { CONFIGURATION_LIMIT } from "../properties/linearizer.ts";
 import { counterexampleStem, writeCounterexample } from "../properties/counterexample-store.ts";
 import { splitSystemSpec } from "../systems/load-system.ts";
 import { ampleMemory, exhaustibleMemory } from "../properties/runner.ts";
@@ -95,6 +96,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       seed: result.seed,
       runs: result.runs,
       commands: result.commands,
+      abandoned: result.abandoned,
       violations: result.violations.map((found, index) => ({
         file: files[index],
         ...found.violation,
@@ -113,6 +115,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       process.stdout.write(`counterexample written to ${files[index] ?? "(not written)"}\n${formatViolation(found)}\n`);
     });
     process.stdout.write(`${result.runs} runs, ${result.commands} commands checked, ${result.violations.length === 0 ? "no violation" : "1 violation"}\n`);
+    if (result.abandoned > 0) {
+      process.stdout.write(
+        `${result.abandoned} run(s) abandoned: a thread history too ambiguous to check (more than ${CONFIGURATION_LIMIT} linearizer configurations), neither passed nor failed\n`,
+      );
+    }
     process.stdout.write(`coverage:\n${formatCoverage(result.coverage, system.requiredCoverage)}\n`);
   }
   return result.violations.length === 0 ? 0 : 1;

@@ -36,6 +36,8 @@ export interface CampaignOptions {
   readonly maxCommands: number;
   readonly variant: string | null;
   readonly contract: Contract;
+  /** Most linearizer configurations before a run is abandoned as too ambiguous (default CONFIGURATION_LIMIT). */
+  readonly configurationLimit?: number;
   /** The scheduling policies runs draw from; `none`: no thread commands (default `mixed`). */
   readonly schedule?: ScheduleChoice;
   /** Inject device failures: per-run rates drawn by swarm, and failNext commands (default true). */
@@ -66,6 +68,8 @@ export interface CampaignResult {
   readonly commands: number;
   readonly violations: readonly FoundViolation[];
   readonly coverage: ReadonlyMap<string, number>;
+  /** Runs abandoned because their history was too ambiguous to check (check `capacity`). */
+  readonly abandoned: number;
 }
 
 interface RunInput {
@@ -128,7 +132,7 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
 
 function newRunner(options: CampaignOptions, input: RunInput): Runner {
   const system = options.system.create({ world: options.world, variant: options.variant, seed: input.hardwareSeed, failureRates: input.failureRates });
-  return new Runner(system, options.world, options.contract, input.failureRates);
+  return new Runner(system, options.world, options.contract, input.failureRates, options.configurationLimit);
 }
 
 /** One run: the generated commands, then the heal phase. Throws ViolationError. */
@@ -142,11 +146,18 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
   let completedRuns = 0;
   let executed = 0;
   let shrinking = false;
+  let abandoned = 0;
   const property = fc.property(runArbitrary(options), (input) => {
     const runner = newRunner(options, input);
     try {
       runOnce(runner, input);
     } catch (error) {
+      if (error instanceof ViolationError && error.violation.check === "capacity") {
+        // Too ambiguous to check (linearizer.ts, CONFIGURATION_LIMIT): not a violation and
+        // not passed either. The run is abandoned, counted, and reported.
+        if (!shrinking) abandoned++;
+        fc.pre(false);
+      }
       shrinking = true;
       throw error;
     } finally {
@@ -162,11 +173,14 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
     options.replay === undefined ? { numRuns: options.runs, seed: options.seed } : { numRuns: 1, seed: options.seed, path: options.replay.path };
   const result = fc.check(property, parameters);
   const violations: FoundViolation[] = [];
+  if (result.failed && result.counterexample === null) {
+    throw new Error(`the campaign could not run: ${abandoned} of ${completedRuns} runs abandoned as too ambiguous to check (fast-check gave up after ${result.numSkips} skipped runs)`);
+  }
   if (result.failed && result.counterexample !== null) {
     const [input] = result.counterexample;
     violations.push(replayCounterexample(options, input, result.seed, result.counterexamplePath ?? ""));
   }
-  return { system: options.system.name, seed: options.seed, runs: completedRuns, commands: executed, violations, coverage };
+  return { system: options.system.name, seed: options.seed, runs: completedRuns, commands: executed, violations, coverage, abandoned };
 }
 
 /** Runs the shrunk counterexample once more, recording its concrete commands and failure. */

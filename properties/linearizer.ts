@@ -83,10 +83,10 @@ interface PendingOperation {
   readonly failuresAtStart: ModelState["failures"];
   /**
    * Whether, at some instant of its window, it passed its checks on the way to reading a
-   * file: its file read may then be issued later (after a restart, after waiting for memory)
-   * and fail with a backing read failure possible only by then (`lateReadFailure`).
+   * file page or a swap slot: the read may then be issued later (after a restart, after
+   * waiting for memory) and fail with a failure possible only by then (`lateReadFailure`).
    */
-  readsFileInWindow: boolean;
+  readsInWindow: boolean;
 }
 
 /** A command's allowed outcomes, each with the configuration it leads to. */
@@ -119,6 +119,7 @@ export class Linearizer {
     initial: ModelState,
     private readonly allowedCauses: ReadonlySet<Cause>,
     private readonly threads = true,
+    private readonly configurationLimit = CONFIGURATION_LIMIT,
   ) {
     this.configurations = [{ state: initial, promised: new Map() }];
   }
@@ -169,7 +170,7 @@ export class Linearizer {
     if (command.kind === "start" && outcome.kind === "ok") {
       const readOnly = readOnlyKinds.has(command.operation.kind);
       const failuresAtStart = kept[0]!.state.failures;
-      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart, readsFileInWindow: false });
+      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart, readsInWindow: false });
       started = kept.flatMap((configuration) => this.startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
     }
     this.configurations = this.closure(started);
@@ -336,29 +337,38 @@ export class Linearizer {
   }
 
   /**
-   * Sets `pending.readsFileInWindow` if, in `configuration`, the operation would reach a file
-   * read: a backing read failure, were one possible, could answer it EIO.
+   * Sets `pending.readsInWindow` if, in `configuration`, the operation would reach a read
+   * from a device (a file page, a swap slot): a read failure, were one possible, could
+   * answer it EIO.
    */
-  private noteFileRead(pending: PendingOperation, configuration: Configuration): void {
-    if (pending.readsFileInWindow || configuration.promised.has(pending.thread) || !this.allowedCauses.has("deviceFailure")) return;
-    if (pending.operation.kind !== "read" && pending.operation.kind !== "write" && pending.operation.kind !== "mlock") return;
+  private noteDeviceRead(pending: PendingOperation, configuration: Configuration): void {
+    if (pending.readsInWindow || configuration.promised.has(pending.thread) || !this.allowedCauses.has("deviceFailure")) return;
     const failures = (state: ModelState) => this.steps(state, pending.operation).filter((entry) => entry.cause === "deviceFailure").length;
     const failing = produce(configuration.state, (draft) => {
       draft.failures.rated.backingRead = true;
+      draft.failures.rated.swapRead = true;
     });
-    pending.readsFileInWindow = failing !== configuration.state && failures(failing) > failures(configuration.state);
+    pending.readsInWindow = failing !== configuration.state && failures(failing) > failures(configuration.state);
   }
 
   /**
-   * The configurations (with `thread`'s operation not taken effect) where a backing read
-   * failure possible now explains its EIO: it passed its checks earlier in its window
-   * and issued the file read only now. The failure is used up.
+   * The configurations (with `thread`'s operation not taken effect) where a read failure
+   * possible now explains its EIO: it passed its checks earlier in its window and issued the
+   * read only now (after a restart, after waiting for memory or a lock). The failure is used
+   * up; what a swap read failure destroyed shows in the next observation.
    */
   private lateReadFailure(operation: PendingOperation, returned: Outcome): Configuration[] {
-    if (!operation.readsFileInWindow || returned.kind !== "error" || returned.errno !== "EIO") return [];
-    return this.configurations
-      .filter((configuration) => !configuration.promised.has(operation.thread) && failurePossible(configuration.state, "backingRead"))
-      .map((configuration) => ({ ...configuration, state: produce(configuration.state, (draft) => consumeFailure(draft, "backingRead")) }));
+    if (!operation.readsInWindow || returned.kind !== "error" || returned.errno !== "EIO") return [];
+    const late: Configuration[] = [];
+    for (const configuration of this.configurations) {
+      if (configuration.promised.has(operation.thread)) continue;
+      for (const kind of ["backingRead", "swapRead"] as const) {
+        if (!failurePossible(configuration.state, kind)) continue;
+        late.push({ ...configuration, state: produce(configuration.state, (draft) => consumeFailure(draft, kind)) });
+      }
+    }
+    if (late.length > 0) this.readLosses++;
+    return late;
   }
 
   private steps(state: ModelState, command: Command) {
@@ -382,8 +392,8 @@ export class Linearizer {
       if (seen.has(key)) continue;
       seen.add(key);
       result.push(configuration);
-      if (result.length > CONFIGURATION_LIMIT) throw new CapacityExceeded(`more than ${CONFIGURATION_LIMIT} configurations: the history is too ambiguous to check`);
-      for (const pending of this.pending.values()) this.noteFileRead(pending, configuration);
+      if (result.length > this.configurationLimit) throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
+      for (const pending of this.pending.values()) this.noteDeviceRead(pending, configuration);
       for (const pending of reads) {
         for (const entry of this.steps(configuration.state, pending.operation)) {
           if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);

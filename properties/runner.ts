@@ -27,7 +27,7 @@ import type { WorldConfig } from "../vocabulary/world.ts";
 import type { ModelState } from "../model/state.ts";
 import { initialState } from "../model/state.ts";
 import type { Cause } from "../model/transition.ts";
-import { CapacityExceeded, Linearizer } from "./linearizer.ts";
+import { CapacityExceeded, CONFIGURATION_LIMIT, Linearizer } from "./linearizer.ts";
 
 /** Which environment events a property allows (the model's causes other than `specified`). */
 export interface Contract {
@@ -92,8 +92,9 @@ export class Runner {
     world: WorldConfig,
     readonly contract: Contract,
     failureRates: FailureRates = {},
+    configurationLimit = CONFIGURATION_LIMIT,
   ) {
-    this.linearizer = new Linearizer(initialState(world, failureRates), contract.allowedCauses, system.drainCompletions !== undefined);
+    this.linearizer = new Linearizer(initialState(world, failureRates), contract.allowedCauses, system.drainCompletions !== undefined, configurationLimit);
   }
 
   /** The model state the generators resolve templates against. */

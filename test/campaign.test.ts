@@ -33,6 +33,13 @@ describe("default campaign", () => {
     expect(pct.coverage.get("thread.started")).toBeGreaterThan(0);
   });
 
+  it("abandons, counts and does not fail a run whose thread history outgrows the linearizer's limit", () => {
+    const tight = campaign({ runs: 60, seed: 3, schedule: "uniform", configurationLimit: 2 });
+    expect(tight.violations).toEqual([]);
+    expect(tight.abandoned).toBeGreaterThan(0);
+    expect(campaign({ runs: 60, seed: 3, schedule: "none", configurationLimit: 2 }).abandoned).toBe(0);
+  });
+
   it("passes with ample memory and no ENOMEM allowed", () => {
     const ample = campaign({ runs: 150, seed: 7, ...ampleSettings });
     expect(ample.violations).toEqual([]);

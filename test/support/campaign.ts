@@ -14,6 +14,7 @@ export interface CampaignSettings {
   readonly maxCommands?: number;
   readonly failures?: boolean;
   readonly schedule?: ScheduleChoice;
+  readonly configurationLimit?: number;
 }
 
 /** The ample-memory property's configuration: frames and swap to spare, no failures. */
@@ -30,6 +31,7 @@ export function campaign(options: CampaignSettings): CampaignResult {
     contract: options.contract ?? exhaustibleMemory,
     failures: options.failures ?? true,
     schedule: options.schedule ?? "mixed",
+    ...(options.configurationLimit === undefined ? {} : { configurationLimit: options.configurationLimit }),
   });
 }
 

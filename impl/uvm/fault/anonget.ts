@@ -64,6 +64,9 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
         const read = swapRead(uvm, anon.swapSlot); // the slot cannot change: our page is BUSY
         yield* sleep({ kind: "io", site: "U6 anonget swap-in" });
         error = swapGetDone(uvm, page.frame, anon.swapSlot, read);
+        // The data is valid from here on, while the page stays BUSY until the relock: it no
+        // longer counts as only on swap (swpgonly dropped in swapGetDone), so it is not FAKE.
+        if (error === 0) page.flags &= ~PG_FAKE;
       }
     }
     const locked = yield* faultRelock(uvm, info); // R, F:397-400
