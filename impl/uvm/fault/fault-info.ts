@@ -89,11 +89,12 @@ export function faultUnlockAll(uvm: Uvm, info: FaultInfo | null, amap: Amap | nu
  * F:2155-2195), so after a promotion the old translation (the object page, or the shared
  * anon's page) stays while the amap slot already holds the new anon: another thread of the
  * process reads stale data through it (G11; a finding of uvmcheck, variant
- * seed-stale-translation). Removing it is always allowed: a pmap may drop any unwired
- * mapping at any time.
+ * seed-stale-translation). Removing it is allowed: a pmap may drop any unwired mapping at
+ * any time, and a wired one (a fault on a wired entry enters wired mappings) is the one this
+ * fault is replacing: it enters the new page, wired, when it starts over.
  */
 export function dropStaleTranslation(uvm: Uvm, info: FaultInfo, frame: FrameNumber): void {
   if (uvm.planted("seed-stale-translation")) return;
   const translation = info.map.pmap.translation(info.origVa);
-  if (translation !== undefined && translation.frame !== frame && !translation.wired) info.map.pmap.remove(info.origVa, info.origVa + 1);
+  if (translation !== undefined && translation.frame !== frame) info.map.pmap.remove(info.origVa, info.origVa + 1);
 }
