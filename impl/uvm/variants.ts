@@ -517,6 +517,12 @@ export const variantCatalog = [
     corrupts: "F:1471-1489, F:2155-2195 uvm_fault_upper_enter / uvm_fault_lower_enter (found by uvmcheck with threads; not in the catalog's F-list)",
   },
   {
+    name: "seed-F13",
+    kind: "seed-bug",
+    description: "a refault reuses the access type a wire fault or a wired entry rewrote (F:923): after mprotect shrinks the protection under a sleeping fault, a read fails with EACCES",
+    corrupts: "F:919-925 uvm_fault_check (catalog F13, sticky access_type and wire_mapping)",
+  },
+  {
     name: "seed-F15",
     kind: "seed-bug",
     description: "after uvm_anon_lockloanpg let go of the amap lock for a tick, anonget goes on with an anon its amap slot no longer holds (a write then lands in a page another holder kept)",

@@ -38,6 +38,11 @@ const failed = (status: Status): CheckResult => ({ status, anons: null });
 export function* faultCheck(uvm: Uvm, info: FaultInfo, fault: FaultContext, maxprot: boolean): Sleepy<CheckResult> {
   if (!(yield* faultLookup(uvm, info, false))) return failed("EFAULT"); // F:880-884
   const entry = info.currentEntry;
+  if (!uvm.planted("seed-F13")) {
+    // F13: a refault checks the caller's access against the entry as it is now.
+    fault.accessType = fault.callerAccess;
+    fault.wireMapping = fault.callerWire;
+  }
   const checkProt = maxprot ? entry.maxProtection : entry.protection; // F:901-909
   if ((checkProt & fault.accessType) !== fault.accessType) {
     faultUnlockMaps(uvm, info);

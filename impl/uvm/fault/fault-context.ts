@@ -1,7 +1,11 @@
 //! uvm_faultctx (seed F:687-699, catalog A.4): the state of one fault, kept across every
-//! ERESTART iteration. It is deliberately not reset on restart: `narrow` stays set after the
-//! first pass, `accessType` keeps the value a wire fault gave it (F:923), `wireMapping` stays
-//! set once an entry was seen wired, and `anonSpare` carries over.
+//! ERESTART iteration: `narrow` stays set after the first pass and `anonSpare` carries over.
+//! The seed also keeps `accessType` as a wire fault rewrote it (F:923) and `wireMapping` once
+//! an entry was seen wired (F:919-920); catalog F13: an mprotect that shrinks the protection
+//! while the fault sleeps then fails its refault with EACCES although the caller's access is
+//! still allowed, and a fault on an entry that was wired meanwhile and is no more still enters
+//! wired mappings. Here each pass starts again from the caller's access and flags
+//! (`callerAccess`, `callerWire`); variant seed-F13 restores the seed's sticky fields.
 
 import type { Advice, ProtectionBits } from "../../../vocabulary/protection.ts";
 import type { Anon } from "../anon.ts";
@@ -42,9 +46,15 @@ export class FaultContext {
   /** promote: the data moves up into a new anon. */
   promote = false;
 
+  /** The access and the wire flag the caller asked for, which every pass starts from. */
+  readonly callerAccess: ProtectionBits;
+  readonly callerWire: boolean;
+
   constructor(accessType: ProtectionBits, faultFlags: number) {
     const wire = (faultFlags & FAULT_WIRE) !== 0;
     this.accessType = accessType;
+    this.callerAccess = accessType;
+    this.callerWire = wire;
     this.narrow = wire;
     this.wireMapping = wire;
     this.wirePaging = wire;
