@@ -244,12 +244,14 @@ function threadOperationArbitrary(world: WorldConfig): fc.Arbitrary<Template> {
 }
 
 /**
- * A template for a thread: a loan of one page; half the accesses aimed at private copies,
- * the anons that swap out and in (an operation sleeping in a swap-in is where most of
- * catalog section E happens).
+ * A template for a thread: a loan or an mlock of one page (both handle a range page by page,
+ * dropping their locks in between, so a longer one racing with writes can end up with
+ * pages of different instants, which no atomic step explains); half the accesses aimed at
+ * private copies, the anons that swap out and in (an operation sleeping in a swap-in is
+ * where most of catalog section E happens).
  */
 function threadTemplate(template: Template, target: Target | null): Template {
-  if (template.kind === "loan") return { ...template, pages: 1 };
+  if (template.kind === "loan" || template.kind === "mlock") return { ...template, pages: 1 };
   if ((template.kind === "read" || template.kind === "write") && target !== null) return { ...template, target };
   return template;
 }

@@ -87,6 +87,8 @@ interface PendingOperation {
    * waiting for memory) and fail with a failure possible only by then (`lateReadFailure`).
    */
   readsInWindow: boolean;
+  /** Outcomes a device failure can explain at some instant of its window (EIO; a loan's EINVAL). */
+  readonly failureOutcomes: Outcome[];
 }
 
 /** A command's allowed outcomes, each with the configuration it leads to. */
@@ -170,7 +172,7 @@ export class Linearizer {
     if (command.kind === "start" && outcome.kind === "ok") {
       const readOnly = readOnlyKinds.has(command.operation.kind);
       const failuresAtStart = kept[0]!.state.failures;
-      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart, readsInWindow: false });
+      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart, readsInWindow: false, failureOutcomes: [] });
       started = kept.flatMap((configuration) => this.startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
     }
     this.configurations = this.closure(started);
@@ -234,7 +236,8 @@ export class Linearizer {
       return null;
     }
     const swapReadSeen = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
-    if (returned.kind === "error" && returned.errno === "EIO" && swapReadSeen) this.readLosses++; // its swap-in failed: the data is lost
+    const failedOutcome = operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned));
+    if (swapReadSeen && failedOutcome) this.readLosses++; // its swap-in failed: the data is lost
     const kept: Configuration[] = [];
     const promisedOutcomes: Outcome[] = [...operation.admissible];
     const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
@@ -404,7 +407,8 @@ export class Linearizer {
         for (const entry of this.steps(configuration.state, pending.operation)) {
           // A device failure's EIO is admissible without its effect, too: what it destroyed
           // shows when the operation completes, and the observation then adopts the loss.
-          const failed = entry.cause === "deviceFailure" && entry.outcome.kind === "error" && entry.outcome.errno === "EIO";
+          const failed = entry.cause === "deviceFailure";
+          if (failed && !pending.failureOutcomes.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.failureOutcomes.push(entry.outcome);
           if (entry.state === configuration.state || failed) {
             if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
             if (!failed) continue;
