@@ -76,7 +76,7 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
     const object = page.object;
     lockPageQueues(uvm);
     page.loanCount--;
-    page.anon = null;
+    if (page.anon === anon) page.anon = null; // a new borrower may have taken the page over while we slept
     unlockPageQueues(uvm);
     anon.page = null;
     mutexExit(uvm, object.lock);

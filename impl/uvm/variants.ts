@@ -517,6 +517,12 @@ export const variantCatalog = [
     corrupts: "F:1471-1489, F:2155-2195 uvm_fault_upper_enter / uvm_fault_lower_enter (found by uvmcheck with threads; not in the catalog's F-list)",
   },
   {
+    name: "seed-loan-revives-dying-anon",
+    kind: "seed-bug",
+    description: "an O->A or zero-page loan lends again the anon that already borrows the page while that anon is being freed (its disposal asleep in uvm_anon_lockloanpg with the anon unlocked): the freed anon comes back with a reference",
+    corrupts: "L:762-773, L:899-910 uvm_loanuobj / uvm_loanzero (pg->uanon reused; found by uvmcheck with threads; not in the catalog's F-list)",
+  },
+  {
     name: "seed-F13",
     kind: "seed-bug",
     description: "a refault reuses the access type a wire fault or a wired entry rewrote (F:923): after mprotect shrinks the protection under a sleeping fault, a read fails with EACCES",

@@ -109,7 +109,7 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
 function lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): LoanStep {
   const amap = info.currentEntry.amap;
   const object = page.object!;
-  const borrower = page.anon;
+  const borrower = page.anon !== null && (!page.anon.dying || uvm.planted("seed-loan-revives-dying-anon")) ? page.anon : null; // a dying borrower is not lent again (see loan-zero.ts)
   if (borrower !== null) {
     const lock = borrower.lock!;
     const alreadyHeld = mutexOwned(uvm, lock);

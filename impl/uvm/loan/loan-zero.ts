@@ -57,7 +57,9 @@ function lendZeroToKernel(uvm: Uvm, output: LoanOutput, page: Page): LoanStep {
 
 function lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): LoanStep {
   const zeroObject = uvm.zeroObject!;
-  const borrower = page.anon;
+  // A dying borrower (its last reference gone, its disposal asleep in uvm_anon_lockloanpg)
+  // must not be lent again: a new anon takes the page over (found by uvmcheck with threads).
+  const borrower = page.anon !== null && (!page.anon.dying || uvm.planted("seed-loan-revives-dying-anon")) ? page.anon : null;
   if (borrower !== null) {
     const lock = borrower.lock!; // L:899-908; try-lock: F19
     const alreadyHeld = mutexOwned(uvm, lock);
