@@ -29,25 +29,18 @@ import { adoptObservedLosses, consumeFailure, failurePossible } from "../model/f
 import { observe } from "../model/observe.ts";
 import type { ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
-import type { Cause } from "../model/transition.ts";
+import type { Allowed, Cause } from "../model/transition.ts";
 import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds } from "../vocabulary/command.ts";
 import { type Divergence, firstDivergence, type Observation, observationDifferences } from "../vocabulary/observation.ts";
 import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../vocabulary/outcome.ts";
 import type { ThreadCompletion } from "../vocabulary/system-under-test.ts";
 import { PROT_READ, PROT_WRITE } from "../vocabulary/protection.ts";
 import type { ThreadId } from "../vocabulary/units.ts";
+import { type Configuration, capped, configurationKey, type Promised, unique } from "./configurations.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
 export class CapacityExceeded extends Error {
   override readonly name = "CapacityExceeded";
-}
-
-export interface Promised {
-  /** What the operation must return when it completes. */
-  readonly outcome: Outcome;
-  /** The model states just before and just after it took effect. */
-  readonly before: ModelState;
-  readonly after: ModelState;
 }
 
 const footprints = new WeakMap<Promised, ReadonlySet<string>>();
@@ -60,12 +53,6 @@ function footprint(promise: Promised): ReadonlySet<string> {
     footprints.set(promise, keys);
   }
   return keys;
-}
-
-export interface Configuration {
-  readonly state: ModelState;
-  /** Pending operations that have already taken effect in `state`, by thread. */
-  readonly promised: ReadonlyMap<ThreadId, Promised>;
 }
 
 interface PendingOperation {
@@ -100,13 +87,6 @@ export interface Prepared {
 
 const readOnlyKinds: ReadonlySet<string> = new Set(["read", "fileRead", "loanRead"]);
 
-/**
- * Most configurations kept with the same promises. Alternatives the observation cannot tell
- * apart (which anon a loan reused, which copy a failed access left behind) differ only in
- * what a later swap failure would destroy; beyond this many, one of each distinct
- * observation is kept, then an even spread of the rest in the model's own order.
- */
-const CANDIDATES_PER_PROMISE = 64;
 /** Most configurations a closure may reach; beyond it the history is too ambiguous to check. */
 export const CONFIGURATION_LIMIT = 4096;
 
@@ -172,7 +152,15 @@ export class Linearizer {
     if (command.kind === "start" && outcome.kind === "ok") {
       const readOnly = readOnlyKinds.has(command.operation.kind);
       const failuresAtStart = kept[0]!.state.failures;
-      this.pending.set(command.thread, { thread: command.thread, operation: command.operation, readOnly, admissible: [], failuresAtStart, readsInWindow: false, failureOutcomes: [] });
+      this.pending.set(command.thread, {
+        thread: command.thread,
+        operation: command.operation,
+        readOnly,
+        admissible: [],
+        failuresAtStart,
+        readsInWindow: false,
+        failureOutcomes: [],
+      });
       started = kept.flatMap((configuration) => this.startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
     }
     this.configurations = this.closure(started);
@@ -185,16 +173,27 @@ export class Linearizer {
    * so, after them all (it waited for their threads: a BUSY page, a lock). Ensures: null, or
    * the failed check (`outcome` or `linearizability`) and why.
    */
-  commitStep(prepared: Prepared, outcome: Outcome, completions: readonly ThreadCompletion[], observation: () => Observation): { check: string; message: string } | null {
+  commitStep(
+    prepared: Prepared,
+    outcome: Outcome,
+    completions: readonly ThreadCompletion[],
+    observation: () => Observation,
+  ): { check: string; message: string } | null {
     const command = prepared.command;
     if (this.commit(prepared, outcome)) return this.completeAll(completions);
-    const refused = { check: "outcome", message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}` };
+    const refused = {
+      check: "outcome",
+      message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}`,
+    };
     if (completions.length === 0 || command.kind === "start" || command.kind === "resume") return refused;
     const problem = this.completeAll(completions);
     if (problem !== null) return refused;
     // What a completed access's failed swap-in destroyed, the command may already have met.
     const seen = observation();
-    this.configurations = this.configurations.map((configuration) => ({ ...configuration, state: adoptObservedLosses(configuration.state, seen, this.readLosses) }));
+    this.configurations = this.configurations.map((configuration) => ({
+      ...configuration,
+      state: adoptObservedLosses(configuration.state, seen, this.readLosses),
+    }));
     return this.commit(this.prepare(command), outcome) ? null : refused;
   }
 
@@ -216,8 +215,7 @@ export class Linearizer {
     this.pending.delete(completion.thread);
     const returned = completion.outcome;
     if (operation.readOnly) {
-      const swapReadSeen = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
-      if (returned.kind === "error" && returned.errno === "EIO" && swapReadSeen) this.readLosses++;
+      if (returned.kind === "error" && returned.errno === "EIO" && swapReadAtStart(operation)) this.readLosses++;
       if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
         const late = this.lateReadFailure(operation, returned);
         if (late.length > 0) {
@@ -235,9 +233,7 @@ export class Linearizer {
       });
       return null;
     }
-    const swapReadSeen = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
-    const failedOutcome = operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned));
-    if (swapReadSeen && failedOutcome) this.readLosses++; // its swap-in failed: the data is lost
+    if (swapReadAtStart(operation) && operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned))) this.readLosses++; // its swap-in failed: the data is lost
     const kept: Configuration[] = [];
     const promisedOutcomes: Outcome[] = [...operation.admissible];
     const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
@@ -322,7 +318,8 @@ export class Linearizer {
    * (its I/O was issued then), the failures themselves left as they are now.
    */
   private readEffects(state: ModelState, operation: PendingOperation, returned: Outcome): ModelState[] {
-    const effects = (from: ModelState) => this.steps(from, operation.operation).filter((entry) => outcomeEquals(entry.outcome, returned) && entry.state !== from);
+    const effects = (from: ModelState) =>
+      this.steps(from, operation.operation).filter((entry) => outcomeEquals(entry.outcome, returned) && entry.state !== from);
     const now = effects(state);
     if (now.length > 0) return now.map((entry) => entry.state);
     const then = produce(state, (draft) => {
@@ -340,18 +337,18 @@ export class Linearizer {
   }
 
   /**
-   * Sets `pending.readsInWindow` if, in `configuration`, the operation would reach a read
+   * Sets `pending.readsInWindow` if, in `state` (where it may take `entries`), the operation would reach a read
    * from a device (a file page, a swap slot): a read failure, were one possible, could
    * answer it EIO.
    */
-  private noteDeviceRead(pending: PendingOperation, configuration: Configuration): void {
-    if (pending.readsInWindow || configuration.promised.has(pending.thread) || !this.allowedCauses.has("deviceFailure")) return;
-    const failures = (state: ModelState) => this.steps(state, pending.operation).filter((entry) => entry.cause === "deviceFailure").length;
-    const failing = produce(configuration.state, (draft) => {
+  private noteDeviceRead(pending: PendingOperation, state: ModelState, entries: readonly Allowed[]): void {
+    if (pending.readsInWindow || !this.allowedCauses.has("deviceFailure")) return;
+    const failures = (allowed: readonly Allowed[]) => allowed.filter((entry) => entry.cause === "deviceFailure").length;
+    const failing = produce(state, (draft) => {
       draft.failures.rated.backingRead = true;
       draft.failures.rated.swapRead = true;
     });
-    pending.readsInWindow = failing !== configuration.state && failures(failing) > failures(configuration.state);
+    pending.readsInWindow = failing !== state && failures(this.steps(failing, pending.operation)) > failures(entries);
   }
 
   /**
@@ -384,8 +381,6 @@ export class Linearizer {
    */
   private closure(configurations: readonly Configuration[]): Configuration[] {
     if (this.pending.size === 0) return [...configurations];
-    const reads = [...this.pending.values()].filter((pending) => pending.readOnly);
-    const writes = [...this.pending.values()].filter((pending) => !pending.readOnly);
     const result: Configuration[] = [];
     const seen = new Set<string>();
     const queue = [...configurations];
@@ -395,119 +390,39 @@ export class Linearizer {
       if (seen.has(key)) continue;
       seen.add(key);
       result.push(configuration);
-      if (result.length > this.configurationLimit) throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
-      for (const pending of this.pending.values()) this.noteDeviceRead(pending, configuration);
-      for (const pending of reads) {
-        for (const entry of this.steps(configuration.state, pending.operation)) {
-          if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
-        }
-      }
-      for (const pending of writes) {
+      if (result.length > this.configurationLimit)
+        throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
+      for (const pending of this.pending.values()) {
         if (configuration.promised.has(pending.thread)) continue;
-        for (const entry of this.steps(configuration.state, pending.operation)) {
+        const entries = this.steps(configuration.state, pending.operation);
+        this.noteDeviceRead(pending, configuration.state, entries);
+        for (const entry of entries) {
           // A device failure's EIO is admissible without its effect, too: what it destroyed
           // shows when the operation completes, and the observation then adopts the loss.
-          const failed = entry.cause === "deviceFailure";
+          const failed = !pending.readOnly && entry.cause === "deviceFailure";
           if (failed && !pending.failureOutcomes.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.failureOutcomes.push(entry.outcome);
-          if (entry.state === configuration.state || failed) {
+          if (pending.readOnly || entry.state === configuration.state || failed) {
             if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
-            if (!failed) continue;
+            if (pending.readOnly || !failed) continue;
           }
           const promised = new Map(configuration.promised).set(pending.thread, { outcome: entry.outcome, before: configuration.state, after: entry.state });
           queue.push({ ...configuration, state: entry.state, promised });
         }
       }
-
     }
     return capped(result);
   }
 }
 
+/** Whether a swap read failure was possible when `operation` started (its swap-in may have failed then). */
+function swapReadAtStart(operation: PendingOperation): boolean {
+  return operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
+}
+
 /** `observation` with every page unwired (wiring is in progress while an mlock sleeps). */
 function withoutWiring(observation: Observation): Observation {
-  return { ...observation, processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })) };
-}
-
-const stateKeys = new WeakMap<ModelState, string>();
-
-/** A state's contents as a string (computed once per state object). */
-function stateKey(state: ModelState): string {
-  let key = stateKeys.get(state);
-  if (key === undefined) {
-    key = JSON.stringify(state);
-    stateKeys.set(state, key);
-  }
-  return key;
-}
-
-/**
- * Configurations are told apart by state contents and promises: the same operations taking
- * effect in different orders, or before and after a command they commute with, often end in
- * equal states, and keeping one of them is enough.
- */
-function configurationKey(configuration: Configuration): string {
-  return `${promiseSignature(configuration)}|${stateKey(configuration.state)}`;
-}
-
-/** The promises of a configuration, as a string: which pending operations took effect, with what outcome. */
-function promiseSignature(configuration: Configuration): string {
-  return [...configuration.promised]
-    .sort(([a], [b]) => a - b)
-    .map(([thread, promise]) => `${thread}=${formatOutcome(promise.outcome)}`)
-    .join(",");
-}
-
-/**
- * At most CANDIDATES_PER_PROMISE configurations per promise signature: first one of each
- * distinct model observation (what is visible must never be dropped while a twin that differs
- * only in hidden sharing survives), then an even spread of the rest.
- */
-function capped(configurations: readonly Configuration[]): Configuration[] {
-  const groups = new Map<string, Configuration[]>();
-  for (const configuration of configurations) {
-    const group = promiseSignature(configuration);
-    groups.set(group, [...(groups.get(group) ?? []), configuration]);
-  }
-  const kept = new Set<Configuration>();
-  for (const members of groups.values()) {
-    if (members.length <= CANDIDATES_PER_PROMISE) {
-      for (const member of members) kept.add(member);
-      continue;
-    }
-    const looks = new Set<string>();
-    const chosen: Configuration[] = [];
-    for (const member of members) {
-      const look = JSON.stringify(observe(member.state));
-      if (looks.has(look) || chosen.length >= CANDIDATES_PER_PROMISE) continue;
-      looks.add(look);
-      chosen.push(member);
-    }
-    // The rest evenly spread over the model's order, not its first few: those tend to make
-    // the same choice everywhere (reuse every earlier anon), and differ only late.
-    const rest = members.filter((member) => !chosen.includes(member));
-    const room = CANDIDATES_PER_PROMISE - chosen.length;
-    for (let index = 0; index < room && index < rest.length; index++) chosen.push(rest[Math.floor((index * rest.length) / room)]!);
-    for (const member of chosen) kept.add(member);
-  }
-  return configurations.filter((configuration) => kept.has(configuration));
-}
-
-/** Configurations with distinct states (by identity) or promises. */
-function unique(configurations: readonly Configuration[]): Configuration[] {
-  if (configurations.length <= 1) return [...configurations];
-  const result: Configuration[] = [];
-  for (const configuration of configurations) {
-    const duplicate = result.some((kept) => kept.state === configuration.state && samePromises(kept.promised, configuration.promised));
-    if (!duplicate) result.push(configuration);
-  }
-  return result;
-}
-
-function samePromises(a: ReadonlyMap<ThreadId, Promised>, b: ReadonlyMap<ThreadId, Promised>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [thread, promise] of a) {
-    const other = b.get(thread);
-    if (other === undefined || !outcomeEquals(other.outcome, promise.outcome)) return false;
-  }
-  return true;
+  return {
+    ...observation,
+    processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })),
+  };
 }
