@@ -18,6 +18,7 @@
 //!   io, pause     nothing: the I/O is done, the pause is over
 //!   memoryWait    the page daemon runs first (uvm_wait woke it)
 //!   pageWait      the page's busier runs until the page is no longer BUSY
+//!   disposalWait  the anon's disposer runs until the anon has let go of its page
 //!   lockWait      the lock's holders run until the map can be locked
 //!
 //! Checked here, as they happen: no lock is held across a sleep except map locks where the
@@ -182,6 +183,9 @@ export class Scheduler {
         return;
       case "pageWait":
         while (point.page.busy) this.runBlocker(waiter, point, point.page.busyOwner);
+        return;
+      case "disposalWait":
+        while (point.anon.page !== null) this.runBlocker(waiter, point, point.anon.disposer);
         return;
       case "lockWait":
         for (;;) {

@@ -77,12 +77,17 @@ export function swarmArbitrary(options: { readonly failures?: boolean; readonly 
 
 /**
  * Per-run device failure rates: a third of the runs inject none; otherwise each kind is off
- * half the time, else fails with probability 2%, 10% or 30%.
+ * three times in four, else fails with probability 2%, 10% or 30%. Lock contention, which
+ * no caller sees (a try-lock that fails backs off and retries), is on half the time: the
+ * back-offs open the windows where another thread changes what a sleeper holds unlocked
+ * (uvm_anon_lockloanpg, the loan try-locks).
  */
 export function failureRatesArbitrary(failures: boolean): fc.Arbitrary<FailureRates> {
   if (!failures) return fc.constant({});
-  const rate = fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), fc.constantFrom(0.02, 0.1, 0.3));
-  const rates = fc.record(Object.fromEntries(failureKinds.map((kind) => [kind, rate])) as Record<FailureKind, fc.Arbitrary<number>>);
+  const some = fc.constantFrom(0.02, 0.1, 0.3);
+  const rare = fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), some);
+  const rate = (kind: FailureKind) => (kind === "lockContention" ? fc.oneof(fc.constant(0), some) : rare);
+  const rates = fc.record(Object.fromEntries(failureKinds.map((kind) => [kind, rate(kind)])) as Record<FailureKind, fc.Arbitrary<number>>);
   return fc.oneof(
     fc.constant({}),
     rates.map((chosen) => Object.fromEntries(Object.entries(chosen).filter(([, value]) => value > 0)) as FailureRates),
@@ -102,6 +107,7 @@ function targetArbitrary(world: WorldConfig): fc.Arbitrary<Target> {
     { arbitrary: fc.nat(4 * world.vaPages).map((racing): Target => ({ racing })), weight: 6 },
     { arbitrary: fc.nat(4 * world.vaPages).map((anonymous): Target => ({ anonymous })), weight: 3 },
     { arbitrary: fc.nat(4 * world.vaPages).map((pages): Target => ({ private: pages })), weight: 4 },
+    { arbitrary: fc.nat(4 * world.vaPages).map((loaned): Target => ({ loaned })), weight: 4 },
   );
 }
 
@@ -222,7 +228,7 @@ const threadOperationWeight: Readonly<Record<ThreadOperationKind, number>> = {
   loan: 3,
   loanFile: 2,
   loanRead: 1,
-  unloan: 1,
+  unloan: 2,
   mlock: 2,
   fork: 2,
 };
@@ -233,11 +239,15 @@ const threadOperationWeight: Readonly<Record<ThreadOperationKind, number>> = {
  * snapshot that no single instant had, which the model (one atomic loan) cannot explain.
  */
 function threadOperationArbitrary(world: WorldConfig): fc.Arbitrary<Template> {
+  const page = fc.nat(4 * world.vaPages);
+  const aimed = fc.oneof(
+    fc.constant(null),
+    page.map((index): Target => ({ private: index })),
+    page.map((index): Target => ({ racing: index })),
+  );
   return fc.oneof(
     ...threadOperationKinds.map((kind) => ({
-      arbitrary: fc
-        .tuple(templateArbitrary(kind, world), fc.nat(4 * world.vaPages), fc.boolean())
-        .map(([template, page, onPrivate]) => threadTemplate(template, onPrivate ? { private: page } : null)),
+      arbitrary: fc.tuple(templateArbitrary(kind, world), aimed).map(([template, target]) => threadTemplate(template, target)),
       weight: threadOperationWeight[kind],
     })),
   );
@@ -246,14 +256,16 @@ function threadOperationArbitrary(world: WorldConfig): fc.Arbitrary<Template> {
 /**
  * A template for a thread: a loan or an mlock of one page (both handle a range page by page,
  * dropping their locks in between, so a longer one racing with writes can end up with
- * pages of different instants, which no atomic step explains); half the accesses aimed at
- * private copies, the anons that swap out and in (an operation sleeping in a swap-in is
- * where most of catalog section E happens).
+ * pages of different instants, which no atomic step explains). Two thirds of the operations
+ * on pages are aimed: at private copies, the anons that swap out and in and borrow loaned
+ * pages (an operation sleeping in a swap-in or in uvm_anon_lockloanpg is where most of
+ * catalog section E happens), or at the page another pending thread works on (the races
+ * between two faults of one page).
  */
 function threadTemplate(template: Template, target: Target | null): Template {
-  if (template.kind === "loan" || template.kind === "mlock") return { ...template, pages: 1 };
-  if ((template.kind === "read" || template.kind === "write") && target !== null) return { ...template, target };
-  return template;
+  const sized = template.kind === "loan" || template.kind === "mlock" ? { ...template, pages: 1 } : template;
+  if (target !== null && "target" in sized) return { ...sized, target };
+  return sized;
 }
 
 /**

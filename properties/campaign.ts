@@ -11,6 +11,8 @@
 
 import fc from "fast-check";
 import type { Command } from "../vocabulary/command.ts";
+import type { Outcome } from "../vocabulary/outcome.ts";
+import type { LoanHandle, Pid, Vpn } from "../vocabulary/units.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
@@ -22,7 +24,7 @@ import {
   swarmArbitrary,
   weightedTemplateArbitrary,
 } from "./arbitraries.ts";
-import { type Contract, Runner, type Violation, ViolationError } from "./runner.ts";
+import { type Contract, Runner, type StepRecord, type Violation, ViolationError } from "./runner.ts";
 import { resolveTemplate, type SchedulePolicy, type Template, ThreadChooser, type ThreadContext, templateApplies } from "./templates.ts";
 
 /** The default campaign's longest command sequence (`uvmcheck run`). */
@@ -106,7 +108,24 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
 }
 
 function threadContext(holder: Readonly<RunHolder>): ThreadContext {
-  return { pending: holder.runner.pendingThreads(), operations: holder.runner.pendingOperations(), chooser: holder.chooser, step: holder.runner.steps.length };
+  const { runner } = holder;
+  return {
+    pending: runner.pendingThreads(),
+    operations: runner.pendingOperations(),
+    chooser: holder.chooser,
+    step: runner.steps.length,
+    loanOrigin: (handle) => loanOrigin(runner.steps, handle),
+  };
+}
+
+/** The page the loan that returned `handle` was taken from: a loan command's, or a thread's loan. */
+function loanOrigin(steps: readonly StepRecord[], handle: LoanHandle): { pid: Pid; va: Vpn } | null {
+  const returned = (outcome: Outcome) => outcome.kind === "value" && outcome.value === handle;
+  for (const { command, outcome, completions } of steps) {
+    if (command.kind === "loan" && returned(outcome)) return { pid: command.pid, va: command.va };
+    for (const { operation, outcome: finished } of completions) if (operation.kind === "loan" && returned(finished)) return { pid: operation.pid, va: operation.va };
+  }
+  return null;
 }
 
 function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {

@@ -7,7 +7,7 @@
 import { type Backing, type Command, MAX_THREADS, type Sharing, type ThreadOperation } from "../vocabulary/command.ts";
 import type { FailureKind } from "../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
-import { fileId, filePage, loanHandle, pageCount, type Pid, pid, type ThreadId, threadId, type Vpn, vpn, wordIndex } from "../vocabulary/units.ts";
+import { fileId, filePage, type LoanHandle, loanHandle, pageCount, type Pid, pid, type ThreadId, threadId, type Vpn, vpn, wordIndex } from "../vocabulary/units.ts";
 import type { ModelState } from "../model/state.ts";
 import { cellAt } from "../model/contents.ts";
 import { regionEnd } from "../model/regions.ts";
@@ -16,11 +16,19 @@ import { regionEnd } from "../model/regions.ts";
  * A page of a process: the n-th mapped page (modulo how many there are), the n-th page of
  * its anonymous memory (`anonymous`: what gets paged out to swap; the n-th mapped page if it
  * has none), the n-th page holding a private copy (`private`: the anons, which live and die,
- * swap out and in; likewise), a raw address, or the page a pending thread operation works on (`racing`: to
+ * swap out and in; likewise), a raw address, the page a pending thread operation works on (`racing`: to
  * change it under the operation's feet; the process is then that operation's, and without
- * one it is the n-th mapped page).
+ * one it is the n-th mapped page), or the page the n-th outstanding loan was taken from
+ * (`loaned`: to lend it again, write it, unmap it; the process is then the lender's, and
+ * without one it is the n-th mapped page).
  */
-export type Target = { readonly mapped: number } | { readonly raw: number } | { readonly racing: number } | { readonly anonymous: number } | { readonly private: number };
+export type Target =
+  | { readonly mapped: number }
+  | { readonly raw: number }
+  | { readonly racing: number }
+  | { readonly anonymous: number }
+  | { readonly private: number }
+  | { readonly loaned: number };
 
 export type Template =
   | { readonly kind: "spawn" }
@@ -102,6 +110,8 @@ export interface ThreadContext {
   readonly operations: readonly ThreadOperation[];
   readonly chooser: ThreadChooser;
   readonly step: number;
+  /** The page a loan handle was taken from (pid and first page), if a loan command of this run made it. */
+  readonly loanOrigin: (handle: LoanHandle) => { readonly pid: Pid; readonly va: Vpn } | null;
 }
 
 /** Whether `template` can run now: a start needs an idle thread, a resume or an interference a pending one. */
@@ -112,7 +122,7 @@ export function templateApplies(template: Template, threads: ThreadContext): boo
 }
 
 /** The commands that change what `operation` works on while it sleeps (catalog E: "may change meanwhile"). */
-function interferences(state: ModelState, operation: ThreadOperation, value: number): Command[] {
+function interferences(state: ModelState, operation: ThreadOperation, value: number, loanOrigin: ThreadContext["loanOrigin"]): Command[] {
   const reclaim: Command = { kind: "pageout", targetFreeFrames: state.world.frames };
   if ("pid" in operation && "va" in operation) {
     const { pid: process, va } = operation;
@@ -124,16 +134,40 @@ function interferences(state: ModelState, operation: ThreadOperation, value: num
       { kind: "write", pid: process, va, word: wordIndex(0), value },
       { kind: "fork", pid: process },
       { kind: "munlock", pid: process, va, pages: pageCount(1) },
+      { kind: "loan", pid: process, va, pages: pageCount(1), to: "anon" },
+      { kind: "loan", pid: process, va, pages: pageCount(1), to: "kernel" },
+      ...evictionOf(state, process, va),
       reclaim,
     ];
   }
   if ("file" in operation) return [{ kind: "fileEvict", file: operation.file }, { kind: "fileWrite", file: operation.file, page: filePage(operation.page), word: wordIndex(0), value }, reclaim];
-  if ("handle" in operation) return [{ kind: "unloan", handle: operation.handle }, reclaim];
+  if ("handle" in operation) {
+    // Give the loan back; or lend again, write, or evict the page it was taken from (a new
+    // O->A loan of that page meets the anon the pending operation is disposing of; an
+    // eviction orphans the loaned page, which an anon borrowing it then adopts).
+    const origin = loanOrigin(operation.handle);
+    if (origin === null) return [{ kind: "unloan", handle: operation.handle }, reclaim];
+    const { pid: lender, va } = origin;
+    return [
+      { kind: "unloan", handle: operation.handle },
+      { kind: "loan", pid: lender, va, pages: pageCount(1), to: "anon" },
+      { kind: "loan", pid: lender, va, pages: pageCount(1), to: "kernel" },
+      { kind: "write", pid: lender, va, word: wordIndex(0), value },
+      ...evictionOf(state, lender, va),
+      reclaim,
+    ];
+  }
   if (operation.kind === "fork") return [{ kind: "exit", pid: exitVictim(state, value) }, reclaim];
   return [reclaim];
 }
 
-const noThreads: ThreadContext = { pending: [], operations: [], chooser: new ThreadChooser({ kind: "uniform" }), step: 0 };
+/** A fileEvict of the file mapped at (pid, va), if a file is. */
+function evictionOf(state: ModelState, process: Pid, va: Vpn): Command[] {
+  const region = state.processes[process]?.regions.find((candidate) => candidate.start <= va && va < regionEnd(candidate));
+  return region?.source.kind === "file" ? [{ kind: "fileEvict", file: region.source.file }] : [];
+}
+
+const noThreads: ThreadContext = { pending: [], operations: [], chooser: new ThreadChooser({ kind: "uniform" }), step: 0, loanOrigin: () => null };
 
 /** The (pid, va) the `index`-th pending operation with an address works on, or null if none has one. */
 function racingPage(threads: ThreadContext, index: number): { pid: Pid; va: Vpn } | null {
@@ -141,9 +175,22 @@ function racingPage(threads: ThreadContext, index: number): { pid: Pid; va: Vpn 
   return pages.length === 0 ? null : pages[index % pages.length]!;
 }
 
-/** The process and page a template aims at: its target's, or a racing operation's. */
+/** The page the `index`-th outstanding loan was taken from, if a loan command of this run made it and its lender lives. */
+function loanedPage(state: ModelState, threads: ThreadContext, index: number): { pid: Pid; va: Vpn } | null {
+  const origins = Object.keys(state.loans)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .flatMap((handle) => {
+      const origin = threads.loanOrigin(loanHandle(handle));
+      return origin !== null && state.processes[origin.pid] !== undefined ? [origin] : [];
+    });
+  return origins.length === 0 ? null : origins[index % origins.length]!;
+}
+
+/** The process and page a template aims at: its target's, a racing operation's, or a loan's lender's. */
 function aim(state: ModelState, threads: ThreadContext, process: Pid, target: Target): { pid: Pid; va: Vpn } {
   if ("racing" in target) return racingPage(threads, target.racing) ?? { pid: process, va: pageOf(state, process, { mapped: target.racing }) };
+  if ("loaned" in target) return loanedPage(state, threads, target.loaned) ?? { pid: process, va: pageOf(state, process, { mapped: target.loaned }) };
   return { pid: process, va: pageOf(state, process, target) };
 }
 
@@ -172,16 +219,22 @@ function mappedProcessOf(state: ModelState, index: number) {
   return pids.length === 0 ? processOf(state, index) : pid(pids[index % pids.length]!);
 }
 
-/** Any live process but the first ("init never exits"); with only one alive, a pid that does not exist. */
+/**
+ * Any live process but the first ("init never exits"); with only one alive, pid 0, which no
+ * process ever has. (Not the next pid: a fork pending on a thread may be about to give it to
+ * its child, whose wired pages it has already copied while the parent's other threads write
+ * on through their wired translations; an ESRCH for that pid would pin the fork after
+ * writes its child does not see, which no atomic fork explains, and is no bug of the fork.)
+ */
 function exitVictim(state: ModelState, index: number) {
   const pids = Object.keys(state.processes)
     .map(Number)
     .sort((a, b) => a - b);
-  if (pids.length < 2) return pid(state.nextPid);
+  if (pids.length < 2) return pid(0);
   return pid(pids[1 + (index % (pids.length - 1))]!);
 }
 
-function pageOf(state: ModelState, process: number, target: Exclude<Target, { readonly racing: number }>): Vpn {
+function pageOf(state: ModelState, process: number, target: Exclude<Target, { readonly racing: number } | { readonly loaned: number }>): Vpn {
   if ("raw" in target) return vpn(target.raw);
   const regions = state.processes[process]?.regions ?? [];
   if ("private" in target) {
@@ -205,13 +258,13 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
   switch (template.kind) {
     case "start": {
       const idle = Array.from({ length: MAX_THREADS }, (_, index) => threadId(index + 1)).filter((thread) => !threads.pending.includes(thread));
-      return { kind: "start", thread: idle[template.thread % idle.length]!, operation: resolveTemplate(template.operation, state) as ThreadOperation };
+      return { kind: "start", thread: idle[template.thread % idle.length]!, operation: resolveTemplate(template.operation, state, threads) as ThreadOperation };
     }
     case "resume":
       return { kind: "resume", thread: threads.chooser.choose(threads.pending, template.pick, threads.step) };
     case "interfere": {
       const operation = threads.operations[template.pick % threads.operations.length]!;
-      const choices = interferences(state, operation, template.value);
+      const choices = interferences(state, operation, template.value, threads.loanOrigin);
       return choices[template.how % choices.length]!;
     }
     case "spawn":

@@ -73,6 +73,25 @@ describe("threads on the UVM system", () => {
     expect(correct.completions[4]).toEqual(["thread 1: ok"]);
   });
 
+  it("a loan that meets a borrower whose disposal sleeps in uvm_anon_lockloanpg waits for it, then lends through a new anon", () => {
+    const race = [
+      c.mmapAnon(1, 1, { sharing: "shared" }),
+      c.loan(1, 0, 1, "anon"), // O->A: anon 1 borrows the aobj page
+      c.failNext("lockContention"),
+      c.start(1, c.unloan(1)), // anon 1 dies; its disposal backs off in lockloanpg, anon unlocked
+      c.loan(1, 0, 1, "anon"),
+      c.write(1, 0, 7), // breaks the object's loan: the lent page becomes an orphan
+      c.loanRead(2, 0),
+    ];
+    const run = check(race, { heal: true });
+    expect(run.violation).toBeNull();
+    expect(run.system.coverage().get("loan.awaitDisposal")).toBe(1);
+    expect(run.completions[4]).toEqual(["thread 1: ok"]); // the disposal finished before the loan went on
+    expect(run.outcomes.slice(4)).toEqual(["=2", "ok", "=0"]);
+    const seed = check(race, { heal: true, variant: "seed-loan-revives-dying-anon" });
+    expect(seed.violation?.check).toBe("assertion");
+  });
+
   it("the heal phase resumes every parked thread before it exits the processes", () => {
     const run = check([c.mmapFile(1, 2, 0, 0), c.start(1, c.read(1, 0)), c.start(2, c.read(1, 1))], { heal: true });
     expect(run.violation).toBeNull();

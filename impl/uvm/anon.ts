@@ -42,6 +42,8 @@ export class Anon {
   readerHolds = 0;
   /** Being disposed (no references left): a thread that sleeps in uvm_anon_dispose, or a busier that will free it. */
   dying = false;
+  /** The thread disposing of it (set with `dying`). */
+  disposer: ThreadId | null = null;
 
   constructor(readonly id: number) {}
 
@@ -69,6 +71,7 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
   assert(anon.references === 0, `uvm_anon_dispose: anon ${anon.id} still has ${anon.references} references`);
   assert(anon.lock === null || mutexOwned(uvm, anon.lock), `uvm_anon_dispose: anon ${anon.id} not locked`);
   anon.dying = true;
+  anon.disposer = uvm.thread;
   let page = anon.page;
   if (page !== null && page.loanCount > 0) page = yield* anonLockLoanPage(uvm, anon); // may let go of the lock: the page daemon may have swapped it out
   const resident = page !== null;
@@ -76,7 +79,7 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
     const object = page.object;
     lockPageQueues(uvm);
     page.loanCount--;
-    if (page.anon === anon) page.anon = null; // a new borrower may have taken the page over while we slept
+    page.anon = null;
     unlockPageQueues(uvm);
     anon.page = null;
     mutexExit(uvm, object.lock);
@@ -164,6 +167,19 @@ export function anonDropSwap(uvm: Uvm, anon: Anon): void {
   if (anon.swapSlot === NO_SWAP_SLOT) return;
   swapFree(uvm, anon.swapSlot);
   anon.swapSlot = NO_SWAP_SLOT;
+}
+
+/**
+ * A loan met `anon` borrowing the page it wants to lend while the anon's disposal sleeps in
+ * uvm_anon_lockloanpg with the anon unlocked. The seed lends the dying anon again (references
+ * back from zero; the disposal then frees it anyway). Ours sleeps until the disposal has let
+ * go of the page, then the loan looks the page up again and lends it through a new anon
+ * (found by uvmcheck with threads; variant seed-loan-revives-dying-anon).
+ * Requires: nothing locked.
+ */
+export function* awaitDisposal(uvm: Uvm, anon: Anon): Sleepy<void> {
+  uvm.coverage.hit("loan.awaitDisposal");
+  yield* sleep({ kind: "disposalWait", site: "L uvm_loanuobj/uvm_loanzero dying borrower", anon });
 }
 
 /**

@@ -50,6 +50,7 @@ export const coverageNames = [
   "loan.objectPages",
   "loan.failWired",
   "loan.receive",
+  "loan.awaitDisposal",
   "unloan.page",
   "unloan.anon",
   "unloan.adopt",

@@ -14,6 +14,7 @@
 //! A path that sleeps without bound is a liveness bug (catalog F16): the drivers give up after
 //! `SLEEP_LIMIT` sleeps without progress and report it.
 
+import type { Anon } from "./anon.ts";
 import type { MapLock } from "./lock.ts";
 import type { Page } from "./page.ts";
 
@@ -26,6 +27,8 @@ export type SleepPoint =
   | { readonly kind: "pause"; readonly site: string; readonly keepsMaps?: boolean }
   /** UVM_UNLOCK_AND_WAIT on a BUSY page: sleeps until its busier wakes it. */
   | { readonly kind: "pageWait"; readonly site: string; readonly page: Page }
+  /** A loan that meets a page's borrower being disposed of: sleeps until the disposal has let go of the page. */
+  | { readonly kind: "disposalWait"; readonly site: string; readonly anon: Anon }
   /** vm_map_lock / vm_map_lock_read on a map another thread holds (or has busy): sleeps until it can lock. */
   | { readonly kind: "lockWait"; readonly site: string; readonly lock: MapLock; readonly write: boolean };;
 

@@ -3,8 +3,7 @@
 //!   G7  loan accounting, recomputed from the outstanding loans: with K(p) the kernel loans
 //!       naming page p, loanCount is K + [an anon borrows it] for an object-owned page, K for
 //!       an anon-owned page, K + 1 for an orphan awaiting adoption by its anon, and K ≥ 1 for
-//!       an orphan (an orphan nobody holds has been freed); plus one for each dying anon still
-//!       holding an object page a new borrower took over
+//!       an orphan (an orphan nobody holds has been freed)
 //!   G8  no writable translation of a page on loan, ever
 //!   zero page: once made it is never freed, stays in the loan zero object, is PG_RDONLY
 //!       and is never mapped writable
@@ -25,16 +24,6 @@ function kernelLoans({ uvm }: UvmHeap): Map<Page, number> {
   return counts;
 }
 
-/** Object pages held by a dying anon that a new borrower took over (its share stays until its disposal wakes). */
-function heldByDyingAnons({ uvm }: UvmHeap): Map<Page, number> {
-  const counts = new Map<Page, number>();
-  for (const anon of uvm.liveAnons) {
-    const page = anon.page;
-    if (anon.dying && page !== null && page.object !== null && page.anon !== anon) counts.set(page, (counts.get(page) ?? 0) + 1);
-  }
-  return counts;
-}
-
 function expectedLoanCount(page: Page, kernel: number): number {
   if (page.object !== null) return kernel + (page.anon !== null ? 1 : 0);
   if ((page.pqFlags & PQ_ANON) !== 0) return kernel;
@@ -45,13 +34,12 @@ export const loanAccounting: HeapInvariant = {
   name: "G7 loan-accounting",
   check(heap: UvmHeap): string | null {
     const kernel = kernelLoans(heap);
-    const dying = heldByDyingAnons(heap);
     for (const page of kernel.keys()) {
       if (!page.allocated) return `a kernel loan holds free frame ${page.frame}`;
     }
     for (const page of heap.uvm.pages) {
       if (!page.allocated) continue;
-      const expected = expectedLoanCount(page, kernel.get(page) ?? 0) + (dying.get(page) ?? 0);
+      const expected = expectedLoanCount(page, kernel.get(page) ?? 0);
       if (page.loanCount !== expected) return `${page.describe()}: loan_count ${page.loanCount}, expected ${expected} from the outstanding loans`;
       if (page.object === null && page.anon === null && (page.pqFlags & PQ_ANON) === 0 && page.loanCount === 0) return `orphan ${page.describe()} held by nobody`;
     }

@@ -20,10 +20,7 @@ export const ownershipLinks: HeapInvariant = {
       const page = anon.page;
       if (page === null) continue;
       if (!page.allocated && page.loanCount === 0) return `anon ${anon.id} points at free frame ${page.frame}`;
-      // A dying anon (disposal asleep in uvm_anon_lockloanpg) may have lost its lent object
-      // page to a new borrower; it still holds its share of the loan count until it wakes.
-      const takenOver = anon.dying && page.object !== null;
-      if (page.anon !== anon && !takenOver) return `anon ${anon.id} points at ${page.describe()}, which does not point back`;
+      if (page.anon !== anon) return `anon ${anon.id} points at ${page.describe()}, which does not point back`;
     }
     for (const page of uvm.pages) {
       if (!page.allocated) continue;

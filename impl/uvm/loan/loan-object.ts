@@ -16,7 +16,7 @@
 import { assert } from "../../../vocabulary/assert.ts";
 import { PROT_READ } from "../../../vocabulary/protection.ts";
 import { amapLookup } from "../amap.ts";
-import { anonAlloc, anonFreeStructure } from "../anon.ts";
+import { anonAlloc, anonFreeStructure, awaitDisposal } from "../anon.ts";
 import type { Status } from "../errors.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll } from "../fault/fault-info.ts";
 import { Mutex, mutexEnter, mutexExit, mutexOwned, mutexTryEnter } from "../lock.ts";
@@ -61,7 +61,7 @@ export function* loanObject(uvm: Uvm, info: FaultInfo, output: LoanOutput, va: n
     uvm.coverage.hit("loan.objectToKernel");
     return 1;
   }
-  return lendObjectPageToAnon(uvm, info, output, page);
+  return yield* lendObjectPageToAnon(uvm, info, output, page);
 }
 
 /**
@@ -106,10 +106,16 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
 }
 
 /** L:755-828: O->A. Requires: maps, amap, object locked; the page BUSY. */
-function lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): LoanStep {
+function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): Sleepy<LoanStep> {
   const amap = info.currentEntry.amap;
   const object = page.object!;
-  const borrower = page.anon !== null && (!page.anon.dying || uvm.planted("seed-loan-revives-dying-anon")) ? page.anon : null; // a dying borrower is not lent again (see loan-zero.ts)
+  const borrower = page.anon;
+  if (borrower?.dying && !uvm.planted("seed-loan-revives-dying-anon")) {
+    pageUnbusy(uvm, page); // a dying borrower is not lent again (see loan-zero.ts)
+    faultUnlockAll(uvm, info, amap, object);
+    yield* awaitDisposal(uvm, borrower);
+    return 0;
+  }
   if (borrower !== null) {
     const lock = borrower.lock!;
     const alreadyHeld = mutexOwned(uvm, lock);

@@ -7,7 +7,7 @@
 //! be allocated (catalog F16); here the loan is refused when nothing is reclaimable.
 
 
-import { anonAlloc } from "../anon.ts";
+import { anonAlloc, awaitDisposal } from "../anon.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll } from "../fault/fault-info.ts";
 import { Mutex, mutexEnter, mutexExit, mutexOwned, mutexTryEnter } from "../lock.ts";
 import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, unlockPageQueues } from "../page-allocator.ts";
@@ -41,7 +41,7 @@ export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy
       pageActivate(uvm, page);
       unlockPageQueues(uvm);
     }
-    return output.to === "kernel" ? lendZeroToKernel(uvm, output, page) : lendZeroToAnon(uvm, info, output, page);
+    return output.to === "kernel" ? lendZeroToKernel(uvm, output, page) : yield* lendZeroToAnon(uvm, info, output, page);
   }
 }
 
@@ -55,11 +55,15 @@ function lendZeroToKernel(uvm: Uvm, output: LoanOutput, page: Page): LoanStep {
   return 1;
 }
 
-function lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): LoanStep {
+function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): Sleepy<LoanStep> {
   const zeroObject = uvm.zeroObject!;
-  // A dying borrower (its last reference gone, its disposal asleep in uvm_anon_lockloanpg)
-  // must not be lent again: a new anon takes the page over (found by uvmcheck with threads).
-  const borrower = page.anon !== null && (!page.anon.dying || uvm.planted("seed-loan-revives-dying-anon")) ? page.anon : null;
+  const borrower = page.anon;
+  if (borrower?.dying && !uvm.planted("seed-loan-revives-dying-anon")) {
+    mutexExit(uvm, zeroObject.lock);
+    faultUnlockAll(uvm, info, info.currentEntry.amap, null);
+    yield* awaitDisposal(uvm, borrower);
+    return 0;
+  }
   if (borrower !== null) {
     const lock = borrower.lock!; // L:899-908; try-lock: F19
     const alreadyHeld = mutexOwned(uvm, lock);
