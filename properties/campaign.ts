@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import type { Command } from "../vocabulary/command.ts";
 import type { Outcome } from "../vocabulary/outcome.ts";
-import type { LoanHandle, Pid, Vpn } from "../vocabulary/units.ts";
+import type { Pid, Vpn } from "../vocabulary/units.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
@@ -109,23 +109,27 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
 
 function threadContext(holder: Readonly<RunHolder>): ThreadContext {
   const { runner } = holder;
+  let origins: Map<number, { pid: Pid; va: Vpn }> | null = null; // read from the history on first use
   return {
     pending: runner.pendingThreads(),
     operations: runner.pendingOperations(),
     chooser: holder.chooser,
     step: runner.steps.length,
-    loanOrigin: (handle) => loanOrigin(runner.steps, handle),
+    loanOrigin: (handle) => (origins ??= loanOrigins(runner.steps)).get(handle) ?? null,
   };
 }
 
-/** The page the loan that returned `handle` was taken from: a loan command's, or a thread's loan. */
-function loanOrigin(steps: readonly StepRecord[], handle: LoanHandle): { pid: Pid; va: Vpn } | null {
-  const returned = (outcome: Outcome) => outcome.kind === "value" && outcome.value === handle;
+/** The page each loan handle of the run was taken from: a loan command's, or a thread's loan. */
+function loanOrigins(steps: readonly StepRecord[]): Map<number, { pid: Pid; va: Vpn }> {
+  const origins = new Map<number, { pid: Pid; va: Vpn }>();
+  const note = (outcome: Outcome, pid: Pid, va: Vpn) => {
+    if (outcome.kind === "value") origins.set(outcome.value, { pid, va });
+  };
   for (const { command, outcome, completions } of steps) {
-    if (command.kind === "loan" && returned(outcome)) return { pid: command.pid, va: command.va };
-    for (const { operation, outcome: finished } of completions) if (operation.kind === "loan" && returned(finished)) return { pid: operation.pid, va: operation.va };
+    if (command.kind === "loan") note(outcome, command.pid, command.va);
+    for (const { operation, outcome: finished } of completions) if (operation.kind === "loan") note(finished, operation.pid, operation.va);
   }
-  return null;
+  return origins;
 }
 
 function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {

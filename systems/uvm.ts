@@ -4,7 +4,7 @@
 
 import { describeFrames } from "../impl/describe-frames.ts";
 import { UvmMachine } from "../impl/uvm-system.ts";
-import { coverageNames } from "../impl/uvm/coverage.ts";
+import { type CoverageName, coverageNames } from "../impl/uvm/coverage.ts";
 import { isVariantName, variantCatalog } from "../impl/uvm/variants.ts";
 import type { HeapInvariant } from "../properties/invariants/heap.ts";
 import { healedLeaks } from "../properties/invariants/healed.ts";
@@ -13,7 +13,7 @@ import type { Command } from "../vocabulary/command.ts";
 import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
 
 /** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero: every path issues 2-4 name. */
-export const uvmRequiredCoverage: readonly string[] = [
+export const uvmRequiredCoverage: readonly CoverageName[] = [
   "fault.case0",
   "fault.1A",
   "fault.1B",
