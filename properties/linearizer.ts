@@ -298,7 +298,9 @@ export class Linearizer {
    * sharing (a later swap failure, a fork, a loan). It may also park before it makes them (a
    * map lock, no free frame), so `state` itself stays a possibility: then the copies are
    * made when the operation takes effect. Such copies can be made early because their
-   * contents never change.
+   * contents never change. An mlock's wire faults also promote, page by page, the private
+   * pages locking gives copies of their own (the states its ENOMEM leaves), and may park
+   * after any of them (fixed-mlock-copy-before-park).
    */
   private startStates(state: ModelState, operation: ThreadOperation): ModelState[] {
     if (operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") return [state]; // a loan of an untouched page lends the zero page
@@ -307,6 +309,7 @@ export class Linearizer {
     let filled = state;
     for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
     const states = filled === state ? [state] : [filled, state];
+    if (operation.kind === "mlock") return [...states, ...states.flatMap((from) => wiredCopies(from, operation))];
     if (operation.kind !== "write") return states;
     const copied = withWriteCopy(state, operation.pid, operation.va);
     return copied === state ? states : [...states, copied];
@@ -425,4 +428,16 @@ function withoutWiring(observation: Observation): Observation {
     ...observation,
     processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })),
   };
+}
+
+/**
+ * The copies an mlock's wire faults may have made before it parks: the states its pass 2
+ * leaves when it stops for want of memory (uvm_map_pageable keeps the copies it made, and a
+ * fault whose pmap_enter fails after promoting keeps its promotion, F:2155-2195), taken
+ * whatever the contract allows: the copy is made either way.
+ */
+function wiredCopies(state: ModelState, operation: ThreadOperation): ModelState[] {
+  return step(state, operation)
+    .allowed.filter((entry) => entry.cause === "memoryExhausted" && entry.state !== state)
+    .map((entry) => entry.state);
 }
