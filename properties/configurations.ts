@@ -1,9 +1,11 @@
 //! The configurations the linearizability checker keeps (linearizer.ts): a model state plus
-//! the pending operations that already took effect in it. How two are told apart, and how
-//! many alternatives are kept when the observation cannot tell them apart.
+//! the pending operations that already took effect in it. How two are told apart, how many
+//! alternatives are kept when the observation cannot tell them apart, and what a promised
+//! effect changed (its footprint, which the implementation shows only once it completes).
 
 import type { ModelState } from "../model/state.ts";
 import { observe } from "../model/observe.ts";
+import { observationDifferences } from "../vocabulary/observation.ts";
 import { formatOutcome, type Outcome, outcomeEquals } from "../vocabulary/outcome.ts";
 import type { ThreadId } from "../vocabulary/units.ts";
 
@@ -13,6 +15,18 @@ export interface Promised {
   /** The model states just before and just after it took effect. */
   readonly before: ModelState;
   readonly after: ModelState;
+}
+
+const footprints = new WeakMap<Promised, ReadonlySet<string>>();
+
+/** The observation keys a promised operation's effect changed, which the implementation shows only once it completes. */
+export function footprint(promise: Promised): ReadonlySet<string> {
+  let keys = footprints.get(promise);
+  if (keys === undefined) {
+    keys = observationDifferences(observe(promise.before), observe(promise.after));
+    footprints.set(promise, keys);
+  }
+  return keys;
 }
 
 export interface Configuration {

@@ -24,7 +24,6 @@
 //! With no thread pending, this is exactly the sequential check: one step per command.
 
 import { castDraft, produce } from "immer";
-import { withWriteCopy, withZeroFill } from "../model/access-commands.ts";
 import { adoptObservedLosses, consumeFailure, failurePossible } from "../model/failures.ts";
 import { observe } from "../model/observe.ts";
 import type { ModelState } from "../model/state.ts";
@@ -34,25 +33,13 @@ import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds }
 import { type Divergence, firstDivergence, type Observation, observationDifferences } from "../vocabulary/observation.ts";
 import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../vocabulary/outcome.ts";
 import type { ThreadCompletion } from "../vocabulary/system-under-test.ts";
-import { PROT_READ, PROT_WRITE } from "../vocabulary/protection.ts";
 import type { ThreadId } from "../vocabulary/units.ts";
-import { type Configuration, capped, configurationKey, type Promised, unique } from "./configurations.ts";
+import { type Configuration, capped, configurationKey, footprint, unique } from "./configurations.ts";
+import { startStates } from "./start-states.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
 export class CapacityExceeded extends Error {
   override readonly name = "CapacityExceeded";
-}
-
-const footprints = new WeakMap<Promised, ReadonlySet<string>>();
-
-/** The observation keys a promised operation's effect changed, which the implementation shows only once it completes. */
-function footprint(promise: Promised): ReadonlySet<string> {
-  let keys = footprints.get(promise);
-  if (keys === undefined) {
-    keys = observationDifferences(observe(promise.before), observe(promise.after));
-    footprints.set(promise, keys);
-  }
-  return keys;
 }
 
 interface PendingOperation {
@@ -161,7 +148,7 @@ export class Linearizer {
         readsInWindow: false,
         failureOutcomes: [],
       });
-      started = kept.flatMap((configuration) => this.startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
+      started = kept.flatMap((configuration) => startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
     }
     this.configurations = this.closure(started);
     return true;
@@ -289,33 +276,6 @@ export class Linearizer {
   }
 
   /**
-   * The states an operation's first run may leave before it takes effect: `state`, and the
-   * copies its first fault makes and never takes back. A read, write or mlock zero-fills the
-   * untouched private anonymous pages it touches (what a read of each leaves); a write also
-   * promotes the page it stores to (the same words, a copy of its own) before it stores. A
-   * thread may park right after making them (a failed pmap_enter, an empty free list) and
-   * the operation may still fail (an munmap meanwhile: EFAULT); they show only through
-   * sharing (a later swap failure, a fork, a loan). It may also park before it makes them (a
-   * map lock, no free frame), so `state` itself stays a possibility: then the copies are
-   * made when the operation takes effect. Such copies can be made early because their
-   * contents never change. An mlock's wire faults also promote, page by page, the private
-   * pages locking gives copies of their own (the states its ENOMEM leaves), and may park
-   * after any of them (fixed-mlock-copy-before-park).
-   */
-  private startStates(state: ModelState, operation: ThreadOperation): ModelState[] {
-    if (operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") return [state]; // a loan of an untouched page lends the zero page
-    const needs = operation.kind === "read" ? PROT_READ : operation.kind === "write" ? PROT_WRITE : 0;
-    const pages = "pages" in operation ? operation.pages : 1;
-    let filled = state;
-    for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
-    const states = filled === state ? [state] : [filled, state];
-    if (operation.kind === "mlock") return [...states, ...states.flatMap((from) => wiredCopies(from, operation))];
-    if (operation.kind !== "write") return states;
-    const copied = withWriteCopy(state, operation.pid, operation.va);
-    return copied === state ? states : [...states, copied];
-  }
-
-  /**
    * The states a read's step leaves when it returns `returned` (a zero-fill copy, data found
    * lost), now; or, if nothing now explains it, with the device failures of when it started
    * (its I/O was issued then), the failures themselves left as they are now.
@@ -430,14 +390,3 @@ function withoutWiring(observation: Observation): Observation {
   };
 }
 
-/**
- * The copies an mlock's wire faults may have made before it parks: the states its pass 2
- * leaves when it stops for want of memory (uvm_map_pageable keeps the copies it made, and a
- * fault whose pmap_enter fails after promoting keeps its promotion, F:2155-2195), taken
- * whatever the contract allows: the copy is made either way.
- */
-function wiredCopies(state: ModelState, operation: ThreadOperation): ModelState[] {
-  return step(state, operation)
-    .allowed.filter((entry) => entry.cause === "memoryExhausted" && entry.state !== state)
-    .map((entry) => entry.state);
-}
