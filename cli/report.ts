@@ -8,6 +8,9 @@ export function formatViolation(found: FoundViolation): string {
     `VIOLATION ${found.violation.check} at step ${found.violation.step} (${found.violation.command.kind})`,
     `  ${found.violation.message}`,
     `  reproduce: seed=${found.seed} path="${found.path}" replayPath="${found.replayPath}" hardwareSeed=${found.hardwareSeed}`,
+    `  world: ${Object.entries(found.world)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(" ")}`,
     `  swarm: ${Object.entries(found.swarm)
       .map(([kind, weight]) => `${kind}=${weight}`)
       .join(" ")}`,

@@ -88,7 +88,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     onRun: (done) => bar?.update(Math.min(done, runs)),
   });
   bar?.stop();
-  const context: FindingContext = { system: splitSystemSpec(spec).reference, variant, world, contract: contract.name, maxCommands };
+  const context: FindingContext = { system: splitSystemSpec(spec).reference, variant, contract: contract.name, maxCommands };
   const files = result.violations.map((found) => saveCounterexample(found, context, flags.out ?? "counterexamples"));
   if (json) {
     const report = {
@@ -105,6 +105,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
         path: found.path,
         replayPath: found.replayPath,
         hardwareSeed: found.hardwareSeed,
+        world: found.world,
         swarm: found.swarm,
       })),
       coverage: Object.fromEntries(result.coverage),

@@ -14,7 +14,7 @@ import { readLoanedAnon } from "./uvm/loan/loan-read.ts";
 import { loanReceive } from "./uvm/loan/loan-receive.ts";
 import { giveBack, type LoanItems, loanLength } from "./uvm/loan/loan-record.ts";
 import { uvmLoan } from "./uvm/loan/loan.ts";
-import type { Sleepy } from "./uvm/sleep.ts";
+import { sleep, type Sleepy } from "./uvm/sleep.ts";
 import type { Uvm } from "./uvm/uvm.ts";
 import type { Vnode } from "./uvm/vnode.ts";
 
@@ -45,7 +45,7 @@ export class LoanCalls {
 
   private register(items: LoanItems): Outcome {
     const handle = this.uvm.nextLoanHandle++;
-    this.uvm.loans.set(handle, { handle, items });
+    this.uvm.loans.set(handle, { handle, items, readers: [] });
     return value(handle);
   }
 
@@ -72,8 +72,14 @@ export class LoanCalls {
     if (record === undefined || !Number.isInteger(command.index) || command.index < 0 || command.index >= loanLength(record.items)) return error("EINVAL");
     if (!Number.isInteger(command.word) || command.word < 0 || command.word >= world.pageWords) return error("EINVAL");
     if (record.items.to === "kernel") return value(this.uvm.machine.memory.read(record.items.pages[command.index]!.frame, command.word));
-    const read = yield* readLoanedAnon(this.uvm, record.items.anons[command.index]!, command.word);
-    return read.status === 0 ? value(read.value) : error(toErrno(read.status));
+    const reader = this.uvm.thread;
+    record.readers.push(reader);
+    try {
+      const read = yield* readLoanedAnon(this.uvm, record.items.anons[command.index]!, command.word);
+      return read.status === 0 ? value(read.value) : error(toErrno(read.status));
+    } finally {
+      record.readers.splice(record.readers.indexOf(reader), 1);
+    }
   }
 
   private *receive(command: LoanReceive): Sleepy<Outcome> {
@@ -88,6 +94,10 @@ export class LoanCalls {
   private *unloan(command: Unloan): Sleepy<Outcome> {
     const record = this.uvm.loans.get(command.handle);
     if (record === undefined) return error("EINVAL");
+    // The holder gives back a loan only when nobody reads through it (else a reader asleep
+    // in a swap-in wakes holding an anon the loan no longer references).
+    while (record.readers.length > 0) yield* sleep({ kind: "readersWait", site: "unloan: readers of the loan", readers: record.readers });
+    if (this.uvm.loans.get(command.handle) !== record) return error("EINVAL");
     this.uvm.loans.delete(command.handle);
     yield* giveBack(this.uvm, record.items);
     return ok;

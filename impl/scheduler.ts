@@ -19,6 +19,7 @@
 //!   memoryWait    the page daemon runs first (uvm_wait woke it)
 //!   pageWait      the page's busier runs until the page is no longer BUSY
 //!   disposalWait  the anon's disposer runs until the anon has let go of its page
+//!   readersWait   the threads reading through a loan run until they are done with it
 //!   lockWait      the lock's holders run until the map can be locked
 //!
 //! Checked here, as they happen: no lock is held across a sleep except map locks where the
@@ -160,7 +161,9 @@ export class Scheduler {
       thread.sleeps++;
       this.uvm.coverage.hit("thread.parked");
       if (thread.sleeps > this.livenessBound) {
-        throw new LivenessFailure(`thread ${thread.id} (${thread.operation.kind}) slept ${thread.sleeps} times with no other operation completing (last at ${step.value.site})`);
+        throw new LivenessFailure(
+          `thread ${thread.id} (${thread.operation.kind}) slept ${thread.sleeps} times with no other operation completing (last at ${step.value.site})`,
+        );
       }
     } finally {
       this.uvm.switchTo(previous);
@@ -186,6 +189,9 @@ export class Scheduler {
         return;
       case "disposalWait":
         while (point.anon.page !== null) this.runBlocker(waiter, point, point.anon.disposer);
+        return;
+      case "readersWait":
+        while (point.readers.length > 0) this.runBlocker(waiter, point, point.readers[0]!);
         return;
       case "lockWait":
         for (;;) {

@@ -8,11 +8,12 @@ import { type CommandKind, commandKinds, MAX_THREADS, type ThreadOperationKind, 
 import { type FailureKind, type FailureRates, failureKinds } from "../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
 import { writeValueMax, type WorldConfig } from "../vocabulary/world.ts";
-import type { SchedulePolicy, Target, Template } from "./templates.ts";
+import { type DrillTemplate, drillOperations, drillRecipes, drillTouches } from "./drills.ts";
+import type { SchedulePolicy, StartTemplate, Target, Template } from "./templates.ts";
 
 /** Every command kind has a template kind of the same name; `interfere` resolves to one of several. */
-export type TemplateKind = CommandKind | "interfere";
-export const templateKinds: readonly TemplateKind[] = [...commandKinds, "interfere"];
+export type TemplateKind = CommandKind | "interfere" | "race" | "drill";
+export const templateKinds: readonly TemplateKind[] = [...commandKinds, "interfere", "race", "drill"];
 
 export type SwarmWeights = Readonly<Record<TemplateKind, number>>;
 
@@ -36,7 +37,7 @@ const baseWeight: SwarmWeights = {
   loan: 5,
   loanFile: 2,
   loanRead: 3,
-  loanReceive: 2,
+  loanReceive: 3,
   unloan: 3,
   pageout: 12,
   failNext: 2,
@@ -44,13 +45,15 @@ const baseWeight: SwarmWeights = {
   start: 8,
   resume: 8,
   interfere: 8,
+  race: 8,
+  drill: 16,
 };
 
 /** Kinds that inject device failures: off in a campaign without failures. */
 const failureCommands: ReadonlySet<TemplateKind> = new Set(["failNext", "clearFailures"]);
 
 /** Kinds that schedule threads: off where only sequential histories are wanted (diff, bench). */
-const threadCommands: ReadonlySet<TemplateKind> = new Set(["start", "resume", "interfere"]);
+const threadCommands: ReadonlySet<TemplateKind> = new Set(["start", "resume", "interfere", "race", "drill"]);
 
 /** Kinds a run always keeps (without them nothing happens). */
 const alwaysOn: ReadonlySet<TemplateKind> = new Set(["mmap", "read", "write"]);
@@ -73,6 +76,26 @@ export function swarmArbitrary(options: { readonly failures?: boolean; readonly 
     });
     return fc.record(Object.fromEntries(entries) as Record<TemplateKind, fc.Arbitrary<number>>);
   });
+}
+
+/**
+ * A run's world: the campaign's, or (half the runs) a small scope of it: one file of two
+ * pages, four pages of address space, two processes, three frames, two swap slots (each
+ * capped by the campaign's; memory kept as it is where it must not run out). In a small world
+ * the commands meet on the same pages, memory runs out, and a sleeping thread's page is the
+ * one the next command touches: the races of catalog section E, which need two or three
+ * events on one page inside one sleep, show there (the small-scope hypothesis).
+ */
+export function scopeArbitrary(world: WorldConfig, options: { readonly memoryMayRunOut: boolean }): fc.Arbitrary<WorldConfig> {
+  const small: WorldConfig = {
+    ...world,
+    files: Math.min(world.files, 1),
+    filePages: Math.min(world.filePages, 2),
+    vaPages: Math.min(world.vaPages, 4),
+    maxProcesses: Math.min(world.maxProcesses, 2),
+    ...(options.memoryMayRunOut ? { frames: Math.min(world.frames, 3), swapSlots: Math.min(world.swapSlots, 2) } : {}),
+  };
+  return fc.constantFrom(world, small);
 }
 
 /**
@@ -154,8 +177,37 @@ function rangeArbitrary(world: WorldConfig) {
   return fc.record({ process, target: targetArbitrary(world), pages: fc.integer({ min: 1, max: 4 }) });
 }
 
-/** The template arbitrary for one kind. */
-export function templateArbitrary(kind: TemplateKind, world: WorldConfig): fc.Arbitrary<Template> {
+/** A start; with `unarmed` (a run whose swarm injects `failNext`), armed once in `unarmed` + 1. */
+function startArbitrary(world: WorldConfig, unarmed: number | null): fc.Arbitrary<StartTemplate> {
+  const arm = unarmed === null ? fc.constant(null) : fc.oneof({ arbitrary: fc.constant(null), weight: unarmed }, { arbitrary: armedFailure, weight: 1 });
+  return fc
+    .record({ thread: fc.nat(MAX_THREADS - 1), operation: threadOperationArbitrary(world), arm })
+    .map((start): StartTemplate => ({ kind: "start", ...start }));
+}
+
+/**
+ * The failure an armed start arms: mostly what sends a thread to sleep without an error (a
+ * contended try-lock: U3, L8, L9; a missing frame: the memory waits), sometimes what sends it
+ * back to retry (EAGAIN, pmap_enter) or fails its I/O.
+ */
+const armedFailure = fc.constantFrom<FailureKind>(
+  "lockContention",
+  "lockContention",
+  "lockContention",
+  "frameAllocation",
+  "frameAllocation",
+  "frameAllocation",
+  "backingAgain",
+  "pmapEnter",
+  "swapRead",
+  "backingRead",
+);
+
+/**
+ * The template arbitrary for one kind. With `arms` (a run whose swarm injects `failNext`), a
+ * third of the thread starts are armed (templates.ts).
+ */
+export function templateArbitrary(kind: TemplateKind, world: WorldConfig, arms = false): fc.Arbitrary<Template> {
   switch (kind) {
     case "spawn":
       return fc.constant({ kind: "spawn" });
@@ -211,7 +263,22 @@ export function templateArbitrary(kind: TemplateKind, world: WorldConfig): fc.Ar
     case "clearFailures":
       return fc.constant({ kind });
     case "start":
-      return fc.record({ thread: fc.nat(MAX_THREADS - 1), operation: threadOperationArbitrary(world) }).map((start): Template => ({ kind, ...start }));
+      return startArbitrary(world, arms ? 2 : null);
+    case "race":
+      return fc
+        .record({
+          first: startArbitrary(world, arms ? 1 : null),
+          second: fc.option(
+            threadOperationArbitrary(world).map((operation) => threadTemplate(operation, { racing: 0 })),
+            { freq: 2 },
+          ),
+          interferences: fc.array(fc.record({ how: fc.nat(11), value }), { maxLength: 2 }),
+          resume: fc.boolean(),
+          cold: fc.boolean(),
+        })
+        .map((race): Template => ({ kind, ...race }));
+    case "drill":
+      return drillArbitrary(world, arms);
     case "resume":
       return fc.nat(MAX_THREADS * 4).map((pick): Template => ({ kind, pick }));
     case "interfere":
@@ -244,6 +311,7 @@ function threadOperationArbitrary(world: WorldConfig): fc.Arbitrary<Template> {
     fc.constant(null),
     page.map((index): Target => ({ private: index })),
     page.map((index): Target => ({ racing: index })),
+    page.map((index): Target => ({ loaned: index })),
   );
   return fc.oneof(
     ...threadOperationKinds.map((kind) => ({
@@ -256,11 +324,12 @@ function threadOperationArbitrary(world: WorldConfig): fc.Arbitrary<Template> {
 /**
  * A template for a thread: a loan or an mlock of one page (both handle a range page by page,
  * dropping their locks in between, so a longer one racing with writes can end up with
- * pages of different instants, which no atomic step explains). Two thirds of the operations
- * on pages are aimed: at private copies, the anons that swap out and in and borrow loaned
- * pages (an operation sleeping in a swap-in or in uvm_anon_lockloanpg is where most of
- * catalog section E happens), or at the page another pending thread works on (the races
- * between two faults of one page).
+ * pages of different instants, which no atomic step explains). Three quarters of the
+ * operations on pages are aimed: at private copies, the anons that swap out and in and
+ * borrow loaned pages (an operation sleeping in a swap-in or in uvm_anon_lockloanpg is where
+ * most of catalog section E happens), at the page another pending thread works on (the races
+ * between two faults of one page), or at a page an outstanding loan was taken from or
+ * received at (where faults meet loans).
  */
 function threadTemplate(template: Template, target: Target | null): Template {
   const sized = template.kind === "loan" || template.kind === "mlock" ? { ...template, pages: 1 } : template;
@@ -291,6 +360,28 @@ export function schedulePolicyArbitrary(maxCommands: number, choice: ScheduleCho
 
 /** One arbitrary over every switched-on kind, weighted by the run's swarm weights. */
 export function weightedTemplateArbitrary(weights: SwarmWeights, world: WorldConfig): fc.Arbitrary<Template> {
-  const choices = templateKinds.filter((kind) => weights[kind] > 0).map((kind) => ({ arbitrary: templateArbitrary(kind, world), weight: weights[kind] }));
+  const arms = weights.failNext > 0;
+  const choices = templateKinds.filter((kind) => weights[kind] > 0).map((kind) => ({ arbitrary: templateArbitrary(kind, world, arms), weight: weights[kind] }));
   return fc.oneof(...choices);
+}
+
+/** A sleep drill (drills.ts): a recipe, the page's mapping, the sleeper's operation, what runs during its sleep. */
+function drillArbitrary(world: WorldConfig, arms: boolean): fc.Arbitrary<Template> {
+  const operation = fc.constantFrom(...drillOperations);
+  return fc
+    .record({
+      recipe: fc.constantFrom(...drillRecipes),
+      process,
+      shared: fc.boolean(),
+      file: fc.option(fc.record({ file: fc.nat(world.files - 1), offset: fc.nat(world.filePages - 1) })),
+      touch: fc.constantFrom(...drillTouches),
+      operation,
+      received: fc.boolean(),
+      second: fc.option(operation, { freq: 2 }),
+      interferences: fc.array(fc.nat(11), { minLength: 1, maxLength: 2 }),
+      resume: fc.boolean(),
+      cleanup: fc.boolean(),
+      value,
+    })
+    .map((drill): DrillTemplate => ({ kind: "drill", ...drill, arms }));
 }

@@ -12,20 +12,31 @@
 import fc from "fast-check";
 import type { Command } from "../vocabulary/command.ts";
 import type { Outcome } from "../vocabulary/outcome.ts";
-import type { Pid, Vpn } from "../vocabulary/units.ts";
+import { type Pid, type Vpn, vpn } from "../vocabulary/units.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
 import {
   failureRatesArbitrary,
+  scopeArbitrary,
   type ScheduleChoice,
   schedulePolicyArbitrary,
   type SwarmWeights,
   swarmArbitrary,
   weightedTemplateArbitrary,
 } from "./arbitraries.ts";
+import { runDrill } from "./drills.ts";
 import { type Contract, Runner, type StepRecord, type Violation, ViolationError } from "./runner.ts";
-import { resolveTemplate, type SchedulePolicy, type Template, ThreadChooser, type ThreadContext, templateApplies } from "./templates.ts";
+import {
+  raceContext,
+  raceFollowUps,
+  resolveTemplate,
+  type SchedulePolicy,
+  type Template,
+  ThreadChooser,
+  type ThreadContext,
+  templateApplies,
+} from "./templates.ts";
 
 /** The default campaign's longest command sequence (`uvmcheck run`). */
 export const defaultMaxCommands = 100;
@@ -57,6 +68,8 @@ export interface FoundViolation {
   readonly seed: number;
   readonly path: string;
   readonly replayPath: string;
+  /** The run's world (the campaign's, or the small scope the run drew). */
+  readonly world: WorldConfig;
   readonly swarm: SwarmWeights;
   readonly hardwareSeed: number;
   readonly failureRates: FailureRates;
@@ -75,6 +88,8 @@ export interface CampaignResult {
 }
 
 interface RunInput {
+  /** The run's world: the campaign's, or a small scope of it (`scopeArbitrary`). */
+  readonly world: WorldConfig;
   readonly swarm: SwarmWeights;
   readonly schedule: SchedulePolicy;
   readonly hardwareSeed: number;
@@ -87,9 +102,12 @@ interface RunHolder {
   readonly chooser: ThreadChooser;
 }
 
-/** One generated command: a template resolved against the model just before it runs. */
+/**
+ * One generated command: a template resolved against the model just before it runs (an
+ * armed start is two commands, a race or a drill several).
+ */
 class TemplateCommand implements fc.Command<RunHolder, object> {
-  private resolved: Command | null = null;
+  private resolved: Command[] = [];
 
   constructor(readonly template: Template) {}
 
@@ -98,38 +116,67 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
   }
 
   run(holder: RunHolder): void {
-    this.resolved = resolveTemplate(this.template, holder.runner.model, threadContext(holder));
-    holder.runner.run(this.resolved);
+    this.resolved = [];
+    const run = (command: Command): Outcome => {
+      this.resolved.push(command);
+      return holder.runner.run(command).outcome;
+    };
+    if (this.template.kind === "drill") {
+      runDrill(this.template, { model: () => holder.runner.model, run, threads: () => threadContext(holder) });
+      return;
+    }
+    if (this.template.kind === "race" && this.template.cold) run({ kind: "pageout", targetFreeFrames: holder.runner.model.world.frames });
+    const start = this.template.kind === "race" ? this.template.first : this.template;
+    if (start.kind === "start" && start.arm !== null) run({ kind: "failNext", failure: start.arm });
+    const first = resolveTemplate(this.template, holder.runner.model, threadContext(holder));
+    run(first);
+    if (this.template.kind !== "race" || first.kind !== "start") return;
+    for (const followUp of raceFollowUps(this.template)) {
+      const context = raceContext(threadContext(holder), first.thread);
+      if (context === null) return;
+      if (templateApplies(followUp, context)) run(resolveTemplate(followUp, holder.runner.model, context));
+    }
+    if (this.template.resume && raceContext(threadContext(holder), first.thread) !== null) run({ kind: "resume", thread: first.thread });
   }
 
   toString(): string {
-    return JSON.stringify(this.resolved ?? this.template);
+    return this.resolved.length === 0 ? JSON.stringify(this.template) : this.resolved.map((command) => JSON.stringify(command)).join(", ");
   }
 }
 
 function threadContext(holder: Readonly<RunHolder>): ThreadContext {
   const { runner } = holder;
-  let origins: Map<number, { pid: Pid; va: Vpn }> | null = null; // read from the history on first use
+  let places: LoanPlaces | null = null; // read from the history on first use
   return {
     pending: runner.pendingThreads(),
     operations: runner.pendingOperations(),
     chooser: holder.chooser,
     step: runner.steps.length,
-    loanOrigin: (handle) => (origins ??= loanOrigins(runner.steps)).get(handle) ?? null,
+    loanOrigin: (handle) => (places ??= loanPlaces(runner.steps)).origins.get(handle) ?? null,
+    loanReception: (handle) => (places ??= loanPlaces(runner.steps)).receptions.get(handle) ?? null,
   };
 }
 
-/** The page each loan handle of the run was taken from: a loan command's, or a thread's loan. */
-function loanOrigins(steps: readonly StepRecord[]): Map<number, { pid: Pid; va: Vpn }> {
-  const origins = new Map<number, { pid: Pid; va: Vpn }>();
-  const note = (outcome: Outcome, pid: Pid, va: Vpn) => {
-    if (outcome.kind === "value") origins.set(outcome.value, { pid, va });
+interface LoanPlaces {
+  readonly origins: Map<number, { pid: Pid; va: Vpn }>;
+  readonly receptions: Map<number, { pid: Pid; va: Vpn }>;
+}
+
+/**
+ * The page each loan handle of the run was taken from (a loan command's, or a thread's loan)
+ * and where its anons were last received (a loanReceive answers the address it mapped them at).
+ */
+function loanPlaces(steps: readonly StepRecord[]): LoanPlaces {
+  const places: LoanPlaces = { origins: new Map(), receptions: new Map() };
+  const noteLoan = (outcome: Outcome, pid: Pid, va: Vpn) => {
+    if (outcome.kind === "value") places.origins.set(outcome.value, { pid, va });
   };
   for (const { command, outcome, completions } of steps) {
-    if (command.kind === "loan") note(outcome, command.pid, command.va);
-    for (const { operation, outcome: finished } of completions) if (operation.kind === "loan") note(finished, operation.pid, operation.va);
+    if (command.kind === "loan") noteLoan(outcome, command.pid, command.va);
+    if (command.kind === "loanReceive" && outcome.kind === "value") places.receptions.set(command.handle, { pid: command.pid, va: vpn(outcome.value) });
+    for (const { operation, outcome: finished } of completions) if (operation.kind === "loan") noteLoan(finished, operation.pid, operation.va);
   }
-  return origins;
+  return places;
 }
 
 function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
@@ -143,19 +190,21 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
     schedulePolicyArbitrary(options.maxCommands, schedule),
   );
   return settings.chain(([swarm, hardwareSeed, failureRates, schedule]) =>
-    fc
-      .commands([weightedTemplateArbitrary(swarm, options.world).map((template) => new TemplateCommand(template))], {
-        maxCommands: options.maxCommands,
-        size: "max",
-        ...(replayPath === undefined ? {} : { replayPath }),
-      })
-      .map((commands): RunInput => ({ swarm, schedule, hardwareSeed, failureRates, commands })),
+    scopeArbitrary(options.world, { memoryMayRunOut: options.contract.allowedCauses.has("memoryExhausted") }).chain((world) =>
+      fc
+        .commands([weightedTemplateArbitrary(swarm, world).map((template) => new TemplateCommand(template))], {
+          maxCommands: options.maxCommands,
+          size: "max",
+          ...(replayPath === undefined ? {} : { replayPath }),
+        })
+        .map((commands): RunInput => ({ world, swarm, schedule, hardwareSeed, failureRates, commands })),
+    ),
   );
 }
 
 function newRunner(options: CampaignOptions, input: RunInput): Runner {
-  const system = options.system.create({ world: options.world, variant: options.variant, seed: input.hardwareSeed, failureRates: input.failureRates });
-  return new Runner(system, options.world, options.contract, input.failureRates, options.configurationLimit);
+  const system = options.system.create({ world: input.world, variant: options.variant, seed: input.hardwareSeed, failureRates: input.failureRates });
+  return new Runner(system, input.world, options.contract, input.failureRates, options.configurationLimit);
 }
 
 /** One run: the generated commands, then the heal phase. Throws ViolationError. */
@@ -197,7 +246,9 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
   const result = fc.check(property, parameters);
   const violations: FoundViolation[] = [];
   if (result.failed && result.counterexample === null) {
-    throw new Error(`the campaign could not run: ${abandoned} of ${completedRuns} runs abandoned as too ambiguous to check (fast-check gave up after ${result.numSkips} skipped runs)`);
+    throw new Error(
+      `the campaign could not run: ${abandoned} of ${completedRuns} runs abandoned as too ambiguous to check (fast-check gave up after ${result.numSkips} skipped runs)`,
+    );
   }
   if (result.failed && result.counterexample !== null) {
     const [input] = result.counterexample;
@@ -220,5 +271,42 @@ function replayCounterexample(options: CampaignOptions, input: RunInput, seed: n
   if (violation === null) throw new Error("the shrunk counterexample no longer fails (nondeterminism in the system or the checker)");
   const executed = runner.steps.map((record) => record.command);
   const commands = violation.check === "healed" ? executed : [...executed, violation.command];
-  return { violation, commands, seed, path, replayPath, swarm: input.swarm, hardwareSeed: input.hardwareSeed, failureRates: input.failureRates };
+  return {
+    violation,
+    commands,
+    seed,
+    path,
+    replayPath,
+    world: input.world,
+    swarm: input.swarm,
+    hardwareSeed: input.hardwareSeed,
+    failureRates: input.failureRates,
+  };
+}
+
+/**
+ * How often the campaign's runs fail, without shrinking or stopping: the runs `runCampaign`
+ * would generate, each run to its end, counted by the check that failed. A measure of how
+ * well the generators reach a planted bug (`uvmcheck rate`).
+ */
+export function detectionRate(options: CampaignOptions): { readonly runs: number; readonly failing: number; readonly byCheck: ReadonlyMap<string, number> } {
+  const byCheck = new Map<string, number>();
+  let runs = 0;
+  let failing = 0;
+  fc.assert(
+    fc.property(runArbitrary(options), (input) => {
+      runs++;
+      try {
+        runOnce(newRunner(options, input), input);
+      } catch (error) {
+        if (!(error instanceof ViolationError)) throw error;
+        if (error.violation.check === "capacity") return;
+        failing++;
+        byCheck.set(error.violation.check, (byCheck.get(error.violation.check) ?? 0) + 1);
+      }
+      options.onRun?.(runs);
+    }),
+    { numRuns: options.runs, seed: options.seed },
+  );
+  return { runs, failing, byCheck };
 }

@@ -43,16 +43,48 @@ export interface Configuration {
  */
 const CANDIDATES_PER_PROMISE = 64;
 
-const stateKeys = new WeakMap<ModelState, string>();
+/**
+ * States are keyed by hash-consing: every object of a state gets a small number, equal for
+ * objects with equal contents (their fields' keys and their children's numbers, interned).
+ * Model states share all but the changed path with their predecessor (immer), so keying a new
+ * state costs the changed objects only, not a JSON.stringify of the whole state.
+ */
+const objectKeys = new WeakMap<object, { readonly generation: number; readonly key: string }>();
+let interned = new Map<string, string>();
+let generation = 0;
+/** Past this many distinct objects the table starts afresh (keys of older generations are recomputed). */
+const INTERNED_LIMIT = 1 << 18;
 
-/** A state's contents as a string (computed once per state object). */
-function stateKey(state: ModelState): string {
-  let key = stateKeys.get(state);
-  if (key === undefined) {
-    key = JSON.stringify(state);
-    stateKeys.set(state, key);
+/** A value's structural key: equal for values JSON.stringify would print equally. */
+function structuralKey(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "";
+  const known = objectKeys.get(value);
+  if (known !== undefined && known.generation === generation) return known.key;
+  let text: string;
+  if (Array.isArray(value)) text = `[${value.map((element) => (element === undefined ? "null" : structuralKey(element))).join(",")}]`;
+  else {
+    const fields: string[] = [];
+    for (const [name, field] of Object.entries(value)) if (field !== undefined) fields.push(`${JSON.stringify(name)}:${structuralKey(field)}`);
+    text = `{${fields.join(",")}}`;
   }
+  let key = interned.get(text);
+  if (key === undefined) {
+    key = `#${interned.size.toString(36)}`;
+    interned.set(text, key);
+  }
+  objectKeys.set(value, { generation, key });
   return key;
+}
+
+/** A state's contents as a short key (equal for states with equal contents). */
+function stateKey(state: ModelState): string {
+  if (interned.size >= INTERNED_LIMIT) {
+    // Between two states, never inside one: a key of one generation means nothing in another
+    // (so a state's key names its generation; equal states of two generations merely differ).
+    interned = new Map();
+    generation++;
+  }
+  return `${generation}${structuralKey(state)}`;
 }
 
 /**
@@ -81,7 +113,9 @@ export function capped(configurations: readonly Configuration[]): Configuration[
   const groups = new Map<string, Configuration[]>();
   for (const configuration of configurations) {
     const group = promiseSignature(configuration);
-    groups.set(group, [...(groups.get(group) ?? []), configuration]);
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [configuration]);
+    else members.push(configuration);
   }
   const kept = new Set<Configuration>();
   for (const members of groups.values()) {
@@ -99,7 +133,8 @@ export function capped(configurations: readonly Configuration[]): Configuration[
     }
     // The rest evenly spread over the model's order, not its first few: those tend to make
     // the same choice everywhere (reuse every earlier anon), and differ only late.
-    const rest = members.filter((member) => !chosen.includes(member));
+    const picked = new Set(chosen);
+    const rest = members.filter((member) => !picked.has(member));
     const room = CANDIDATES_PER_PROMISE - chosen.length;
     for (let index = 0; index < room && index < rest.length; index++) chosen.push(rest[Math.floor((index * rest.length) / room)]!);
     for (const member of chosen) kept.add(member);

@@ -85,10 +85,10 @@ export function uvmcheckVersion(): string {
   return typeof manifest.version === "string" ? manifest.version : "unknown";
 }
 
+/** What a campaign's finding does not carry itself (its world is the run's own: `FoundViolation.world`). */
 export interface FindingContext {
   readonly system: string;
   readonly variant: string | null;
-  readonly world: WorldConfig;
   readonly contract: string;
   readonly maxCommands: number;
 }
@@ -103,7 +103,7 @@ export function counterexampleFromFinding(found: FoundViolation, context: Findin
     variant: context.variant,
     status: "open",
     configuration: {
-      world: context.world,
+      world: found.world,
       contract: context.contract,
       failures: found.failureRates,
       hardwareSeed: found.hardwareSeed,

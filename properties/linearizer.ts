@@ -347,8 +347,8 @@ export class Linearizer {
     const result: Configuration[] = [];
     const seen = new Set<string>();
     const queue = [...configurations];
-    while (queue.length > 0) {
-      const configuration = queue.shift()!;
+    for (let next = 0; next < queue.length; next++) {
+      const configuration = queue[next]!;
       const key = configurationKey(configuration);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -389,4 +389,3 @@ function withoutWiring(observation: Observation): Observation {
     processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })),
   };
 }
-

@@ -246,7 +246,7 @@ function shrinkWithFastCheck(options: HuntOptions, found: FoundViolation): Found
 
 /** The replay setup of `found`, with `variant` switched on (null: the faithful system). */
 function setupOf(options: HuntOptions, found: FoundViolation, variant: string | null): ReplaySetup {
-  return { system: options.system, variant, world: options.world, contract: options.contract, hardwareSeed: found.hardwareSeed, failures: found.failureRates };
+  return { system: options.system, variant, world: found.world, contract: options.contract, hardwareSeed: found.hardwareSeed, failures: found.failureRates };
 }
 
 /** Whether the counterexample fails with the variant switched off too. */

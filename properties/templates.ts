@@ -7,10 +7,24 @@
 import { type Backing, type Command, MAX_THREADS, type Sharing, type ThreadOperation } from "../vocabulary/command.ts";
 import type { FailureKind } from "../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
-import { fileId, filePage, type LoanHandle, loanHandle, pageCount, type Pid, pid, type ThreadId, threadId, type Vpn, vpn, wordIndex } from "../vocabulary/units.ts";
+import {
+  fileId,
+  filePage,
+  type LoanHandle,
+  loanHandle,
+  pageCount,
+  type Pid,
+  pid,
+  type ThreadId,
+  threadId,
+  type Vpn,
+  vpn,
+  wordIndex,
+} from "../vocabulary/units.ts";
 import type { ModelState } from "../model/state.ts";
 import { cellAt } from "../model/contents.ts";
 import { regionEnd } from "../model/regions.ts";
+import type { DrillTemplate } from "./drills.ts";
 
 /**
  * A page of a process: the n-th mapped page (modulo how many there are), the n-th page of
@@ -18,9 +32,9 @@ import { regionEnd } from "../model/regions.ts";
  * has none), the n-th page holding a private copy (`private`: the anons, which live and die,
  * swap out and in; likewise), a raw address, the page a pending thread operation works on (`racing`: to
  * change it under the operation's feet; the process is then that operation's, and without
- * one it is the n-th mapped page), or the page the n-th outstanding loan was taken from
- * (`loaned`: to lend it again, write it, unmap it; the process is then the lender's, and
- * without one it is the n-th mapped page).
+ * one it is the n-th mapped page), or the page the n-th outstanding loan was taken from or
+ * received at (`loaned`: to lend it again, write it, unmap it; the process is then the
+ * lender's or the receiver's, and without one it is the n-th mapped page).
  */
 export type Target =
   | { readonly mapped: number }
@@ -61,8 +75,14 @@ export type Template =
   | { readonly kind: "pageout"; readonly targetFreeFrames: number }
   | { readonly kind: "failNext"; readonly failure: FailureKind }
   | { readonly kind: "clearFailures" }
-  /** Start an operation on an idle thread (the idle thread with this index). */
-  | { readonly kind: "start"; readonly thread: number; readonly operation: Template }
+  /**
+   * Start an operation on an idle thread (the idle thread with this index); with `arm`, a
+   * one-shot failure of that kind is armed first (a `failNext` just before the start), so the
+   * operation meets it at its first allocation, try-lock or device access and parks where the
+   * failure sends it: the memory waits, back-offs and EAGAIN retries of catalog section E
+   * (U3, U5, U7-U11, U13, U14, L4, L5, L8, L9), which rates alone reach a few times a campaign.
+   */
+  | { readonly kind: "start"; readonly thread: number; readonly operation: Template; readonly arm: FailureKind | null }
   /** Resume the parked thread the run's scheduling policy picks (`pick` is its random choice). */
   | { readonly kind: "resume"; readonly pick: number }
   /**
@@ -70,7 +90,47 @@ export type Template =
    * the map under its feet (munmap, mprotect, mmap over the hole, fork), write the same page,
    * reclaim memory, evict its file, give back its loan. Without a pending operation: a read.
    */
-  | { readonly kind: "interfere"; readonly pick: number; readonly how: number; readonly value: number };
+  | { readonly kind: "interfere"; readonly pick: number; readonly how: number; readonly value: number }
+  /**
+   * A race on one page, run as consecutive commands (catalog E.4: at each sleep point, let
+   * other commands run): start `first` (armed or not); if it parked, start `second` aimed at
+   * its page, apply `interferences` to it, and maybe resume it. The parts are what `start`,
+   * `interfere` and `resume` do; together they put the interference inside the sleep it is
+   * meant for, which separate commands do a few times a campaign.
+   */
+  | DrillTemplate
+  | {
+      readonly kind: "race";
+      readonly first: StartTemplate;
+      readonly second: Template | null;
+      readonly interferences: readonly RaceInterference[];
+      readonly resume: boolean;
+      readonly cold: boolean;
+    };
+
+export type StartTemplate = Extract<Template, { readonly kind: "start" }>;
+export type RaceInterference = { readonly how: number; readonly value: number };
+
+/**
+ * A race's commands after its first start, as templates aimed at the first operation (in the
+ * context `raceContext` gives): the second start and the interferences.
+ */
+export function raceFollowUps(race: Extract<Template, { readonly kind: "race" }>): Template[] {
+  const second: Template[] = race.second === null ? [] : [{ kind: "start", thread: 0, operation: race.second, arm: null }];
+  const interferences = race.interferences.map(({ how, value }): Template => ({ kind: "interfere", pick: 0, how, value }));
+  return [...second, ...interferences];
+}
+
+/**
+ * The context a race's follow-ups resolve in: `racing` targets and interferences aim at the
+ * first operation, while a start still sees every pending thread; null once the first
+ * operation is no longer pending (it completed, or a follow-up ended it).
+ */
+export function raceContext(threads: ThreadContext, thread: ThreadId): ThreadContext | null {
+  const index = threads.pending.indexOf(thread);
+  if (index < 0) return null;
+  return { ...threads, operations: [threads.operations[index]!] };
+}
 
 /**
  * How a run picks the thread to resume (chosen per run, like the swarm weights):
@@ -80,7 +140,9 @@ export type Template =
  *             pending one runs, and at a few random change points the thread just resumed
  *             drops below every other
  */
-export type SchedulePolicy = { readonly kind: "uniform" } | { readonly kind: "pct"; readonly priorities: readonly number[]; readonly changePoints: readonly number[] };
+export type SchedulePolicy =
+  | { readonly kind: "uniform" }
+  | { readonly kind: "pct"; readonly priorities: readonly number[]; readonly changePoints: readonly number[] };
 
 /** The run-time state a policy needs, and the threads it may choose from. */
 export class ThreadChooser {
@@ -106,23 +168,25 @@ export class ThreadChooser {
 /** What resolving a template needs besides the model: the threads and the scheduling policy. */
 export interface ThreadContext {
   readonly pending: readonly ThreadId[];
-  /** The operations of the pending threads, in `pending` order. */
+  /** The operations of the pending threads, in `pending` order (in a race's context, only the first's: `raceContext`). */
   readonly operations: readonly ThreadOperation[];
   readonly chooser: ThreadChooser;
   readonly step: number;
   /** The page a loan handle was taken from (pid and first page), if a loan command of this run made it. */
   readonly loanOrigin: (handle: LoanHandle) => { readonly pid: Pid; readonly va: Vpn } | null;
+  /** Where a loan handle's anons were received (pid and first page), if a loanReceive of this run mapped them. */
+  readonly loanReception: (handle: LoanHandle) => { readonly pid: Pid; readonly va: Vpn } | null;
 }
 
 /** Whether `template` can run now: a start needs an idle thread, a resume or an interference a pending one. */
 export function templateApplies(template: Template, threads: ThreadContext): boolean {
-  if (template.kind === "start") return threads.pending.length < MAX_THREADS;
+  if (template.kind === "start" || template.kind === "race" || template.kind === "drill") return threads.pending.length < MAX_THREADS;
   if (template.kind === "resume" || template.kind === "interfere") return threads.pending.length > 0;
   return true;
 }
 
 /** The commands that change what `operation` works on while it sleeps (catalog E: "may change meanwhile"). */
-function interferences(state: ModelState, operation: ThreadOperation, value: number, loanOrigin: ThreadContext["loanOrigin"]): Command[] {
+export function interferences(state: ModelState, operation: ThreadOperation, value: number, loanOrigin: ThreadContext["loanOrigin"]): Command[] {
   const reclaim: Command = { kind: "pageout", targetFreeFrames: state.world.frames };
   if ("pid" in operation && "va" in operation) {
     const { pid: process, va } = operation;
@@ -140,7 +204,12 @@ function interferences(state: ModelState, operation: ThreadOperation, value: num
       reclaim,
     ];
   }
-  if ("file" in operation) return [{ kind: "fileEvict", file: operation.file }, { kind: "fileWrite", file: operation.file, page: filePage(operation.page), word: wordIndex(0), value }, reclaim];
+  if ("file" in operation)
+    return [
+      { kind: "fileEvict", file: operation.file },
+      { kind: "fileWrite", file: operation.file, page: filePage(operation.page), word: wordIndex(0), value },
+      reclaim,
+    ];
   if ("handle" in operation) {
     // Give the loan back; or lend again, write, or evict the page it was taken from (a new
     // O->A loan of that page meets the anon the pending operation is disposing of; an
@@ -167,7 +236,14 @@ function evictionOf(state: ModelState, process: Pid, va: Vpn): Command[] {
   return region?.source.kind === "file" ? [{ kind: "fileEvict", file: region.source.file }] : [];
 }
 
-const noThreads: ThreadContext = { pending: [], operations: [], chooser: new ThreadChooser({ kind: "uniform" }), step: 0, loanOrigin: () => null };
+const noThreads: ThreadContext = {
+  pending: [],
+  operations: [],
+  chooser: new ThreadChooser({ kind: "uniform" }),
+  step: 0,
+  loanOrigin: () => null,
+  loanReception: () => null,
+};
 
 /** The (pid, va) the `index`-th pending operation with an address works on, or null if none has one. */
 function racingPage(threads: ThreadContext, index: number): { pid: Pid; va: Vpn } | null {
@@ -175,16 +251,18 @@ function racingPage(threads: ThreadContext, index: number): { pid: Pid; va: Vpn 
   return pages.length === 0 ? null : pages[index % pages.length]!;
 }
 
-/** The page the `index`-th outstanding loan was taken from, if a loan command of this run made it and its lender lives. */
+/**
+ * The `index`-th page an outstanding loan came from or was received at (its anons mapped
+ * into a process, still shared with the handle), where a command of this run made it and
+ * the process lives.
+ */
 function loanedPage(state: ModelState, threads: ThreadContext, index: number): { pid: Pid; va: Vpn } | null {
-  const origins = Object.keys(state.loans)
+  const pages = Object.keys(state.loans)
     .map(Number)
     .sort((a, b) => a - b)
-    .flatMap((handle) => {
-      const origin = threads.loanOrigin(loanHandle(handle));
-      return origin !== null && state.processes[origin.pid] !== undefined ? [origin] : [];
-    });
-  return origins.length === 0 ? null : origins[index % origins.length]!;
+    .flatMap((handle) => [threads.loanOrigin(loanHandle(handle)), threads.loanReception(loanHandle(handle))])
+    .filter((page) => page !== null && state.processes[page.pid] !== undefined);
+  return pages.length === 0 ? null : pages[index % pages.length]!;
 }
 
 /** The process and page a template aims at: its target's, a racing operation's, or a loan's lender's. */
@@ -208,6 +286,15 @@ function loanOf(state: ModelState, index: number) {
     .map(Number)
     .sort((a, b) => a - b);
   return loanHandle(handles.length === 0 ? state.nextHandle : handles[index % handles.length]!);
+}
+
+/** The outstanding loan to anons the index designates, or null when there is none. */
+function anonLoanOf(state: ModelState, index: number) {
+  const handles = Object.keys(state.loans)
+    .map(Number)
+    .filter((handle) => state.loans[handle]!.to === "anon")
+    .sort((a, b) => a - b);
+  return handles.length === 0 ? null : loanHandle(handles[index % handles.length]!);
 }
 
 /** The live process with mappings the index designates (any live process if none has mappings). */
@@ -238,7 +325,9 @@ function pageOf(state: ModelState, process: number, target: Exclude<Target, { re
   if ("raw" in target) return vpn(target.raw);
   const regions = state.processes[process]?.regions ?? [];
   if ("private" in target) {
-    const pages = regions.flatMap((region) => Array.from({ length: region.pages }, (_, index) => region.start + index).filter((va) => cellAt(state, region, va) !== undefined));
+    const pages = regions.flatMap((region) =>
+      Array.from({ length: region.pages }, (_, index) => region.start + index).filter((va) => cellAt(state, region, va) !== undefined),
+    );
     return pages.length === 0 ? pageOf(state, process, { mapped: target.private }) : vpn(pages[target.private % pages.length]!);
   }
   if ("anonymous" in target) {
@@ -260,6 +349,10 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
       const idle = Array.from({ length: MAX_THREADS }, (_, index) => threadId(index + 1)).filter((thread) => !threads.pending.includes(thread));
       return { kind: "start", thread: idle[template.thread % idle.length]!, operation: resolveTemplate(template.operation, state, threads) as ThreadOperation };
     }
+    case "drill":
+      throw new Error("a drill runs as several commands (drills.ts runDrill), not one");
+    case "race": // its first command; the campaign resolves the follow-ups one by one
+      return resolveTemplate(template.first, state, threads);
     case "resume":
       return { kind: "resume", thread: threads.chooser.choose(threads.pending, template.pick, threads.step) };
     case "interfere": {
@@ -300,8 +393,8 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
       const length = state.loans[handle]?.pages.length ?? 1;
       return { kind: "loanRead", handle, index: template.index % length, word: wordIndex(template.word) };
     }
-    case "loanReceive":
-      return { kind: "loanReceive", handle: loanOf(state, template.loan), pid: processOf(state, template.process) };
+    case "loanReceive": // a loan to anons where there is one (a kernel loan can only be refused)
+      return { kind: "loanReceive", handle: anonLoanOf(state, template.loan) ?? loanOf(state, template.loan), pid: processOf(state, template.process) };
     case "unloan":
       return { kind: "unloan", handle: loanOf(state, template.loan) };
     case "pageout":

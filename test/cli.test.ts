@@ -24,7 +24,7 @@ describe("uvmcheck run", () => {
   });
 
   it("exits 1 and prints the shrunk counterexample with its seed, path and replayPath when a variant is caught", () => {
-    const { status, stdout } = uvmcheck(["run", "--runs", "200", "--seed", "1", "--variant", "canary-cow-copy-skip", "--out", temporaryDirectory()]);
+    const { status, stdout } = uvmcheck(["run", "--runs", "200", "--seed", "1", "--variant", "canary-cow-copy-skip", "--schedule", "none", "--out", temporaryDirectory()]);
     expect(status).toBe(1);
     expect(stdout).toMatch(/VIOLATION observation/);
     expect(stdout).toMatch(/reproduce: seed=1 path="[\d:]+" replayPath="[^"]*"/);

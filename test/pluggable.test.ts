@@ -35,7 +35,7 @@ describe("the example module", () => {
   });
 
   it("passes the wrapped system's variants through: PATH:VARIANT is caught like uvm's", () => {
-    const { status, stdout } = uvmcheck(["run", "--system", `${example}:canary-cow-copy-skip`, "--runs", "200", "--seed", "1", "--out", scratch]);
+    const { status, stdout } = uvmcheck(["run", "--system", `${example}:canary-cow-copy-skip`, "--runs", "200", "--seed", "1", "--schedule", "none", "--out", scratch]);
     expect(status).toBe(1);
     expect(stdout).toMatch(/VIOLATION observation/);
   });

@@ -10,7 +10,8 @@ import * as c from "./support/commands.ts";
 import { serializeCounterexample } from "../properties/counterexample-file.ts";
 import { fileFor, temporaryDirectory, uvmSetup } from "./support/counterexample.ts";
 
-const found = ["run", "--variant", "canary-cow-copy-skip", "--seed", "1", "--runs", "200"];
+/** A sequential campaign (no threads) that catches the canary by its observation at once. */
+const found = ["run", "--variant", "canary-cow-copy-skip", "--seed", "1", "--runs", "200", "--schedule", "none"];
 
 function runInto(directory: string, extra: readonly string[] = []) {
   const result = uvmcheck([...found, "--out", directory, ...extra]);

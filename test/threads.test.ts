@@ -11,6 +11,7 @@ import type { Uvm } from "../impl/uvm/uvm.ts";
 import { observe } from "../model/observe.ts";
 import { initialState, type ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
+import { configurationKey } from "../properties/configurations.ts";
 import { Linearizer } from "../properties/linearizer.ts";
 import { exhaustibleMemory } from "../properties/runner.ts";
 import { ThreadChooser } from "../properties/templates.ts";
@@ -190,7 +191,9 @@ describe("the lock-order checker", () => {
     const object = new Mutex("object vnode0", "uobj");
     const amap = new Mutex("amap 1", "amap");
     mutexEnter(locks, object);
-    expect(() => mutexEnter(locks, amap)).toThrow(/acquires amap 1 \(amap\) at .*threads\.test\.ts.* while holding object vnode0 \(uobj\), acquired at .*threads\.test\.ts/);
+    expect(() => mutexEnter(locks, amap)).toThrow(
+      /acquires amap 1 \(amap\) at .*threads\.test\.ts.* while holding object vnode0 \(uobj\), acquired at .*threads\.test\.ts/,
+    );
   });
 
   it("accepts the global order, equal ranks, and try-locks against the order", () => {
@@ -256,7 +259,10 @@ describe("the linearizability checker", () => {
       [7, true],
       [5, false],
     ] as const) {
-      const history = new History().run(mapping, value(0)).run(c.start(1, c.read(1, 0)), ok).run(c.fileWrite(0, 0, 7), ok);
+      const history = new History()
+        .run(mapping, value(0))
+        .run(c.start(1, c.read(1, 0)), ok)
+        .run(c.fileWrite(0, 0, 7), ok);
       const problem = history.complete(1, c.read(1, 0), value(returned));
       expect(problem === null, `a read returning ${returned}`).toBe(accepted);
     }
@@ -264,7 +270,10 @@ describe("the linearizability checker", () => {
 
   it("explains two racing writes to one page by one order or the other, never by neither", () => {
     const both = (final: number) => {
-      const history = new History().run(c.mmapAnon(1, 1), value(0)).run(c.start(1, c.write(1, 0, 1)), ok).run(c.start(2, c.write(1, 0, 2)), ok);
+      const history = new History()
+        .run(c.mmapAnon(1, 1), value(0))
+        .run(c.start(1, c.write(1, 0, 1)), ok)
+        .run(c.start(2, c.write(1, 0, 2)), ok);
       expect(history.complete(1, c.write(1, 0, 1), ok)).toBeNull();
       expect(history.complete(2, c.write(1, 0, 2), ok)).toBeNull();
       const seen: Observation = observe(modelAfter([c.mmapAnon(1, 1), c.write(1, 0, final)]));
@@ -278,7 +287,11 @@ describe("the linearizability checker", () => {
   it("lets a loan that overlaps a write hold either snapshot", () => {
     const setup = [c.mmapAnon(1, 1), c.write(1, 0, 1)];
     const snapshot = (words: number) => {
-      const history = new History().run(setup[0]!, value(0)).run(setup[1]!, ok).run(c.start(1, c.loan(1, 0, 1, "kernel")), ok).run(c.write(1, 0, 2), ok);
+      const history = new History()
+        .run(setup[0]!, value(0))
+        .run(setup[1]!, ok)
+        .run(c.start(1, c.loan(1, 0, 1, "kernel")), ok)
+        .run(c.write(1, 0, 2), ok);
       expect(history.complete(1, c.loan(1, 0, 1, "kernel"), value(1))).toBeNull();
       const seen = observe(modelAfter([...setup, c.write(1, 0, 2)]));
       const withLoan = produce(seen, (draft) => {
@@ -294,5 +307,46 @@ describe("the linearizability checker", () => {
   it("refuses a completion no instant of the window explains", () => {
     const history = new History().run(mapping, value(0)).run(c.start(1, c.read(1, 0)), ok);
     expect(history.complete(1, c.read(1, 0), error("EFAULT"))).toMatch(/at every instant since it started the model allows only =1000/);
+  });
+});
+
+describe("configuration keys", () => {
+  const world = defaultWorld;
+  const key = (state: ModelState) => configurationKey({ state, promised: new Map() });
+  const mapped = step(initialState(world), c.mmapAnon(1, 2)).allowed[0]!.state;
+
+  it("are equal for equal states built apart, and differ where the contents differ", () => {
+    const again = step(initialState(world), c.mmapAnon(1, 2)).allowed[0]!.state;
+    expect(again).not.toBe(mapped);
+    expect(key(again)).toBe(key(mapped));
+    const written = step(mapped, c.write(1, 0, 7)).allowed[0]!.state;
+    const other = step(mapped, c.write(1, 0, 8)).allowed[0]!.state;
+    expect(key(written)).not.toBe(key(mapped));
+    expect(key(written)).not.toBe(key(other));
+    expect(key(step(mapped, c.write(1, 0, 7)).allowed[0]!.state)).toBe(key(written));
+  });
+
+  it("tell apart what JSON tells apart: a field's name, an array's order, a missing field", () => {
+    const base = mapped;
+    const variants = [
+      produce(base, (draft) => {
+        (draft as { extra?: number }).extra = 1;
+      }),
+      produce(base, (draft) => {
+        (draft as { extra?: string }).extra = "1";
+      }),
+      produce(base, (draft) => {
+        (draft as { extra?: number[] }).extra = [1, 2];
+      }),
+      produce(base, (draft) => {
+        (draft as { extra?: number[] }).extra = [2, 1];
+      }),
+      produce(base, (draft) => {
+        (draft as { other?: number }).other = 1;
+      }),
+    ];
+    const keys = [base, ...variants].map(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(key({ ...base, extra: undefined } as ModelState)).toBe(key(base));
   });
 });

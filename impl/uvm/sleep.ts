@@ -17,6 +17,7 @@
 import type { Anon } from "./anon.ts";
 import type { MapLock } from "./lock.ts";
 import type { Page } from "./page.ts";
+import type { ThreadId } from "../../vocabulary/units.ts";
 
 export type SleepPoint =
   /** Unlocked for I/O (pgo_get SYNCIO, swap read); resumes when the I/O is done. */
@@ -29,8 +30,10 @@ export type SleepPoint =
   | { readonly kind: "pageWait"; readonly site: string; readonly page: Page }
   /** A loan that meets a page's borrower being disposed of: sleeps until the disposal has let go of the page. */
   | { readonly kind: "disposalWait"; readonly site: string; readonly anon: Anon }
+  /** An unloan of a loan some threads are reading through: sleeps until they are done. */
+  | { readonly kind: "readersWait"; readonly site: string; readonly readers: readonly ThreadId[] }
   /** vm_map_lock / vm_map_lock_read on a map another thread holds (or has busy): sleeps until it can lock. */
-  | { readonly kind: "lockWait"; readonly site: string; readonly lock: MapLock; readonly write: boolean };;
+  | { readonly kind: "lockWait"; readonly site: string; readonly lock: MapLock; readonly write: boolean };
 
 export type Sleepy<T> = Generator<SleepPoint, T, undefined>;
 

@@ -7,6 +7,7 @@ import type { Anon } from "../anon.ts";
 import type { Page } from "../page.ts";
 import type { Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
+import type { ThreadId } from "../../../vocabulary/units.ts";
 import { unloanAnons, unloanPages } from "./unloan.ts";
 
 export type LoanItems = { readonly to: "kernel"; readonly pages: readonly Page[] } | { readonly to: "anon"; readonly anons: readonly Anon[] };
@@ -14,6 +15,12 @@ export type LoanItems = { readonly to: "kernel"; readonly pages: readonly Page[]
 export interface LoanRecord {
   readonly handle: number;
   readonly items: LoanItems;
+  /**
+   * The threads reading through the loan right now (a loanRead that sleeps in a swap-in or
+   * on a busy page). The holder does not give back what it is reading from: an unloan waits
+   * until they are done (sleep point `readersWait`).
+   */
+  readonly readers: ThreadId[];
 }
 
 /** What a loan operation has lent so far while it runs (it may sleep): the seed's `output` array. */
@@ -34,7 +41,7 @@ export interface ReturningLoan {
  * items), so the heap walks count what is still lent.
  */
 export function* giveBack(uvm: Uvm, items: LoanItems): Sleepy<void> {
-  const returning: ReturningLoan = { record: { handle: 0, items }, returned: 0 };
+  const returning: ReturningLoan = { record: { handle: 0, items, readers: [] }, returned: 0 };
   uvm.returningLoans.add(returning);
   if (items.to === "kernel") yield* unloanPages(uvm, items.pages, returning);
   else yield* unloanAnons(uvm, items.anons, returning);
