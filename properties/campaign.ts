@@ -27,16 +27,8 @@ import {
 } from "./arbitraries.ts";
 import { runDrill } from "./drills.ts";
 import { type Contract, Runner, type StepRecord, type Violation, ViolationError } from "./runner.ts";
-import {
-  raceContext,
-  raceFollowUps,
-  resolveTemplate,
-  type SchedulePolicy,
-  type Template,
-  ThreadChooser,
-  type ThreadContext,
-  templateApplies,
-} from "./templates.ts";
+import { runTemplate } from "./races.ts";
+import { type SchedulePolicy, type Template, ThreadChooser, type ThreadContext, templateApplies } from "./templates.ts";
 
 /** The default campaign's longest command sequence (`uvmcheck run`). */
 export const defaultMaxCommands = 100;
@@ -121,22 +113,9 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
       this.resolved.push(command);
       return holder.runner.run(command).outcome;
     };
-    if (this.template.kind === "drill") {
-      runDrill(this.template, { model: () => holder.runner.model, run, threads: () => threadContext(holder) });
-      return;
-    }
-    if (this.template.kind === "race" && this.template.cold) run({ kind: "pageout", targetFreeFrames: holder.runner.model.world.frames });
-    const start = this.template.kind === "race" ? this.template.first : this.template;
-    if (start.kind === "start" && start.arm !== null) run({ kind: "failNext", failure: start.arm });
-    const first = resolveTemplate(this.template, holder.runner.model, threadContext(holder));
-    run(first);
-    if (this.template.kind !== "race" || first.kind !== "start") return;
-    for (const followUp of raceFollowUps(this.template)) {
-      const context = raceContext(threadContext(holder), first.thread);
-      if (context === null) return;
-      if (templateApplies(followUp, context)) run(resolveTemplate(followUp, holder.runner.model, context));
-    }
-    if (this.template.resume && raceContext(threadContext(holder), first.thread) !== null) run({ kind: "resume", thread: first.thread });
+    const host = { model: () => holder.runner.model, run, threads: () => threadContext(holder) };
+    if (this.template.kind === "drill") runDrill(this.template, host);
+    else runTemplate(this.template, host);
   }
 
   toString(): string {

@@ -91,14 +91,15 @@ export type Template =
    * reclaim memory, evict its file, give back its loan. Without a pending operation: a read.
    */
   | { readonly kind: "interfere"; readonly pick: number; readonly how: number; readonly value: number }
+  /** A sleep drill: a fresh page prepared so that an operation sleeps where its recipe says (drills.ts). */
+  | DrillTemplate
   /**
    * A race on one page, run as consecutive commands (catalog E.4: at each sleep point, let
    * other commands run): start `first` (armed or not); if it parked, start `second` aimed at
    * its page, apply `interferences` to it, and maybe resume it. The parts are what `start`,
    * `interfere` and `resume` do; together they put the interference inside the sleep it is
-   * meant for, which separate commands do a few times a campaign.
+   * meant for, which separate commands do a few times a campaign (races.ts).
    */
-  | DrillTemplate
   | {
       readonly kind: "race";
       readonly first: StartTemplate;
@@ -110,27 +111,6 @@ export type Template =
 
 export type StartTemplate = Extract<Template, { readonly kind: "start" }>;
 export type RaceInterference = { readonly how: number; readonly value: number };
-
-/**
- * A race's commands after its first start, as templates aimed at the first operation (in the
- * context `raceContext` gives): the second start and the interferences.
- */
-export function raceFollowUps(race: Extract<Template, { readonly kind: "race" }>): Template[] {
-  const second: Template[] = race.second === null ? [] : [{ kind: "start", thread: 0, operation: race.second, arm: null }];
-  const interferences = race.interferences.map(({ how, value }): Template => ({ kind: "interfere", pick: 0, how, value }));
-  return [...second, ...interferences];
-}
-
-/**
- * The context a race's follow-ups resolve in: `racing` targets and interferences aim at the
- * first operation, while a start still sees every pending thread; null once the first
- * operation is no longer pending (it completed, or a follow-up ended it).
- */
-export function raceContext(threads: ThreadContext, thread: ThreadId): ThreadContext | null {
-  const index = threads.pending.indexOf(thread);
-  if (index < 0) return null;
-  return { ...threads, operations: [threads.operations[index]!] };
-}
 
 /**
  * How a run picks the thread to resume (chosen per run, like the swarm weights):
