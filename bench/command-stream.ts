@@ -6,8 +6,8 @@ import type { Command } from "../vocabulary/command.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import { initialState } from "../model/state.ts";
 import { step } from "../model/step.ts";
-import { swarmArbitrary, weightedTemplateArbitrary } from "../properties/arbitraries.ts";
-import { resolveTemplate } from "../properties/templates.ts";
+import { swarmArbitrary, weightedTemplateArbitrary } from "../properties/generation/arbitraries.ts";
+import { resolveTemplate } from "../properties/generation/templates.ts";
 
 export function commandStream(world: WorldConfig, runs: number, commandsPerRun: number, seed: number): Command[][] {
   const arbitrary = swarmArbitrary({ threads: false }).chain((swarm) =>

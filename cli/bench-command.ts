@@ -11,7 +11,7 @@ import { setAutoFreeze } from "immer";
 import { commandStream } from "../bench/command-stream.ts";
 import { initialState } from "../model/state.ts";
 import { step } from "../model/step.ts";
-import { exhaustibleMemory, Runner } from "../properties/runner.ts";
+import { exhaustibleMemory, Runner } from "../properties/checking/runner.ts";
 import { type SystemFlags, seedFrom, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
 import { parseInteger } from "./usage-error.ts";
 

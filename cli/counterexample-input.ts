@@ -2,9 +2,9 @@
 //! checked field by field, its system loaded and its variant and contract resolved. Any
 //! problem is a UsageError (one line, exit 2), and nothing on disk is touched.
 
-import { type CounterexampleFile, CounterexampleFileError } from "../properties/counterexample-file.ts";
-import { readCounterexample } from "../properties/counterexample-store.ts";
-import { type ReplaySetup, setupFromFile } from "../properties/replay.ts";
+import { type CounterexampleFile, CounterexampleFileError } from "../properties/counterexample-files/counterexample-file.ts";
+import { readCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
+import { type ReplaySetup, setupFromFile } from "../properties/counterexample-files/replay.ts";
 import { loadSystem, SystemLoadError } from "../systems/load-system.ts";
 import { UsageError } from "./usage-error.ts";
 

@@ -1,6 +1,6 @@
 //! `uvmcheck diff --a SYSTEM --b SYSTEM`: runs two systems and the model on the same command
 //! sequences and reports the first command on which A and B differ, shrunk, with which side
-//! the model agrees with (properties/diff.ts).
+//! the model agrees with (properties/hunting/diff.ts).
 //!
 //! A SYSTEM is a system spec (systems/load-system.ts): `uvm`, `uvm:VARIANT`, a module path,
 //! or `PATH:VARIANT`. Exit 0 when A and B agreed on every run, 1 when they diverged, 2 on bad
@@ -8,8 +8,8 @@
 
 import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
-import { type DiffResult, type FoundDivergence, runDiff } from "../properties/diff.ts";
-import { ampleMemory, exhaustibleMemory } from "../properties/runner.ts";
+import { type DiffResult, type FoundDivergence, runDiff } from "../properties/hunting/diff.ts";
+import { ampleMemory, exhaustibleMemory } from "../properties/checking/runner.ts";
 import { seedFrom, systemSpecFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";
 

@@ -3,7 +3,7 @@
 //! mutant), 2 bad usage or bad input.
 
 import { Command, CommanderError } from "commander";
-import { defaultMaxCommands } from "../properties/campaign.ts";
+import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
 import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { mutantsCommand } from "./mutants-command.ts";

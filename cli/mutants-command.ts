@@ -5,9 +5,9 @@
 //! `--runs` runs) until the first violation, `--max-seeds` seeds, or `--budget-seconds` of
 //! wall-clock time (no seed starts once it is spent). Per variant it reports killed or not,
 //! seconds and commands to the first violation, the shrunk counterexample's length
-//! (fast-check's, and properties/shrink's) and the check that caught it
-//! (properties/mutant-hunt.ts); then the median and worst time-to-kill and shrunk lengths and,
-//! with `--matrix`, which check caught which variant (properties/catch-matrix.ts).
+//! (fast-check's, and properties/counterexample-files/shrink's) and the check that caught it
+//! (properties/hunting/mutant-hunt.ts); then the median and worst time-to-kill and shrunk lengths and,
+//! with `--matrix`, which check caught which variant (properties/hunting/catch-matrix.ts).
 //!
 //! `--jobs N` hunts N variants at once on worker threads (a tinypool pool; a machine with N
 //! cores); every result but the seconds is the same as on one thread. `--json` prints exactly
@@ -18,8 +18,8 @@
 import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
 import Tinypool from "tinypool";
-import { catchMatrix, checksOf } from "../properties/catch-matrix.ts";
-import type { HuntResult } from "../properties/mutant-hunt.ts";
+import { catchMatrix, checksOf } from "../properties/hunting/catch-matrix.ts";
+import type { HuntResult } from "../properties/hunting/mutant-hunt.ts";
 import type { SystemFactory, VariantInfo } from "../vocabulary/system-under-test.ts";
 import { systemSpecFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
 import { formatMarkdownReport, formatTextReport, jsonReport, type MutantsReport } from "./mutants-report.ts";

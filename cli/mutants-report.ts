@@ -2,9 +2,9 @@
 //! time-to-kill, commands and shrunk lengths over the killed ones, and the catch matrix;
 //! as text, as one JSON object, or as Markdown (the generated part of docs/mutants.md).
 
-import type { CatchRow } from "../properties/catch-matrix.ts";
-import { deadChecks } from "../properties/catch-matrix.ts";
-import type { HuntResult } from "../properties/mutant-hunt.ts";
+import type { CatchRow } from "../properties/hunting/catch-matrix.ts";
+import { deadChecks } from "../properties/hunting/catch-matrix.ts";
+import type { HuntResult } from "../properties/hunting/mutant-hunt.ts";
 import type { VariantInfo } from "../vocabulary/system-under-test.ts";
 
 export interface MutantsReport {

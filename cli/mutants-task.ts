@@ -6,8 +6,8 @@
 //! budget); everything else in the result is the same wherever it runs.
 
 import { setAutoFreeze } from "immer";
-import { type HuntResult, huntVariant, seedRange } from "../properties/mutant-hunt.ts";
-import { exhaustibleMemory } from "../properties/runner.ts";
+import { type HuntResult, huntVariant, seedRange } from "../properties/hunting/mutant-hunt.ts";
+import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { loadSystemSpec } from "../systems/load-system.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";

@@ -3,14 +3,14 @@
 //!
 //! Exit 1 if it still fails (the failure is printed, and whether it is the stored one),
 //! 0 if it now passes, 2 if the file is bad (one line on stderr; the file is not touched).
-//! `--trace` prints the step-by-step trace (properties/trace.ts); `--json` prints one JSON
+//! `--trace` prints the step-by-step trace (properties/counterexample-files/trace.ts); `--json` prints one JSON
 //! object instead of text, with the trace in it when both are given.
 
 import { formatCommand } from "../vocabulary/command-format.ts";
-import { replayCommands, sameFailure } from "../properties/replay.ts";
-import type { Violation } from "../properties/runner.ts";
-import { type Trace, traceCommands } from "../properties/trace.ts";
-import { formatTrace } from "../properties/trace-format.ts";
+import { replayCommands, sameFailure } from "../properties/counterexample-files/replay.ts";
+import type { Violation } from "../properties/checking/runner.ts";
+import { type Trace, traceCommands } from "../properties/counterexample-files/trace.ts";
+import { formatTrace } from "../properties/counterexample-files/trace-format.ts";
 import { asUsageError, type LoadedCounterexample, loadCounterexample } from "./counterexample-input.ts";
 
 export interface ReplayFlags {

@@ -1,7 +1,7 @@
 //! What `uvmcheck run` prints: the reproduction line first, the violation and its shrunk
 //! command list, then a coverage table.
 
-import type { FoundViolation } from "../properties/campaign.ts";
+import type { FoundViolation } from "../properties/hunting/campaign.ts";
 
 export function formatViolation(found: FoundViolation): string {
   const lines = [

@@ -3,19 +3,19 @@
 //! Exit 0 when no violation was found, 1 when one was (printed with everything needed to
 //! reproduce it), 2 on bad usage. `--json` prints exactly one JSON object on stdout.
 //!
-//! A violation is also written as a counterexample file (properties/counterexample-file.ts)
+//! A violation is also written as a counterexample file (properties/counterexample-files/counterexample-file.ts)
 //! into `--out DIR` (default `counterexamples/`), atomically and never over an existing
 //! file; its path is the first line of the violation report (`file` in the JSON).
 
 import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
-import { type ScheduleChoice, scheduleChoices } from "../properties/arbitraries.ts";
-import { defaultMaxCommands, type FoundViolation, runCampaign } from "../properties/campaign.ts";
-import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-file.ts";
-import { CONFIGURATION_LIMIT } from "../properties/linearizer.ts";
-import { counterexampleStem, writeCounterexample } from "../properties/counterexample-store.ts";
+import { type ScheduleChoice, scheduleChoices } from "../properties/generation/arbitraries.ts";
+import { defaultMaxCommands, type FoundViolation, runCampaign } from "../properties/hunting/campaign.ts";
+import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-files/counterexample-file.ts";
+import { CONFIGURATION_LIMIT } from "../properties/checking/linearizer.ts";
+import { counterexampleStem, writeCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
 import { splitSystemSpec } from "../systems/load-system.ts";
-import { ampleMemory, exhaustibleMemory } from "../properties/runner.ts";
+import { ampleMemory, exhaustibleMemory } from "../properties/checking/runner.ts";
 import { seedFrom, type SystemFlags, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
 import { formatCoverage, formatViolation } from "./report.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";

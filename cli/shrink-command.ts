@@ -1,5 +1,5 @@
 //! `uvmcheck shrink FILE [--out FILE] [--json]`: shrinks a counterexample file further
-//! (properties/shrink/shrink.ts) and writes the result as a new file, next to FILE as
+//! (properties/counterexample-files/shrink/shrink.ts) and writes the result as a new file, next to FILE as
 //! `<name>.shrunk.json` unless `--out` says where; an existing file is never replaced.
 //! Prints the path written, then the sizes before and after.
 //!
@@ -9,10 +9,10 @@
 import { basename, dirname, join } from "node:path";
 import { setAutoFreeze } from "immer";
 import type { WorldConfig } from "../vocabulary/world.ts";
-import type { CounterexampleFile } from "../properties/counterexample-file.ts";
-import { writeCounterexample } from "../properties/counterexample-store.ts";
-import { replayCommands, sameFailure } from "../properties/replay.ts";
-import { type ShrinkResult, shrinkCounterexample } from "../properties/shrink/shrink.ts";
+import type { CounterexampleFile } from "../properties/counterexample-files/counterexample-file.ts";
+import { writeCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
+import { replayCommands, sameFailure } from "../properties/counterexample-files/replay.ts";
+import { type ShrinkResult, shrinkCounterexample } from "../properties/counterexample-files/shrink/shrink.ts";
 import { asUsageError, loadCounterexample } from "./counterexample-input.ts";
 import { UsageError } from "./usage-error.ts";
 

@@ -5,7 +5,7 @@
 //! the process exist, is the range well formed) are in checks.ts.
 //!
 //! The model has no threads: every operation is one atomic step. `start` and `resume` only
-//! schedule operations; the checker (properties/linearizer.ts) decides where in its window
+//! schedule operations; the checker (properties/checking/linearizer.ts) decides where in its window
 //! each thread's operation takes effect, and steps the model with the operation itself.
 
 import { assertNever } from "../vocabulary/assert.ts";

@@ -1,14 +1,14 @@
 //! The NetBSD UVM implementation, plugged in as a system under test: the kernel of impl/,
-//! its heap-walk invariants from properties/invariants/, its planted bugs and the coverage
+//! its heap-walk invariants (impl/uvm/invariants/), its planted bugs and the coverage
 //! counters a campaign must reach.
 
 import { describeFrames } from "../impl/describe-frames.ts";
 import { UvmMachine } from "../impl/uvm-system.ts";
 import { type CoverageName, coverageNames } from "../impl/uvm/coverage.ts";
 import { isVariantName, variantCatalog } from "../impl/uvm/variants.ts";
-import type { HeapInvariant } from "../properties/invariants/heap.ts";
-import { healedLeaks } from "../properties/invariants/healed.ts";
-import { uvmInvariants } from "../properties/invariants/uvm-invariants.ts";
+import type { HeapInvariant } from "../impl/uvm/invariants/heap.ts";
+import { healedLeaks } from "../impl/uvm/invariants/healed.ts";
+import { uvmInvariants } from "../impl/uvm/invariants/uvm-invariants.ts";
 import type { Command } from "../vocabulary/command.ts";
 import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
 

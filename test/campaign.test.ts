@@ -1,7 +1,7 @@
 // The default campaign on the faithful implementation: no violation, every required
 // coverage counter reached, the same result for the same seed.
 import { describe, expect, it } from "vitest";
-import { defaultMaxCommands } from "../properties/campaign.ts";
+import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import { ampleSettings, campaign } from "./support/campaign.ts";
 

@@ -63,7 +63,7 @@ const canaries = variantCatalog.filter((variant) => variant.kind === "canary");
 describe("canaries", () => {
   it("every canary has an expected check, and every invariant and every other check is some canary's target", async () => {
     expect(canaries.map((canary) => canary.name).sort()).toEqual(Object.keys(expectedCheck).sort());
-    const { uvmInvariants } = await import("../properties/invariants/uvm-invariants.ts");
+    const { uvmInvariants } = await import("../impl/uvm/invariants/uvm-invariants.ts");
     const targeted = new Set(Object.values(expectedCheck));
     for (const invariant of uvmInvariants) expect(targeted, invariant.name).toContain(`invariant:${invariant.name}`);
     for (const check of ["outcome", "observation", "linearizability", "healed", "assertion", "lock-order", "sleep-with-lock", "liveness"])

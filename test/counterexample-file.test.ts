@@ -1,7 +1,7 @@
 // The counterexample file format: commands parse strictly and canonically, files round-trip
 // through serialize/parse, and every kind of bad input is one precise error.
 import { describe, expect, it } from "vitest";
-import { parseCounterexample, serializeCounterexample } from "../properties/counterexample-file.ts";
+import { parseCounterexample, serializeCounterexample } from "../properties/counterexample-files/counterexample-file.ts";
 import { type Command, commandKinds } from "../vocabulary/command.ts";
 import { commandSpecs, type FieldType } from "../vocabulary/command-fields.ts";
 import { formatCommand } from "../vocabulary/command-format.ts";

@@ -10,9 +10,9 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { setAutoFreeze } from "immer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readCounterexample } from "../properties/counterexample-store.ts";
-import { replayCommands, setupFromFile } from "../properties/replay.ts";
-import { shrinkCounterexample } from "../properties/shrink/shrink.ts";
+import { readCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
+import { replayCommands, setupFromFile } from "../properties/counterexample-files/replay.ts";
+import { shrinkCounterexample } from "../properties/counterexample-files/shrink/shrink.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 

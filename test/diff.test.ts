@@ -3,8 +3,8 @@
 // data copy) the first divergence is the promoting write, the model sides with A, and the
 // concrete prefix replays to the same index. Budgets are fixed seeds and run counts.
 import { describe, expect, it } from "vitest";
-import { compareCommands, type DiffSide, runDiff } from "../properties/diff.ts";
-import { exhaustibleMemory } from "../properties/runner.ts";
+import { compareCommands, type DiffSide, runDiff } from "../properties/hunting/diff.ts";
+import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import type { Command } from "../vocabulary/command.ts";
 import { defaultWorld } from "../vocabulary/world.ts";

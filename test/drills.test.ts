@@ -1,10 +1,10 @@
-// Sleep drills (properties/drills.ts): each recipe puts its thread to sleep where it says,
+// Sleep drills (properties/generation/drills.ts): each recipe puts its thread to sleep where it says,
 // a drill's commands are recorded one by one (so a counterexample replays without it), and
 // without armed failures a drill injects none.
 import { describe, expect, it } from "vitest";
-import { type DrillTemplate, runDrill } from "../properties/drills.ts";
-import { exhaustibleMemory, Runner } from "../properties/runner.ts";
-import { ThreadChooser, type ThreadContext } from "../properties/templates.ts";
+import { type DrillTemplate, runDrill } from "../properties/generation/drills.ts";
+import { exhaustibleMemory, Runner } from "../properties/checking/runner.ts";
+import { ThreadChooser, type ThreadContext } from "../properties/generation/templates.ts";
 import { type UvmSystem, uvmSystem } from "../systems/uvm.ts";
 import type { Command } from "../vocabulary/command.ts";
 import { defaultWorld } from "../vocabulary/world.ts";

@@ -1,6 +1,6 @@
 // The mutation report: every mutant (a realistic refactoring slip, off by default) is killed
 // by the default campaign within a fixed seed budget, by the check listed for it, with a
-// counterexample that passes when the mutant is off (properties/mutant-hunt.ts); together
+// counterexample that passes when the mutant is off (properties/hunting/mutant-hunt.ts); together
 // with the canaries and seed bugs every check of the system catches some planted bug (no
 // dead check); and `uvmcheck mutants` reports, exits and refuses bad usage as documented.
 // Budgets are fixed seeds and run counts, never time. The hunts here do not shrink: the kill
@@ -9,10 +9,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { variantCatalog } from "../impl/uvm/variants.ts";
-import { catchMatrix, checksOf, deadChecks } from "../properties/catch-matrix.ts";
-import { huntVariant } from "../properties/mutant-hunt.ts";
-import { exhaustibleMemory } from "../properties/runner.ts";
-import { readCounterexample } from "../properties/counterexample-store.ts";
+import { catchMatrix, checksOf, deadChecks } from "../properties/hunting/catch-matrix.ts";
+import { huntVariant } from "../properties/hunting/mutant-hunt.ts";
+import { exhaustibleMemory } from "../properties/checking/runner.ts";
+import { readCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { campaign } from "./support/campaign.ts";

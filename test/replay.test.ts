@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { uvmcheck } from "./support/cli.ts";
 import * as c from "./support/commands.ts";
-import { serializeCounterexample } from "../properties/counterexample-file.ts";
+import { serializeCounterexample } from "../properties/counterexample-files/counterexample-file.ts";
 import { fileFor, temporaryDirectory, uvmSetup } from "./support/counterexample.ts";
 
 /** A sequential campaign (no threads) that catches the canary by its observation at once. */

@@ -6,7 +6,7 @@
 //!   command-parse.ts          validates a command read from a counterexample file, field
 //!                             by field, and brands its numbers
 //!   command-format.ts         prints a command on one line of a trace
-//!   properties/shrink/        simplifies arguments by field type, and follows references
+//!   properties/counterexample-files/shrink/        simplifies arguments by field type, and follows references
 //!                             (a pid, a virtual page, a loan handle) to the command that
 //!                             created what they name, so deletions can renumber them
 //!

@@ -1,7 +1,7 @@
 // Runs a campaign of the default configuration on the UVM system, for tests.
-import type { ScheduleChoice } from "../../properties/arbitraries.ts";
-import { type CampaignResult, runCampaign } from "../../properties/campaign.ts";
-import { ampleMemory, type Contract, exhaustibleMemory } from "../../properties/runner.ts";
+import type { ScheduleChoice } from "../../properties/generation/arbitraries.ts";
+import { type CampaignResult, runCampaign } from "../../properties/hunting/campaign.ts";
+import { ampleMemory, type Contract, exhaustibleMemory } from "../../properties/checking/runner.ts";
 import { uvmSystem } from "../../systems/uvm.ts";
 import { defaultWorld, type WorldConfig } from "../../vocabulary/world.ts";
 

@@ -1,6 +1,6 @@
 // Runs concrete commands through the full checker (model, UVM implementation, observation,
 // invariants) and returns the outcomes in the spelling of traces (`ok`, `=42`, `EFAULT`).
-import { exhaustibleMemory, Runner, type Violation, ViolationError } from "../../properties/runner.ts";
+import { exhaustibleMemory, Runner, type Violation, ViolationError } from "../../properties/checking/runner.ts";
 import { type UvmSystem, uvmSystem } from "../../systems/uvm.ts";
 import type { Command } from "../../vocabulary/command.ts";
 import { formatOutcome } from "../../vocabulary/outcome.ts";

@@ -3,9 +3,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CounterexampleFile, counterexampleFormat, counterexampleSchemaVersion, uvmcheckVersion } from "../../properties/counterexample-file.ts";
-import { replayCommands, type ReplaySetup } from "../../properties/replay.ts";
-import { exhaustibleMemory } from "../../properties/runner.ts";
+import { type CounterexampleFile, counterexampleFormat, counterexampleSchemaVersion, uvmcheckVersion } from "../../properties/counterexample-files/counterexample-file.ts";
+import { replayCommands, type ReplaySetup } from "../../properties/counterexample-files/replay.ts";
+import { exhaustibleMemory } from "../../properties/checking/runner.ts";
 import { uvmSystem } from "../../systems/uvm.ts";
 import type { Command } from "../../vocabulary/command.ts";
 import { defaultWorld, type WorldConfig } from "../../vocabulary/world.ts";

@@ -21,8 +21,8 @@ import type { Uvm } from "../uvm.ts";
 import { faultCheck } from "./fault-check.ts";
 import { FAULT_MAXPROT, FaultContext } from "./fault-context.ts";
 import { FaultInfo } from "./fault-info.ts";
-import { faultLower } from "./fault-lower.ts";
-import { faultUpper, faultUpperLookup } from "./fault-upper.ts";
+import { faultLower } from "./lower/fault-lower.ts";
+import { faultUpper, faultUpperLookup } from "./upper/fault-upper.ts";
 
 /** Resolves a fault at `va` for `access`. Requires: nothing locked. Ensures: nothing locked, nothing left BUSY. */
 export function* uvmFault(uvm: Uvm, map: VmMap, va: Vpn, access: ProtectionBits, faultFlags: number): Sleepy<Exclude<Status, "ERESTART">> {

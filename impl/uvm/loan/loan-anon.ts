@@ -14,7 +14,7 @@
 import { assert } from "../../../vocabulary/assert.ts";
 import { PROT_READ } from "../../../vocabulary/protection.ts";
 import type { Anon } from "../anon.ts";
-import { anonGet } from "../fault/anonget.ts";
+import { anonGet } from "../fault/upper/anonget.ts";
 import { type FaultInfo, faultUnlockAll } from "../fault/fault-info.ts";
 import { mutexExit } from "../lock.ts";
 import { lockPageQueues, pageActivate, unlockPageQueues } from "../page-allocator.ts";

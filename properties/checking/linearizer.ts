@@ -1,0 +1,391 @@
+//! Linearizability against the model, for operations that threads run across sleep points.
+//!
+//! The model has no threads: each operation is one atomic step. An operation a thread runs
+//! takes effect at some instant between its `start` and its completion (Wing & Gong); the
+//! checker keeps every *configuration* the history so far allows, in the style of Lowe's
+//! and Knossos' linear checkers:
+//!
+//!   configuration = a model state + the pending operations that have already taken
+//!                   effect in it ("promised"), each with the outcome it must return
+//!
+//! Before and after every command, any pending operation may take effect (the closure, in
+//! every order: at most MAX_THREADS are pending). A command keeps the configurations whose
+//! model allows its outcome; a completion keeps those where the operation took effect with
+//! exactly the outcome returned. A pending operation whose effect the model shows but the
+//! implementation does not yet (a store happens when the fault is over; a loan is handed
+//! over when it completes) is compared outside that effect's footprint: the observation
+//! keys the model step changed.
+//!
+//! Reads (read, fileRead, loanRead) change nothing anyone can see, so they are not forked
+//! into configurations: each collects the outcomes the model allows at every instant of its
+//! window, and must return one of them. A read that overlaps a write may see either value;
+//! a loan that overlaps a write may snapshot either; of two racing promotions one wins.
+//!
+//! With no thread pending, this is exactly the sequential check: one step per command.
+
+import { castDraft, produce } from "immer";
+import { adoptObservedLosses, consumeFailure, failurePossible } from "../../model/failures.ts";
+import { observe } from "../../model/observe.ts";
+import type { ModelState } from "../../model/state.ts";
+import { step } from "../../model/step.ts";
+import type { Allowed, Cause } from "../../model/transition.ts";
+import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds } from "../../vocabulary/command.ts";
+import { type Divergence, firstDivergence, type Observation, observationDifferences } from "../../vocabulary/observation.ts";
+import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
+import type { ThreadCompletion } from "../../vocabulary/system-under-test.ts";
+import type { ThreadId } from "../../vocabulary/units.ts";
+import { type Configuration, capped, configurationKey, footprint, unique } from "./configurations.ts";
+import { startStates } from "./start-states.ts";
+
+/** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
+export class CapacityExceeded extends Error {
+  override readonly name = "CapacityExceeded";
+}
+
+interface PendingOperation {
+  readonly thread: ThreadId;
+  readonly operation: ThreadOperation;
+  /** Changes nothing visible: checked against the outcomes allowed anywhere in its window. */
+  readonly readOnly: boolean;
+  /**
+   * The outcomes the model allows it, at some instant of its window, by a step that changes
+   * nothing (a read's value; a write's EFAULT or ENOMEM): such a step may be taken at any of
+   * those instants without forking a configuration.
+   */
+  readonly admissible: Outcome[];
+  /** The device failures possible when it started (its I/O may have failed then, even if they are off by now). */
+  readonly failuresAtStart: ModelState["failures"];
+  /**
+   * Whether, at some instant of its window, it passed its checks on the way to reading a
+   * file page or a swap slot: the read may then be issued later (after a restart, after
+   * waiting for memory) and fail with a failure possible only by then (`lateReadFailure`).
+   */
+  readsInWindow: boolean;
+  /** Outcomes a device failure can explain at some instant of its window (EIO; a loan's EINVAL). */
+  readonly failureOutcomes: Outcome[];
+}
+
+/** A command's allowed outcomes, each with the configuration it leads to. */
+export interface Prepared {
+  readonly command: Command;
+  readonly allowed: readonly { readonly outcome: Outcome; readonly configuration: Configuration }[];
+  readonly outcomes: readonly Outcome[];
+}
+
+const readOnlyKinds: ReadonlySet<string> = new Set(["read", "fileRead", "loanRead"]);
+
+/** Most configurations a closure may reach; beyond it the history is too ambiguous to check. */
+export const CONFIGURATION_LIMIT = 4096;
+
+export class Linearizer {
+  private configurations: Configuration[];
+  private readonly pending = new Map<ThreadId, PendingOperation>();
+  /** Losses the observation may show that reads completing with EIO in this step explain. */
+  private readLosses = 0;
+
+  /** `threads` false: the system has no threads, and answers EINVAL to every start and resume. */
+  constructor(
+    initial: ModelState,
+    private readonly allowedCauses: ReadonlySet<Cause>,
+    private readonly threads = true,
+    private readonly configurationLimit = CONFIGURATION_LIMIT,
+  ) {
+    this.configurations = [{ state: initial, promised: new Map() }];
+  }
+
+  /** A model state for the generators: one with nothing promised if there is one. */
+  get model(): ModelState {
+    return (this.configurations.find((configuration) => configuration.promised.size === 0) ?? this.configurations[0]!).state;
+  }
+
+  /** The threads whose operations have started and not completed, by increasing id. */
+  pendingThreads(): ThreadId[] {
+    return [...this.pending.keys()].sort((a, b) => a - b);
+  }
+
+  /** The operations of `pendingThreads()`, in the same order. */
+  pendingOperations(): ThreadOperation[] {
+    return this.pendingThreads().map((thread) => this.pending.get(thread)!.operation);
+  }
+
+  get configurationCount(): number {
+    return this.configurations.length;
+  }
+
+  /** What the model allows for `command` now (pending operations may take effect first). */
+  prepare(command: Command): Prepared {
+    const before = this.closure(this.configurations);
+    let allowed: { outcome: Outcome; configuration: Configuration }[];
+    if (command.kind === "start" || command.kind === "resume") {
+      const valid = this.threads && (command.kind === "start" ? this.startable(command.thread, command.operation) : this.pending.has(command.thread));
+      const outcome = valid ? ok : error("EINVAL");
+      allowed = before.map((configuration) => ({ outcome, configuration }));
+    } else {
+      allowed = before.flatMap((configuration) =>
+        this.steps(configuration.state, command).map((entry) => ({ outcome: entry.outcome, configuration: { ...configuration, state: entry.state } })),
+      );
+    }
+    const outcomes: Outcome[] = [];
+    for (const { outcome } of allowed) if (!outcomes.some((seen) => outcomeEquals(seen, outcome))) outcomes.push(outcome);
+    return { command, allowed, outcomes };
+  }
+
+  /** Keeps the configurations that allow `outcome`; a started operation becomes pending. False if none allows it. */
+  commit(prepared: Prepared, outcome: Outcome): boolean {
+    const kept = prepared.allowed.filter((entry) => outcomeEquals(entry.outcome, outcome)).map((entry) => entry.configuration);
+    if (kept.length === 0) return false;
+    const command = prepared.command;
+    let started = kept;
+    if (command.kind === "start" && outcome.kind === "ok") {
+      const readOnly = readOnlyKinds.has(command.operation.kind);
+      const failuresAtStart = kept[0]!.state.failures;
+      this.pending.set(command.thread, {
+        thread: command.thread,
+        operation: command.operation,
+        readOnly,
+        admissible: [],
+        failuresAtStart,
+        readsInWindow: false,
+        failureOutcomes: [],
+      });
+      started = kept.flatMap((configuration) => startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
+    }
+    this.configurations = this.closure(started);
+    return true;
+  }
+
+  /**
+   * `command` returned `outcome` and, while it ran, the operations of `completions` completed.
+   * The command is taken to take effect before them, or, if the model allows its outcome only
+   * so, after them all (it waited for their threads: a BUSY page, a lock). Ensures: null, or
+   * the failed check (`outcome` or `linearizability`) and why.
+   */
+  commitStep(
+    prepared: Prepared,
+    outcome: Outcome,
+    completions: readonly ThreadCompletion[],
+    observation: () => Observation,
+  ): { check: string; message: string } | null {
+    const command = prepared.command;
+    if (this.commit(prepared, outcome)) return this.completeAll(completions);
+    const refused = {
+      check: "outcome",
+      message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}`,
+    };
+    if (completions.length === 0 || command.kind === "start" || command.kind === "resume") return refused;
+    const problem = this.completeAll(completions);
+    if (problem !== null) return refused;
+    // What a completed access's failed swap-in destroyed, the command may already have met.
+    const seen = observation();
+    this.configurations = this.configurations.map((configuration) => ({
+      ...configuration,
+      state: adoptObservedLosses(configuration.state, seen, this.readLosses),
+    }));
+    return this.commit(this.prepare(command), outcome) ? null : refused;
+  }
+
+  private completeAll(completions: readonly ThreadCompletion[]): { check: string; message: string } | null {
+    for (const completion of completions) {
+      const problem = this.complete(completion);
+      if (problem !== null) return { check: "linearizability", message: problem };
+    }
+    return null;
+  }
+
+  /**
+   * The operation of `completion.thread` returned `completion.outcome`. Ensures: the
+   * configurations where it took effect with that outcome, or a message saying why none can.
+   */
+  complete(completion: ThreadCompletion): string | null {
+    const operation = this.pending.get(completion.thread);
+    if (operation === undefined) return `thread ${completion.thread} completed ${completion.operation.kind}, but no operation was pending on it`;
+    this.pending.delete(completion.thread);
+    const returned = completion.outcome;
+    if (operation.readOnly) {
+      if (returned.kind === "error" && returned.errno === "EIO" && swapReadAtStart(operation)) this.readLosses++;
+      if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
+        const late = this.lateReadFailure(operation, returned);
+        if (late.length > 0) {
+          this.configurations = late;
+          return null;
+        }
+        return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; at every instant since it started the model allows only ${operation.admissible.map(formatOutcome).join(" | ")}`;
+      }
+      // Its effect on the model (a zero-fill copy, data found lost) is applied now, as any of
+      // the steps that explain the outcome, or not at all: the read may have taken effect
+      // earlier, in a state where the effect was different (the observation decides).
+      this.configurations = this.configurations.flatMap((configuration) => {
+        const effects = this.readEffects(configuration.state, operation, returned);
+        return [configuration, ...effects.map((state) => ({ ...configuration, state }))];
+      });
+      return null;
+    }
+    if (swapReadAtStart(operation) && operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned))) this.readLosses++; // its swap-in failed: the data is lost
+    const kept: Configuration[] = [];
+    const promisedOutcomes: Outcome[] = [...operation.admissible];
+    const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
+    for (const configuration of this.configurations) {
+      const promise = configuration.promised.get(completion.thread);
+      if (promise === undefined) {
+        if (tookNoEffect) kept.push(configuration);
+        continue;
+      }
+      if (!promisedOutcomes.some((seen) => outcomeEquals(seen, promise.outcome))) promisedOutcomes.push(promise.outcome);
+      if (!outcomeEquals(promise.outcome, returned)) continue;
+      const promised = new Map(configuration.promised);
+      promised.delete(completion.thread);
+      kept.push({ ...configuration, promised });
+    }
+    if (kept.length === 0) kept.push(...this.lateReadFailure(operation, returned));
+    if (kept.length === 0) {
+      return `thread ${completion.thread}'s ${operation.operation.kind} returned ${formatOutcome(returned)}; taking effect at any instant since it started, the model allows only ${promisedOutcomes.map(formatOutcome).join(" | ") || "nothing"}`;
+    }
+    this.configurations = kept;
+    return null;
+  }
+
+  /**
+   * Keeps the configurations the observation agrees with (outside the footprints of promised
+   * operations). Ensures: null, or the first divergence from the closest configuration.
+   */
+  observe(observation: Observation): Divergence | null {
+    const ignoreWired = [...this.pending.values()].some((pending) => pending.operation.kind === "mlock");
+    const kept: Configuration[] = [];
+    let closest: ModelState | null = null;
+    const readLosses = this.readLosses;
+    this.readLosses = 0;
+    const agrees = (configuration: Configuration): Configuration | null => {
+      const state = adoptObservedLosses(configuration.state, observation, readLosses);
+      const expected = observe(state);
+      closest ??= state;
+      if (configuration.promised.size === 0 && !ignoreWired) return firstDivergence(expected, observation) === null ? { ...configuration, state } : null;
+      const differences = observationDifferences(expected, observation, { ignoreWired });
+      const promises = [...configuration.promised.values()];
+      return [...differences].every((key) => promises.some((promise) => footprint(promise).has(key))) ? { ...configuration, state } : null;
+    };
+    for (const configuration of this.configurations) {
+      const agreed = agrees(configuration);
+      if (agreed !== null) kept.push(agreed);
+    }
+    if (kept.length === 0) {
+      const shown = (seen: Observation) => (ignoreWired ? withoutWiring(seen) : seen);
+      return firstDivergence(shown(observe(closest!)), shown(observation)) ?? { kind: "loans", expected: [], actual: [] };
+    }
+    this.configurations = capped(unique(kept));
+    return null;
+  }
+
+  /**
+   * The states a read's step leaves when it returns `returned` (a zero-fill copy, data found
+   * lost), now; or, if nothing now explains it, with the device failures of when it started
+   * (its I/O was issued then), the failures themselves left as they are now.
+   */
+  private readEffects(state: ModelState, operation: PendingOperation, returned: Outcome): ModelState[] {
+    const effects = (from: ModelState) =>
+      this.steps(from, operation.operation).filter((entry) => outcomeEquals(entry.outcome, returned) && entry.state !== from);
+    const now = effects(state);
+    if (now.length > 0) return now.map((entry) => entry.state);
+    const then = produce(state, (draft) => {
+      draft.failures = castDraft(operation.failuresAtStart);
+    });
+    return effects(then).map((entry) =>
+      produce(entry.state, (draft) => {
+        draft.failures = castDraft(state.failures);
+      }),
+    );
+  }
+
+  private startable(thread: ThreadId, operation: ThreadOperation): boolean {
+    return Number.isInteger(thread) && thread >= 1 && thread <= MAX_THREADS && !this.pending.has(thread) && threadOperationKinds.includes(operation.kind);
+  }
+
+  /**
+   * Sets `pending.readsInWindow` if, in `state` (where it may take `entries`), the operation would reach a read
+   * from a device (a file page, a swap slot): a read failure, were one possible, could
+   * answer it EIO.
+   */
+  private noteDeviceRead(pending: PendingOperation, state: ModelState, entries: readonly Allowed[]): void {
+    if (pending.readsInWindow || !this.allowedCauses.has("deviceFailure")) return;
+    const failures = (allowed: readonly Allowed[]) => allowed.filter((entry) => entry.cause === "deviceFailure").length;
+    const failing = produce(state, (draft) => {
+      draft.failures.rated.backingRead = true;
+      draft.failures.rated.swapRead = true;
+    });
+    pending.readsInWindow = failing !== state && failures(this.steps(failing, pending.operation)) > failures(entries);
+  }
+
+  /**
+   * The configurations (with `thread`'s operation not taken effect) where a read failure
+   * possible now explains its EIO: it passed its checks earlier in its window and issued the
+   * read only now (after a restart, after waiting for memory or a lock). The failure is used
+   * up; what a swap read failure destroyed shows in the next observation.
+   */
+  private lateReadFailure(operation: PendingOperation, returned: Outcome): Configuration[] {
+    if (!operation.readsInWindow || returned.kind !== "error" || returned.errno !== "EIO") return [];
+    const late: Configuration[] = [];
+    for (const configuration of this.configurations) {
+      if (configuration.promised.has(operation.thread)) continue;
+      for (const kind of ["backingRead", "swapRead"] as const) {
+        if (!failurePossible(configuration.state, kind)) continue;
+        late.push({ ...configuration, state: produce(configuration.state, (draft) => consumeFailure(draft, kind)) });
+      }
+    }
+    if (late.length > 0) this.readLosses++;
+    return late;
+  }
+
+  private steps(state: ModelState, command: Command) {
+    return step(state, command).allowed.filter((entry) => this.allowedCauses.has(entry.cause));
+  }
+
+  /**
+   * Every configuration reachable by letting pending operations take effect, in any order,
+   * and the outcomes each read-only one may see here. Requires: none yet over the limit.
+   */
+  private closure(configurations: readonly Configuration[]): Configuration[] {
+    if (this.pending.size === 0) return [...configurations];
+    const result: Configuration[] = [];
+    const seen = new Set<string>();
+    const queue = [...configurations];
+    for (let next = 0; next < queue.length; next++) {
+      const configuration = queue[next]!;
+      const key = configurationKey(configuration);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      result.push(configuration);
+      if (result.length > this.configurationLimit)
+        throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
+      for (const pending of this.pending.values()) {
+        if (configuration.promised.has(pending.thread)) continue;
+        const entries = this.steps(configuration.state, pending.operation);
+        this.noteDeviceRead(pending, configuration.state, entries);
+        for (const entry of entries) {
+          // A device failure's EIO is admissible without its effect, too: what it destroyed
+          // shows when the operation completes, and the observation then adopts the loss.
+          const failed = !pending.readOnly && entry.cause === "deviceFailure";
+          if (failed && !pending.failureOutcomes.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.failureOutcomes.push(entry.outcome);
+          if (pending.readOnly || entry.state === configuration.state || failed) {
+            if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
+            if (pending.readOnly || !failed) continue;
+          }
+          const promised = new Map(configuration.promised).set(pending.thread, { outcome: entry.outcome, before: configuration.state, after: entry.state });
+          queue.push({ ...configuration, state: entry.state, promised });
+        }
+      }
+    }
+    return capped(result);
+  }
+}
+
+/** Whether a swap read failure was possible when `operation` started (its swap-in may have failed then). */
+function swapReadAtStart(operation: PendingOperation): boolean {
+  return operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
+}
+
+/** `observation` with every page unwired (wiring is in progress while an mlock sleeps). */
+function withoutWiring(observation: Observation): Observation {
+  return {
+    ...observation,
+    processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })),
+  };
+}

@@ -1,0 +1,205 @@
+//! The per-step checker: runs one concrete command on the system under test and on the
+//! model, then checks, in this order,
+//!
+//!   1. outcome            the implementation's outcome is one the model allows
+//!   2. linearizability    each thread operation that completed returned what the model
+//!                         allows for it at some instant since it started (linearizer.ts)
+//!   3. observation        every mapped page of every process, every file and every loan,
+//!                         read out of the implementation's structures, equals the model's
+//!   4. invariants         every heap-walk invariant of the system holds (those that hold
+//!                         only at quiescence, only when no thread is parked)
+//!
+//! A violation stops the run. Where the model allows several outcomes or states (memory
+//! exhaustion, partial effects, operations of parked threads that may or may not have taken
+//! effect yet), the runner keeps every configuration the outcomes and the observation do not
+//! rule out. An exception thrown by the implementation is a violation too: an assertion (a
+//! broken KASSERT), a lock-discipline failure (`lock-order`, `sleep-with-lock`), a liveness
+//! failure, or a crash.
+
+import { AssertionFailure, LivenessFailure, LockDisciplineFailure } from "../../vocabulary/assert.ts";
+import type { Command, ThreadOperation } from "../../vocabulary/command.ts";
+import { type Divergence, formatDivergence } from "../../vocabulary/observation.ts";
+import type { Outcome } from "../../vocabulary/outcome.ts";
+import type { FailureRates } from "../../vocabulary/failure.ts";
+import type { InvariantViolation, SystemUnderTest, ThreadCompletion } from "../../vocabulary/system-under-test.ts";
+import { loanHandle, pid, type ThreadId } from "../../vocabulary/units.ts";
+import type { WorldConfig } from "../../vocabulary/world.ts";
+import type { ModelState } from "../../model/state.ts";
+import { initialState } from "../../model/state.ts";
+import type { Cause } from "../../model/transition.ts";
+import { CapacityExceeded, CONFIGURATION_LIMIT, Linearizer } from "./linearizer.ts";
+
+/** Which environment events a property allows (the model's causes other than `specified`). */
+export interface Contract {
+  readonly name: string;
+  readonly allowedCauses: ReadonlySet<Cause>;
+}
+
+/**
+ * The default contract: memory may run out, and devices may fail as the run's failure
+ * injection allows (the model only offers device-failure outcomes when a failure of that kind
+ * is possible, see model/failures.ts).
+ */
+export const exhaustibleMemory: Contract = { name: "exhaustible-memory", allowedCauses: new Set(["specified", "memoryExhausted", "deviceFailure"]) };
+/** Ample frames and swap and no failures: ENOMEM and EIO are violations. */
+export const ampleMemory: Contract = { name: "ample-memory", allowedCauses: new Set(["specified"]) };
+
+export interface Violation {
+  /** `outcome`, `linearizability`, `observation`, `invariant:<name>`, `healed`, `assertion`, `lock-order`, `sleep-with-lock`, `liveness` or `crash`. */
+  readonly check: string;
+  /** 0-based index of the failing command. */
+  readonly step: number;
+  readonly message: string;
+  readonly command: Command;
+}
+
+export class ViolationError extends Error {
+  override readonly name = "ViolationError";
+  constructor(readonly violation: Violation) {
+    super(`step ${violation.step} (${violation.command.kind}): ${violation.check}: ${violation.message}`);
+  }
+}
+
+export interface StepRecord {
+  readonly command: Command;
+  readonly outcome: Outcome;
+  readonly allowed: readonly Outcome[];
+  /** Thread operations that completed during the step. */
+  readonly completions: readonly ThreadCompletion[];
+}
+
+/** The command being checked, as far as it got: what traces show of a failing step. */
+export interface Attempt {
+  readonly command: Command;
+  /** What the model allows under the contract. */
+  readonly allowed: readonly Outcome[];
+  /** What the implementation returned; null if it threw. */
+  outcome: Outcome | null;
+  /** The first difference from the model's observation, when that check failed. */
+  divergence: Divergence | null;
+  /** Thread operations that completed during the step. */
+  completions: readonly ThreadCompletion[];
+}
+
+export class Runner {
+  private readonly linearizer: Linearizer;
+  readonly steps: StepRecord[] = [];
+  /** The last command `run` was given, passing or not. [run] */
+  attempt: Attempt | null = null;
+
+  constructor(
+    readonly system: SystemUnderTest,
+    world: WorldConfig,
+    readonly contract: Contract,
+    failureRates: FailureRates = {},
+    configurationLimit = CONFIGURATION_LIMIT,
+  ) {
+    this.linearizer = new Linearizer(initialState(world, failureRates), contract.allowedCauses, system.drainCompletions !== undefined, configurationLimit);
+  }
+
+  /** The model state the generators resolve templates against. */
+  get model(): ModelState {
+    return this.linearizer.model;
+  }
+
+  /** Threads whose operations started and have not completed, by increasing id. */
+  pendingThreads(): ThreadId[] {
+    return this.linearizer.pendingThreads();
+  }
+
+  /** Their operations, in the same order. */
+  pendingOperations(): ThreadOperation[] {
+    return this.linearizer.pendingOperations();
+  }
+
+  /** Runs `command` and all checks. Throws ViolationError. */
+  run(command: Command): StepRecord {
+    const index = this.steps.length;
+    const fail = (check: string, message: string): never => {
+      throw new ViolationError({ check, step: index, message, command });
+    };
+    const prepared = this.capacity(() => this.linearizer.prepare(command), fail);
+    const allowed = prepared.outcomes;
+    const attempt: Attempt = { command, allowed, outcome: null, divergence: null, completions: [] };
+    this.attempt = attempt;
+    const outcome = this.applyToSystem(command, fail);
+    attempt.outcome = outcome;
+    const completions = this.system.drainCompletions?.() ?? [];
+    attempt.completions = completions;
+    const problem = this.capacity(() => this.linearizer.commitStep(prepared, outcome, completions, () => this.system.observe()), fail);
+    if (problem !== null) fail(problem.check, problem.message);
+    const divergence = this.linearizer.observe(this.system.observe());
+    if (divergence !== null) {
+      attempt.divergence = divergence;
+      fail("observation", formatDivergence(divergence));
+    }
+    const quiescent = this.linearizer.pendingThreads().length === 0;
+    const broken = this.checkInvariants(fail, quiescent);
+    if (broken !== null) fail(`invariant:${broken.invariant}`, broken.message);
+    const record = { command, outcome, allowed, completions };
+    this.steps.push(record);
+    return record;
+  }
+
+  /**
+   * The heal phase that ends every run: failures switched off, every loan given back, every
+   * process exited (each a checked command), then nothing may be left that nobody owns
+   * (check `healed`). Throws ViolationError.
+   */
+  heal(): void {
+    for (let pending = this.pendingThreads(); pending.length > 0; pending = this.pendingThreads()) this.run({ kind: "resume", thread: pending[0]! });
+    this.run({ kind: "clearFailures" });
+    for (const handle of Object.keys(this.model.loans).map(Number)) this.run({ kind: "unloan", handle: loanHandle(handle) });
+    for (const process of Object.keys(this.model.processes).map(Number)) this.run({ kind: "exit", pid: pid(process) });
+    this.checkHealed();
+  }
+
+  /** The leak check after a heal phase. Throws ViolationError (check `healed`). */
+  checkHealed(): void {
+    const last = this.steps.at(-1);
+    if (last === undefined || this.system.checkHealed === undefined) return;
+    let leak: InvariantViolation | null;
+    try {
+      leak = this.system.checkHealed();
+    } catch (error) {
+      const [check, message] = classifyThrow(error);
+      throw new ViolationError({ check, step: this.steps.length - 1, message, command: last.command });
+    }
+    if (leak !== null) throw new ViolationError({ check: "healed", step: this.steps.length - 1, message: `${leak.invariant}: ${leak.message}`, command: last.command });
+  }
+
+  /** Runs a linearizer step; a history too ambiguous to check is reported as check `capacity`, never passed over. */
+  private capacity<T>(work: () => T, fail: (check: string, message: string) => never): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof CapacityExceeded) return fail("capacity", error.message);
+      throw error;
+    }
+  }
+
+  private applyToSystem(command: Command, fail: (check: string, message: string) => never): Outcome {
+    try {
+      return this.system.apply(command);
+    } catch (error) {
+      return fail(...classifyThrow(error));
+    }
+  }
+
+  private checkInvariants(fail: (check: string, message: string) => never, quiescent: boolean) {
+    try {
+      return this.system.checkInvariants({ quiescent });
+    } catch (error) {
+      return fail(...classifyThrow(error));
+    }
+  }
+}
+
+function classifyThrow(error: unknown): [string, string] {
+  if (error instanceof ViolationError) throw error;
+  if (error instanceof LockDisciplineFailure) return [error.rule, error.message];
+  if (error instanceof AssertionFailure) return ["assertion", error.message];
+  if (error instanceof LivenessFailure) return ["liveness", error.message];
+  return ["crash", error instanceof Error ? `${error.name}: ${error.message}` : String(error)];
+}
+

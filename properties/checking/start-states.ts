@@ -1,0 +1,48 @@
+//! What a thread operation may already have done when it parks, before it takes effect: the
+//! copies its first fault makes and never takes back. The linearizer (linearizer.ts) starts
+//! a pending operation's configurations from each of these states.
+
+import { withWriteCopy, withZeroFill } from "../../model/access-commands.ts";
+import type { ModelState } from "../../model/state.ts";
+import { step } from "../../model/step.ts";
+import type { ThreadOperation } from "../../vocabulary/command.ts";
+import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
+
+/**
+ * The states an operation's first run may leave before it takes effect: `state`, and the
+ * copies its first fault makes and never takes back. A read, write or mlock zero-fills the
+ * untouched private anonymous pages it touches (what a read of each leaves); a write also
+ * promotes the page it stores to (the same words, a copy of its own) before it stores. A
+ * thread may park right after making them (a failed pmap_enter, an empty free list) and
+ * the operation may still fail (an munmap meanwhile: EFAULT); they show only through
+ * sharing (a later swap failure, a fork, a loan). It may also park before it makes them (a
+ * map lock, no free frame), so `state` itself stays a possibility: then the copies are
+ * made when the operation takes effect. Such copies can be made early because their
+ * contents never change. An mlock's wire faults also promote, page by page, the private
+ * pages locking gives copies of their own (the states its ENOMEM leaves), and may park
+ * after any of them (fixed-mlock-copy-before-park).
+ */
+export function startStates(state: ModelState, operation: ThreadOperation): ModelState[] {
+  if (operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") return [state]; // a loan of an untouched page lends the zero page
+  const needs = operation.kind === "read" ? PROT_READ : operation.kind === "write" ? PROT_WRITE : 0;
+  const pages = "pages" in operation ? operation.pages : 1;
+  let filled = state;
+  for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
+  const states = filled === state ? [state] : [filled, state];
+  if (operation.kind === "mlock") return [...states, ...states.flatMap((from) => wiredCopies(from, operation))];
+  if (operation.kind !== "write") return states;
+  const copied = withWriteCopy(state, operation.pid, operation.va);
+  return copied === state ? states : [...states, copied];
+}
+
+/**
+ * The copies an mlock's wire faults may have made before it parks: the states its pass 2
+ * leaves when it stops for want of memory (uvm_map_pageable keeps the copies it made, and a
+ * fault whose pmap_enter fails after promoting keeps its promotion, F:2155-2195), taken
+ * whatever the contract allows: the copy is made either way.
+ */
+function wiredCopies(state: ModelState, operation: ThreadOperation): ModelState[] {
+  return step(state, operation)
+    .allowed.filter((entry) => entry.cause === "memoryExhausted" && entry.state !== state)
+    .map((entry) => entry.state);
+}

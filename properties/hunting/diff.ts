@@ -1,0 +1,166 @@
+//! Differential checking: do two systems under test behave the same? Typically the faithful
+//! implementation (A) against a refactored one, or the same one with a variant switched on (B).
+//!
+//! The command sequences are the campaign's (swarm weights per run, templates resolved
+//! against the model just before they run), without threads: the comparison is per command,
+//! so every command runs to completion on thread 0. Each sequence drives A, B and the model in lockstep
+//! (properties/checking/lockstep.ts). fast-check looks for a sequence on which A and B diverge and
+//! shrinks it; the shrunk sequence is then run once more to record its concrete commands up
+//! to the first divergent one, and the concrete prefix is replayed a last time to confirm
+//! that A and B agree on every command before the index and differ at it.
+//!
+//! Everything is seeded: the same options give the same runs and the same divergence. A run
+//! on which A and B both throw ends there (their states are no longer comparable); it is
+//! counted, not reported as a divergence.
+
+import fc from "fast-check";
+import type { Command } from "../../vocabulary/command.ts";
+import type { SystemFactory } from "../../vocabulary/system-under-test.ts";
+import type { WorldConfig } from "../../vocabulary/world.ts";
+import { type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "../generation/arbitraries.ts";
+import { Lockstep, type LockstepDivergence } from "../checking/lockstep.ts";
+import type { Contract } from "../checking/runner.ts";
+import { resolveTemplate, type Template } from "../generation/templates.ts";
+
+/** One side of a diff: a system, the variant switched on, and the spec that named them. */
+export interface DiffSide {
+  readonly system: SystemFactory;
+  readonly variant: string | null;
+  readonly spec: string;
+}
+
+export interface DiffOptions {
+  readonly a: DiffSide;
+  readonly b: DiffSide;
+  readonly world: WorldConfig;
+  readonly runs: number;
+  readonly seed: number;
+  readonly maxCommands: number;
+  readonly contract: Contract;
+  /** Called after each generated run (not during shrinking). */
+  readonly onRun?: (completedRuns: number) => void;
+}
+
+export interface FoundDivergence extends LockstepDivergence {
+  /** The shrunk, concrete commands, ending with the divergent one (at `index`). */
+  readonly commands: readonly Command[];
+  readonly seed: number;
+  /** fast-check's counterexample path. */
+  readonly path: string;
+  readonly hardwareSeed: number;
+  readonly swarm: SwarmWeights;
+}
+
+export interface DiffResult {
+  readonly a: string;
+  readonly b: string;
+  readonly seed: number;
+  readonly runs: number;
+  /** Commands run on both sides by the generated runs (shrinking excluded). */
+  readonly commands: number;
+  /** Generated runs that ended because A and B both threw. */
+  readonly runsEndedByBothThrowing: number;
+  readonly divergence: FoundDivergence | null;
+}
+
+interface RunInput {
+  readonly swarm: SwarmWeights;
+  readonly hardwareSeed: number;
+  readonly templates: readonly Template[];
+}
+
+interface RunResult {
+  readonly commands: readonly Command[];
+  readonly divergence: LockstepDivergence | null;
+  readonly bothThrew: boolean;
+}
+
+function runArbitrary(options: DiffOptions): fc.Arbitrary<RunInput> {
+  return fc
+    .tuple(swarmArbitrary({ threads: false }), fc.integer({ min: 0, max: 0x7fffffff }))
+    .chain(([swarm, hardwareSeed]) =>
+      fc
+        .array(weightedTemplateArbitrary(swarm, options.world), { maxLength: options.maxCommands, size: "max" })
+        .map((templates): RunInput => ({ swarm, hardwareSeed, templates })),
+    );
+}
+
+/** A fresh lockstep: both sides created on the same world and hardware seed. */
+function newLockstep(options: Pick<DiffOptions, "a" | "b" | "world" | "contract">, hardwareSeed: number): Lockstep {
+  const create = (side: DiffSide) => side.system.create({ world: options.world, variant: side.variant, seed: hardwareSeed });
+  return new Lockstep(create(options.a), create(options.b), options.world, options.contract);
+}
+
+/** Runs one generated sequence: each template resolved against the model, then stepped. */
+function runTemplates(options: DiffOptions, input: RunInput): RunResult {
+  const lockstep = newLockstep(options, input.hardwareSeed);
+  for (const template of input.templates) {
+    const command = resolveTemplate(template, lockstep.model);
+    const result = lockstep.step(command);
+    if (result.kind === "diverged") return { commands: [...lockstep.commands, command], divergence: result.divergence, bothThrew: false };
+    if (result.kind === "bothThrew") return { commands: lockstep.commands, divergence: null, bothThrew: true };
+  }
+  return { commands: lockstep.commands, divergence: null, bothThrew: false };
+}
+
+/**
+ * Runs `commands` (concrete, e.g. a reported counterexample) on A, B and the model.
+ * Ensures: `agreed` is the number of commands A and B agreed on before `divergence` (all of
+ * them when it is null).
+ */
+export function compareCommands(
+  options: Pick<DiffOptions, "a" | "b" | "world" | "contract">,
+  hardwareSeed: number,
+  commands: readonly Command[],
+): { readonly agreed: number; readonly divergence: LockstepDivergence | null } {
+  const lockstep = newLockstep(options, hardwareSeed);
+  for (const command of commands) {
+    const result = lockstep.step(command);
+    if (result.kind === "diverged") return { agreed: lockstep.commands.length, divergence: result.divergence };
+    if (result.kind === "bothThrew") break;
+  }
+  return { agreed: lockstep.commands.length, divergence: null };
+}
+
+/** The diff campaign. Ensures: a reported divergence replays from its concrete commands. */
+export function runDiff(options: DiffOptions): DiffResult {
+  let completedRuns = 0;
+  let executed = 0;
+  let runsEndedByBothThrowing = 0;
+  let shrinking = false;
+  const property = fc.property(runArbitrary(options), (input) => {
+    const result = runTemplates(options, input);
+    if (!shrinking) {
+      completedRuns++;
+      executed += result.commands.length;
+      if (result.bothThrew) runsEndedByBothThrowing++;
+      options.onRun?.(completedRuns);
+    }
+    if (result.divergence !== null) shrinking = true;
+    return result.divergence === null;
+  });
+  const outcome = fc.check(property, { numRuns: options.runs, seed: options.seed });
+  let divergence: FoundDivergence | null = null;
+  if (outcome.failed && outcome.counterexample !== null) {
+    const [input] = outcome.counterexample;
+    divergence = confirmCounterexample(options, input, outcome.counterexamplePath ?? "");
+  } else if (outcome.failed) {
+    throw new Error(`the diff property failed without a counterexample: ${outcome.errorInstance ?? "unknown error"}`);
+  }
+  const a = options.a.spec;
+  const b = options.b.spec;
+  return { a, b, seed: options.seed, runs: completedRuns, commands: executed, runsEndedByBothThrowing, divergence };
+}
+
+/** Re-runs the shrunk input, then replays its concrete prefix to confirm the index. */
+function confirmCounterexample(options: DiffOptions, input: RunInput, path: string): FoundDivergence {
+  const rerun = runTemplates(options, input);
+  const divergence = rerun.divergence;
+  if (divergence === null) throw new Error("the shrunk diff counterexample no longer diverges (nondeterminism in a system or the checker)");
+  const commands = rerun.commands.slice(0, divergence.index + 1);
+  const replay = compareCommands(options, input.hardwareSeed, commands);
+  if (replay.divergence === null || replay.divergence.index !== divergence.index || replay.agreed !== divergence.index) {
+    throw new Error(`the concrete prefix does not reproduce the divergence at command ${divergence.index} (nondeterminism in a system)`);
+  }
+  return { ...divergence, commands, seed: options.seed, path, hardwareSeed: input.hardwareSeed, swarm: input.swarm };
+}
