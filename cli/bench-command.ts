@@ -10,6 +10,7 @@
 import { setAutoFreeze } from "immer";
 import { commandStream } from "../bench/command-stream.ts";
 import { initialState } from "../model/state.ts";
+import { systemProfile } from "../vocabulary/system-profile.ts";
 import { step } from "../model/step.ts";
 import { exhaustibleMemory, Runner } from "../properties/checking/runner.ts";
 import { type SystemFlags, seedFrom, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
@@ -33,11 +34,12 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const runs = parseInteger("--runs", flags.runs ?? "200", 1, 100_000);
   const seed = flags.seed === undefined ? 1 : seedFrom(flags.seed);
   setAutoFreeze(false);
-  const stream = commandStream(world, runs, 60, seed);
+  const profile = systemProfile(system);
+  const stream = commandStream(world, runs, 60, seed, profile);
   const commands = stream.reduce((sum, run) => sum + run.length, 0);
   const checkedSeconds = timed(() => {
     for (const run of stream) {
-      const runner = new Runner(system.create({ world, variant, seed }), world, exhaustibleMemory);
+      const runner = new Runner(system.create({ world, variant, seed }), profile, world, exhaustibleMemory);
       for (const command of run) runner.run(command);
     }
   });
@@ -49,7 +51,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   });
   const modelSeconds = timed(() => {
     for (const run of stream) {
-      let state = initialState(world);
+      let state = initialState(world, {}, profile.allowances);
       for (const command of run) state = step(state, command).allowed[0]!.state;
     }
   });

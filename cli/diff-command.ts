@@ -67,9 +67,11 @@ function reproduceLine(flags: DiffFlags, seed: number, runs: number, maxCommands
   );
 }
 
-/** The divergence block (legend line first), then the summary line. */
+/** The families left out (if any), the divergence block (legend line first), then the summary line. */
 export function formatDiffResult(result: DiffResult, reproduce: string): string {
-  const lines = result.divergence === null ? [] : formatDivergenceBlock(result.divergence, reproduce);
+  const leftOut = result.familiesLeftOut.map(({ family, missingFrom }) => `${family} (${missingFrom === "both" ? "neither runs it" : `${missingFrom} does not run it`})`);
+  const lines = leftOut.length === 0 ? [] : [`families left out: ${leftOut.join(", ")}`];
+  if (result.divergence !== null) lines.push(...formatDivergenceBlock(result.divergence, reproduce));
   const bothThrew = result.runsEndedByBothThrowing === 0 ? "" : `, ${result.runsEndedByBothThrowing} runs ended with both sides throwing`;
   lines.push(
     `${result.runs} runs, ${result.commands} commands run on both sides${bothThrew}, ${result.divergence === null ? "no divergence" : "1 divergence"}`,

@@ -8,7 +8,7 @@ import { benchCommand } from "./bench-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { mutantsCommand } from "./mutants-command.ts";
 import { replayCommand } from "./replay-command.ts";
-import { runCommand } from "./run-command.ts";
+import { findingsFolder, runCommand } from "./run-command.ts";
 import { shrinkCommand } from "./shrink-command.ts";
 import { UsageError } from "./usage-error.ts";
 import { variantsCommand } from "./variants-command.ts";
@@ -28,12 +28,8 @@ function withWorldFlags(command: Command): Command {
     .option("--liveness-bound <n>", "sleeps a thread may take while no other operation completes before it is a liveness failure");
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  let exitCode = 0;
-  const program = new Command("uvmcheck")
-    .description("property-based model checker for the NetBSD UVM fault, loan and swap code")
-    .exitOverride()
-    .showHelpAfterError("(run `uvmcheck --help` for usage)");
+/** `run` and `bench`: campaigns over one system. */
+function addCampaignCommands(program: Command, setExit: (code: number) => void): void {
   withCampaignFlags(program.command("run").description("run a checking campaign"))
     .option("--runs <n>", "number of random command sequences", "300")
     .option("--seed <n>", "campaign seed (random if omitted; always printed)")
@@ -41,35 +37,35 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--ample", "the ample-memory property: 4096 frames and swap slots unless given, no failures; ENOMEM and EIO are violations")
     .option("--schedule <policy>", "thread scheduling: mixed (uniform or PCT, drawn per run), uniform, pct, or none (no threads)", "mixed")
     .option("--json", "print one JSON object on stdout")
-    .option("--out <dir>", "where a counterexample file is written", "counterexamples")
-    .action(async (flags) => {
-      exitCode = await runCommand(flags);
-    });
+    .option("--out <dir>", "where a counterexample file is written", findingsFolder)
+    .action(async (flags) => setExit(await runCommand(flags)));
+  withCampaignFlags(program.command("bench").description("measure checked, implementation-only and model-only throughput"))
+    .option("--runs <n>", "runs of 60 commands in the stream", "200")
+    .option("--seed <n>", "stream seed", "1")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (flags) => setExit(await benchCommand(flags)));
+}
+
+/** `replay` and `shrink`: a counterexample file. */
+function addFileCommands(program: Command, setExit: (code: number) => void): void {
   program
     .command("replay")
     .description("run a counterexample file's commands again: exit 1 if it still fails, 0 if it passes, 2 if the file is bad")
     .argument("<file>", "a counterexample file")
     .option("--trace", "a step-by-step trace: checks per step, the first divergence, the frames involved")
     .option("--json", "print one JSON object on stdout")
-    .action(async (file: string, flags) => {
-      exitCode = await replayCommand(file, flags);
-    });
+    .action(async (file: string, flags) => setExit(await replayCommand(file, flags)));
   program
     .command("shrink")
     .description("shrink a counterexample file further (1-minimal, simpler arguments, smaller world) into a new file")
     .argument("<file>", "a counterexample file")
     .option("--out <file>", "the new file (default: next to FILE, named *.shrunk.json)")
     .option("--json", "print one JSON object on stdout")
-    .action(async (file: string, flags) => {
-      exitCode = await shrinkCommand(file, flags);
-    });
-  withCampaignFlags(program.command("bench").description("measure checked, implementation-only and model-only throughput"))
-    .option("--runs <n>", "runs of 60 commands in the stream", "200")
-    .option("--seed <n>", "stream seed", "1")
-    .option("--json", "print one JSON object on stdout")
-    .action(async (flags) => {
-      exitCode = await benchCommand(flags);
-    });
+    .action(async (file: string, flags) => setExit(await shrinkCommand(file, flags)));
+}
+
+/** `diff`, `mutants` and `variants`: comparing systems, hunting and listing planted bugs. */
+function addComparisonCommands(program: Command, setExit: (code: number) => void): void {
   withWorldFlags(program.command("diff").description("run two systems and the model on the same sequences; report the first divergence, shrunk"))
     .requiredOption("--a <spec>", "system A (see --system): uvm, uvm:VARIANT, PATH or PATH:VARIANT")
     .requiredOption("--b <spec>", "system B, same forms as --a")
@@ -78,9 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--max-commands <n>", "longest command sequence", "60")
     .option("--ample", "ample-memory contract: the model does not allow ENOMEM")
     .option("--json", "print one JSON object on stdout")
-    .action(async (flags) => {
-      exitCode = await diffCommand(flags);
-    });
+    .action(async (flags) => setExit(await diffCommand(flags)));
   withWorldFlags(program.command("mutants").description("the mutation report: hunt every mutant with the default campaign until its first violation"))
     .option("--system <spec>", systemHelp, "uvm")
     .option("--only <names>", "hunt only these variants (comma-separated; any kind)")
@@ -94,17 +88,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--json", "print one JSON object on stdout")
     .option("--markdown", "print the report as Markdown (the generated part of docs/mutants.md)")
     .option("--jobs <n>", "hunt this many variants at once, on worker threads", "1")
-    .action(async (flags) => {
-      exitCode = await mutantsCommand(flags);
-    });
+    .action(async (flags) => setExit(await mutantsCommand(flags)));
   program
     .command("variants")
     .description("list the planted bugs --variant can switch on")
     .option("--system <spec>", systemHelp, "uvm")
     .option("--json", "print JSON")
-    .action(async (flags) => {
-      exitCode = await variantsCommand(flags);
-    });
+    .action(async (flags) => setExit(await variantsCommand(flags)));
+}
+
+/** Runs the command line `argv` (without the program name). Ensures: the exit code; bad usage is one line on stderr and 2. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command("uvmcheck")
+    .description("property-based model checker for the NetBSD UVM fault, loan and swap code")
+    .exitOverride()
+    .showHelpAfterError("(run `uvmcheck --help` for usage)");
+  addCampaignCommands(program, setExit);
+  addFileCommands(program, setExit);
+  addComparisonCommands(program, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

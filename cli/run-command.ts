@@ -4,12 +4,13 @@
 //! reproduce it), 2 on bad usage. `--json` prints exactly one JSON object on stdout.
 //!
 //! A violation is also written as a counterexample file (properties/counterexample-files/counterexample-file.ts)
-//! into `--out DIR` (default `counterexamples/`), atomically and never over an existing
-//! file; its path is the first line of the violation report (`file` in the JSON).
+//! into `--out DIR` (default `counterexamples/found/`, beside the stored regressions and
+//! never among them: the suite replays only `counterexamples/*.json`), atomically and never
+//! over an existing file; its path is the first line of the violation report (`file` in the JSON).
 
 import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
-import { type ScheduleChoice, scheduleChoices } from "../properties/generation/arbitraries.ts";
+import { type ScheduleChoice, scheduleChoices } from "../properties/generation/thread-arbitraries.ts";
 import { defaultMaxCommands, type FoundViolation, runCampaign } from "../properties/hunting/campaign.ts";
 import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-files/counterexample-file.ts";
 import { CONFIGURATION_LIMIT } from "../properties/checking/linearizer.ts";
@@ -19,6 +20,9 @@ import { ampleMemory, exhaustibleMemory } from "../properties/checking/runner.ts
 import { seedFrom, type SystemFlags, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
 import { formatCoverage, formatViolation } from "./report.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";
+
+/** Where `run` writes the counterexamples it finds: beside the stored regressions, never among them. */
+export const findingsFolder = "counterexamples/found";
 
 export interface RunFlags extends WorldFlags, SystemFlags {
   readonly runs?: string;
@@ -89,7 +93,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
   });
   bar?.stop();
   const context: FindingContext = { system: splitSystemSpec(spec).reference, variant, contract: contract.name, maxCommands };
-  const files = result.violations.map((found) => saveCounterexample(found, context, flags.out ?? "counterexamples"));
+  const files = result.violations.map((found) => saveCounterexample(found, context, flags.out ?? findingsFolder));
   if (json) {
     const report = {
       system: result.system,

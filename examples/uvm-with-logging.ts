@@ -4,7 +4,9 @@
 //! It is the smallest module `--system PATH` accepts that still does real work, and it shows
 //! every part of the contract (vocabulary/system-under-test.ts, docs/pluggable-systems.md):
 //!
-//!   default export   a SystemFactory: name, description, variants, requiredCoverage, create
+//!   default export   a SystemFactory: name, description, variants, requiredCoverage, create,
+//!                    and optionally families (the command families it runs) and allowances
+//!                    (the model's allowances it is held to)
 //!   create(options)  one fresh, deterministic system per run (world, variant, seed)
 //!   apply            run one command to completion, return its outcome
 //!   observe          every mapped page and every file, read without faulting
@@ -105,6 +107,10 @@ const system: SystemFactory = {
   // The wrapped system's planted bugs work unchanged: create() passes the variant through.
   variants: uvmSystem.variants,
   requiredCoverage: [...uvmSystem.requiredCoverage, "logging.commands"],
+  // The same command families and allowances as the wrapped system (a module without these
+  // fields gets every family, threads only if it has drainCompletions, and every allowance).
+  ...(uvmSystem.families === undefined ? {} : { families: uvmSystem.families }),
+  ...(uvmSystem.allowances === undefined ? {} : { allowances: uvmSystem.allowances }),
   create(options: SystemOptions): SystemUnderTest {
     systemsCreated++;
     return new LoggingSystem(uvmSystem.create(options), systemsCreated);

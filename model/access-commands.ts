@@ -3,7 +3,7 @@
 //! A load needs read permission and a store write permission, whatever the hardware could
 //! do (semantic decision 8): a write-only page refuses loads with EACCES. A reserved page
 //! (no backing at all) answers EFAULT to an access its protection allows. A page whose data
-//! was lost answers EIO (or ENOMEM: uvmfault_anonget allocates a page before it finds the slot bad).
+//! was lost answers EIO (or ENOMEM, under the allowance `enomemBeforeEio`).
 //!
 //! A store to a private page that still shows its source first takes a private copy of what
 //! it shows, then changes one word (the model's 2B/1B). The first load of an untouched
@@ -11,9 +11,10 @@
 //! (seed F:1610-1612), and the copy is what a later device failure can lose.
 //!
 //! The environment adds outcomes (model/failures.ts, transition.ts): any access may need a
-//! frame, so it may fail with ENOMEM and no effect, or, for a store, after its page went
-//! private (a promotion stays committed, seed F:1476-1488); an access that reads a file may
-//! answer EIO if backing reads can fail; one that reads anonymous data may find it lost.
+//! frame, so it may fail with ENOMEM and no effect (or, under the allowance
+//! `copyKeptOnEnomem`, with the private copy its fault made kept); an access that reads a
+//! file may answer EIO if backing reads can fail; one that reads anonymous data may find it
+//! lost (and, under `copyLostBeforeUse`, so may the copy it just made).
 
 import { type Draft, produce } from "immer";
 import type { FileRead, FileWrite, Read, Write } from "../vocabulary/command.ts";
@@ -24,7 +25,7 @@ import { cellAt, pageContents, privatize, storePage, unbacked } from "./contents
 import { accessFailures, consumeFailure, failurePossible, freshCopyLosses } from "./failures.ts";
 import { forgetObjectLoans, pageIdentity } from "./identity.ts";
 import { findRegion } from "./regions.ts";
-import type { ModelState, Region } from "./state.ts";
+import { allows, type ModelState, type Region } from "./state.ts";
 import { orDeviceFailure, orOutOfMemory, specified, type Transition } from "./transition.ts";
 
 type Located = { readonly region: Region } | { readonly refusal: Transition };
@@ -80,16 +81,32 @@ function cellShared(state: ModelState, tag: number): boolean {
   return holders > 1;
 }
 
+/** An access to data a device failure destroyed: EIO (or ENOMEM, under `enomemBeforeEio`). */
+function lostData(state: ModelState): Transition {
+  const lost = specified(error("EIO"), state);
+  return allows(state, "enomemBeforeEio") ? orOutOfMemory(lost, state) : lost;
+}
+
+/** The states an access's ENOMEM may leave: none changed, or (under `copyKeptOnEnomem`) `copied` too. */
+function exhaustedStates(state: ModelState, copied: ModelState | null): ModelState[] {
+  return copied !== null && allows(state, "copyKeptOnEnomem") ? [state, copied] : [state];
+}
+
+/** The states where the copy an access made (`after`) was lost before it completed, under `copyLostBeforeUse`. */
+function copyLosses(before: ModelState, after: ModelState, region: Region, va: number): ModelState[] {
+  return allows(before, "copyLostBeforeUse") ? freshCopyLosses(before, after, region, va) : [];
+}
+
 export function read(state: ModelState, command: Read): Transition {
   const located = locate(state, command, PROT_READ);
   if ("refusal" in located) return located.refusal;
   const region = located.region;
   const contents = pageContents(state, region, command.va);
-  if (contents === "lost") return orOutOfMemory(specified(error("EIO"), state), state); // anonget allocates before it reads the slot
+  if (contents === "lost") return lostData(state);
   if (contents === "unbacked") throw new Error("model: unbacked region passed locate");
   const filled = produce(state, (draft) => zeroFillOnRead(draft, region, command.va));
-  const transition = orOutOfMemory(specified(value(contents[command.word]!), filled), state, filled);
-  return orDeviceFailure(transition, ...accessFailures(state, region, command.va), ...freshCopyLosses(state, filled, region, command.va));
+  const transition = orOutOfMemory(specified(value(contents[command.word]!), filled), ...exhaustedStates(state, filled));
+  return orDeviceFailure(transition, ...accessFailures(state, region, command.va), ...copyLosses(state, filled, region, command.va));
 }
 
 export function write(state: ModelState, command: Write): Transition {
@@ -98,7 +115,7 @@ export function write(state: ModelState, command: Write): Transition {
   if ("refusal" in located) return located.refusal;
   const region = located.region;
   const contents = pageContents(state, region, command.va);
-  if (contents === "lost") return orOutOfMemory(specified(error("EIO"), state), state); // anonget allocates before it reads the slot
+  if (contents === "lost") return lostData(state);
   if (contents === "unbacked") throw new Error("model: unbacked region passed locate");
   const written = forgetObjectLoans(
     produce(state, (draft) => {
@@ -109,9 +126,8 @@ export function write(state: ModelState, command: Write): Transition {
     region.overlay === null ? pageIdentity(state, region, command.va) : "-",
   );
   const promoted = region.overlay === null ? null : produce(state, (draft) => privatize(draft, region, command.va));
-  const exhausted = promoted === null ? [state] : [state, promoted];
-  const lostCopy = promoted === null ? [] : freshCopyLosses(state, promoted, region, command.va);
-  return orDeviceFailure(orOutOfMemory(specified(ok, written), ...exhausted), ...accessFailures(state, region, command.va), ...lostCopy);
+  const lostCopy = promoted === null ? [] : copyLosses(state, promoted, region, command.va);
+  return orDeviceFailure(orOutOfMemory(specified(ok, written), ...exhaustedStates(state, promoted)), ...accessFailures(state, region, command.va), ...lostCopy);
 }
 
 function validFileWord(state: ModelState, command: FileRead | FileWrite): boolean {

@@ -5,7 +5,8 @@
 //! moves to a new copy when it writes). A loan to anons shares the lender's private cells
 //! (the same copy, one more holder) and takes fresh cells for pages still showing their
 //! source. A received loan is a private region holding those cells; from then on it behaves
-//! as private memory.
+//! as private memory. Under the allowance `objectLoanReusesAnon`, a loan to anons of an
+//! object page an earlier one lent (still the same page) may share that earlier loan's copy.
 //!
 //! Refusals, page by page in address order (uvm_loan is all-or-nothing): an unmapped page is
 //! ENOENT; a reserved page (no backing, not copy-on-write) or a wired page is EINVAL, except
@@ -22,7 +23,7 @@ import { processOf, validRange, validWord } from "./checks.ts";
 import { cellAt, pageContents, unbacked } from "./contents.ts";
 import { cellHolders, forgetObjectLoans, pageIdentity, wiredIdentities } from "./identity.ts";
 import { findRegion, insertRegion, placeMapping } from "./regions.ts";
-import type { Cell, ModelState, Region } from "./state.ts";
+import { allows, type Cell, type ModelState, type Region } from "./state.ts";
 import { consumeFailure, consumeLoss, failurePossible, lossPossible, accessFailures } from "./failures.ts";
 import { orDeviceFailure, orOutOfMemory, specified, type Transition } from "./transition.ts";
 
@@ -45,8 +46,9 @@ export function loan(state: ModelState, command: Loan): Transition {
     const identity = pageIdentity(state, region, va);
     if (wired.has(identity) && (shared === undefined || (holders.get(shared.tag) ?? 0) <= 1)) return refuse("EINVAL");
     if (shared === undefined) failed.push(...accessFailures(state, region, va)); // lending to anons reads nothing
-    const reusable = command.to === "anon" && shared === undefined ? state.objectLoanTags[identity] : undefined;
-    const repeats = command.to === "anon" && shared === undefined ? pages.findIndex((earlier) => earlier.shared === undefined && earlier.identity === identity) : -1;
+    const reuses = command.to === "anon" && shared === undefined && allows(state, "objectLoanReusesAnon");
+    const reusable = reuses ? state.objectLoanTags[identity] : undefined;
+    const repeats = reuses ? pages.findIndex((earlier) => earlier.shared === undefined && earlier.identity === identity) : -1;
     pages.push({
       words: shared?.words ?? (contents as readonly number[]),
       shared: shared?.tag,
@@ -65,7 +67,7 @@ interface LentPage {
   /** The lender's private copy, shared by a loan to anons. */
   readonly shared: number | undefined;
   readonly identity: string;
-  /** The copy an earlier loan to anons made of this object page, which UVM may lend again. */
+  /** The copy an earlier loan to anons made of this object page, which may be lent again (`objectLoanReusesAnon`). */
   readonly reusable: number | undefined;
   /** An earlier page of the same loan that lends the same object page: its anon may be lent again. */
   readonly repeats: number | undefined;
@@ -89,7 +91,7 @@ function lendPages(state: ModelState, handle: number, to: "kernel" | "anon", pag
       else if (reuse[index] === true) cells.push({ words: page.words, tag: page.repeats !== undefined ? cells[page.repeats]!.tag : page.reusable! });
       else {
         cells.push({ words: page.words, tag: draft.nextTag });
-        if (to === "anon") draft.objectLoanTags[page.identity] = draft.nextTag;
+        if (to === "anon" && allows(state, "objectLoanReusesAnon")) draft.objectLoanTags[page.identity] = draft.nextTag;
         draft.nextTag++;
       }
     });

@@ -5,7 +5,7 @@
 //! on the inside ones. Splitting a region keeps what each page shows: the second half's
 //! source offset and overlay offset advance by the split point.
 
-import type { PageCount, Vpn } from "../vocabulary/units.ts";
+import type { Vpn } from "../vocabulary/units.ts";
 import { filePage, pageCount, vpn } from "../vocabulary/units.ts";
 import type { Region, Source } from "./state.ts";
 
@@ -91,8 +91,4 @@ export function insertRegion(regions: readonly Region[], region: Region): Region
   const result = [...regions, region];
   result.sort((a, b) => a.start - b.start);
   return result;
-}
-
-export function rangePages(start: number, end: number): PageCount {
-  return pageCount(end - start);
 }

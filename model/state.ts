@@ -24,6 +24,7 @@
 //!                          │
 //!                          └──overlay + offset──▶ overlay ──slot──▶ cell {words, tag}
 
+import { type AllowanceName, allowanceNames } from "../vocabulary/allowance.ts";
 import type { Advice, Inheritance, Protection } from "../vocabulary/protection.ts";
 import type { FailureKind, FailureRates } from "../vocabulary/failure.ts";
 import type { FileId, FilePage, PageCount, Pid, Vpn } from "../vocabulary/units.ts";
@@ -94,6 +95,8 @@ export interface Loan {
 
 export interface ModelState {
   readonly world: WorldConfig;
+  /** The allowances the system under test is held to (vocabulary/allowance.ts); fixed for a run. */
+  readonly allowances: Readonly<Partial<Record<AllowanceName, true>>>;
   readonly processes: Readonly<Record<number, Process>>;
   readonly files: readonly (readonly Words[])[];
   readonly sharedMemories: Readonly<Record<number, SharedMemory>>;
@@ -102,8 +105,8 @@ export interface ModelState {
   readonly loans: Readonly<Record<number, Loan>>;
   /**
    * The copy (tag) last lent to anons from each object page (`file:F:P`, `memory:M:P`), while
-   * that object page stays the same: UVM lends the same anon again (an O->A loan reuses the
-   * anon already borrowing the page) unless the page daemon has evicted the page meanwhile.
+   * that object page stays the same, which a later loan to anons may lend again: kept only
+   * under the allowance `objectLoanReusesAnon`.
    */
   readonly objectLoanTags: Readonly<Record<string, number>>;
   /** Tags of cells whose data a device failure destroyed. */
@@ -116,8 +119,11 @@ export interface ModelState {
   readonly nextHandle: number;
 }
 
-/** The world at boot: pristine files and one empty process, pid 1; failures as the run's rates say. */
-export function initialState(world: WorldConfig, rates: FailureRates = {}): ModelState {
+/**
+ * The world at boot: pristine files and one empty process, pid 1; failures as the run's rates
+ * say; the system held to `allowances` (every one unless said otherwise: UVM's).
+ */
+export function initialState(world: WorldConfig, rates: FailureRates = {}, allowances: Iterable<AllowanceName> = allowanceNames): ModelState {
   const files: Words[][] = [];
   for (let file = 0; file < world.files; file++) {
     const pages: Words[] = [];
@@ -130,6 +136,7 @@ export function initialState(world: WorldConfig, rates: FailureRates = {}): Mode
   }
   return {
     world,
+    allowances: Object.fromEntries([...allowances].map((name) => [name, true])),
     processes: { 1: { pid: pid(1), regions: [] } },
     files,
     sharedMemories: {},
@@ -144,6 +151,11 @@ export function initialState(world: WorldConfig, rates: FailureRates = {}): Mode
     nextTag: 1,
     nextHandle: 1,
   };
+}
+
+/** Whether the system under test is granted `allowance` (vocabulary/allowance.ts). */
+export function allows(state: ModelState, allowance: AllowanceName): boolean {
+  return state.allowances[allowance] === true;
 }
 
 export function zeroWords(world: WorldConfig): Words {

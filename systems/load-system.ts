@@ -16,6 +16,8 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { allowancesProblem } from "../vocabulary/allowance.ts";
+import { familiesProblem } from "../vocabulary/command-family.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { builtInSystems } from "./registry.ts";
@@ -110,6 +112,10 @@ export function factoryProblems(candidate: unknown): string[] {
   if (!Array.isArray(factory.requiredCoverage) || !factory.requiredCoverage.every((name) => typeof name === "string")) {
     problems.push("`requiredCoverage` must be an array of counter names");
   }
+  const families = factory.families === undefined ? null : familiesProblem(factory.families);
+  if (families !== null) problems.push(`\`families\` ${families}`);
+  const allowances = factory.allowances === undefined ? null : allowancesProblem(factory.allowances);
+  if (allowances !== null) problems.push(`\`allowances\` ${allowances}`);
   if (!Array.isArray(factory.variants)) problems.push("`variants` must be an array (empty when there are none)");
   else {
     factory.variants.forEach((variant: unknown, index: number) => {
@@ -135,7 +141,13 @@ export function instanceProblems(candidate: unknown): string[] {
 
 function trialInstanceProblems(factory: SystemFactory): string[] {
   try {
-    return instanceProblems(factory.create({ world: defaultWorld, variant: null, seed: 0 }));
+    const instance = factory.create({ world: defaultWorld, variant: null, seed: 0 });
+    const problems = instanceProblems(instance);
+    const threads = factory.families?.includes("threads") === true;
+    if (problems.length === 0 && threads && (typeof instance.drainCompletions !== "function" || typeof instance.parkedThreads !== "function")) {
+      problems.push("returned an object without `drainCompletions` and `parkedThreads`, though the factory's `families` include threads");
+    }
+    return problems;
   } catch (error) {
     return [`threw on a trial instance (default world, no variant, seed 0): ${error instanceof Error ? error.message : String(error)}`];
   }

@@ -9,7 +9,9 @@ import { isVariantName, variantCatalog } from "../impl/uvm/variants.ts";
 import type { HeapInvariant } from "../impl/uvm/invariants/heap.ts";
 import { healedLeaks } from "../impl/uvm/invariants/healed.ts";
 import { uvmInvariants } from "../impl/uvm/invariants/uvm-invariants.ts";
+import { allowanceNames } from "../vocabulary/allowance.ts";
 import type { Command } from "../vocabulary/command.ts";
+import { commandFamilies } from "../vocabulary/command-family.ts";
 import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
 
 /** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero: every path issues 2-4 name. */
@@ -152,6 +154,9 @@ export const uvmSystem: SystemFactory = {
   description: "NetBSD UVM fault handler (uvm_fault.c 1.173.2.9), page loans (uvm_loan.c 1.77) and swap, on a simulated machine",
   variants: variantCatalog,
   requiredCoverage: uvmRequiredCoverage,
+  // Every command family, and every allowance: the model's allowances are UVM's own ways.
+  families: commandFamilies,
+  allowances: allowanceNames,
   create: (options) => new UvmSystem(options, uvmInvariants),
 };
 

@@ -4,7 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { type DrillTemplate, runDrill } from "../properties/generation/drills.ts";
 import { exhaustibleMemory, Runner } from "../properties/checking/runner.ts";
-import { ThreadChooser, type ThreadContext } from "../properties/generation/templates.ts";
+import { ThreadChooser } from "../properties/generation/schedule.ts";
+import { fullProfile } from "../vocabulary/system-profile.ts";
+import type { ThreadContext } from "../properties/generation/templates.ts";
 import { type UvmSystem, uvmSystem } from "../systems/uvm.ts";
 import type { Command } from "../vocabulary/command.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
@@ -29,7 +31,7 @@ const quiet: DrillTemplate = {
 /** Runs one drill on a fresh system; the commands it ran and where its threads sleep afterwards. */
 function drill(changes: Partial<DrillTemplate>) {
   const system = uvmSystem.create({ world: defaultWorld, variant: null, seed: 1, failureRates: {} }) as UvmSystem;
-  const runner = new Runner(system, defaultWorld, exhaustibleMemory, {});
+  const runner = new Runner(system, fullProfile, defaultWorld, exhaustibleMemory, {});
   const commands: Command[] = [];
   const threads = (): ThreadContext => ({
     pending: runner.pendingThreads(),
@@ -38,6 +40,7 @@ function drill(changes: Partial<DrillTemplate>) {
     step: runner.steps.length,
     loanOrigin: () => null,
     loanReception: () => null,
+    families: fullProfile.families,
   });
   runDrill(
     { ...quiet, ...changes },

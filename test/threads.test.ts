@@ -14,7 +14,7 @@ import { step } from "../model/step.ts";
 import { configurationKey } from "../properties/checking/configurations.ts";
 import { Linearizer } from "../properties/checking/linearizer.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
-import { ThreadChooser } from "../properties/generation/templates.ts";
+import { ThreadChooser } from "../properties/generation/schedule.ts";
 import { LivenessFailure, LockDisciplineFailure } from "../vocabulary/assert.ts";
 import type { Command, ThreadOperation } from "../vocabulary/command.ts";
 import type { Observation } from "../vocabulary/observation.ts";

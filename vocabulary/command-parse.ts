@@ -115,8 +115,3 @@ export function parseCommand(data: unknown, where: string): Command {
   for (const field of spec.fields) command[field.name] = fieldParsers[field.type](record[field.name], `${where}.${field.name}`);
   return command as unknown as Command;
 }
-
-/** The canonical form of a command already in memory (asserts it is well formed). */
-export function canonicalCommand(command: Command): Command {
-  return parseCommand(command, "command");
-}

@@ -15,8 +15,6 @@ export type Errno =
   | "EAGAIN" // process table full
   | "ESRCH"; // no such process
 
-export const errnos: readonly Errno[] = ["EFAULT", "EACCES", "EINVAL", "ENOMEM", "EIO", "ENOENT", "EBUSY", "EAGAIN", "ESRCH"];
-
 export type Outcome = { readonly kind: "ok" } | { readonly kind: "value"; readonly value: number } | { readonly kind: "error"; readonly errno: Errno };
 
 export const ok: Outcome = { kind: "ok" };

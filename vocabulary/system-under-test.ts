@@ -16,7 +16,9 @@
 //! observations, violations and counters. Randomness comes only from `options.seed`; no
 //! clock, no `Math.random`, no state shared between instances that changes behaviour.
 
+import type { AllowanceName } from "./allowance.ts";
 import type { Command, ThreadOperation } from "./command.ts";
+import type { CommandFamily } from "./command-family.ts";
 import type { FailureRates } from "./failure.ts";
 import type { FrameDescription, FrameEvent } from "./frame-trace.ts";
 import type { Observation } from "./observation.ts";
@@ -123,6 +125,17 @@ export interface SystemFactory {
   readonly variants: readonly VariantInfo[];
   /** The coverage counters a fixed-seed campaign must drive above zero. */
   readonly requiredCoverage: readonly string[];
+  /**
+   * Optional: the command families its instances run (vocabulary/command-family.ts); the core
+   * families are always run. Absent: every family, but `threads` only when its instances
+   * have `drainCompletions` (system-profile.ts).
+   */
+  readonly families?: readonly CommandFamily[];
+  /**
+   * Optional: the model's allowances it is held to (vocabulary/allowance.ts), the ways of
+   * UVM it shares. Absent: all of them, as for UVM.
+   */
+  readonly allowances?: readonly AllowanceName[];
   /**
    * A freshly booted system: one live process (pid 1, init) with no mappings, every file at
    * its initial contents (`initialFileWord`), no loans.

@@ -26,7 +26,7 @@
 import { castDraft, produce } from "immer";
 import { adoptObservedLosses, consumeFailure, failurePossible } from "../../model/failures.ts";
 import { observe } from "../../model/observe.ts";
-import type { ModelState } from "../../model/state.ts";
+import { allows, type ModelState } from "../../model/state.ts";
 import { step } from "../../model/step.ts";
 import type { Allowed, Cause } from "../../model/transition.ts";
 import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds } from "../../vocabulary/command.ts";
@@ -302,10 +302,10 @@ export class Linearizer {
   /**
    * Sets `pending.readsInWindow` if, in `state` (where it may take `entries`), the operation would reach a read
    * from a device (a file page, a swap slot): a read failure, were one possible, could
-   * answer it EIO.
+   * answer it EIO. Only under the allowance `lateReadFailure`.
    */
   private noteDeviceRead(pending: PendingOperation, state: ModelState, entries: readonly Allowed[]): void {
-    if (pending.readsInWindow || !this.allowedCauses.has("deviceFailure")) return;
+    if (pending.readsInWindow || !this.allowedCauses.has("deviceFailure") || !allows(state, "lateReadFailure")) return;
     const failures = (allowed: readonly Allowed[]) => allowed.filter((entry) => entry.cause === "deviceFailure").length;
     const failing = produce(state, (draft) => {
       draft.failures.rated.backingRead = true;

@@ -17,6 +17,7 @@
 //! track*: it keeps every state it allowed, so templates still resolve, and its later verdict
 //! is `neither`.
 
+import type { AllowanceName } from "../../vocabulary/allowance.ts";
 import type { Command } from "../../vocabulary/command.ts";
 import { firstDivergence, formatDivergence, type Observation } from "../../vocabulary/observation.ts";
 import { formatOutcome, type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
@@ -70,13 +71,15 @@ export class Lockstep {
   private candidates: ModelState[];
   private finished = false;
 
+  /** `allowances`: what the model grants both sides (the union of theirs: vocabulary/system-profile.ts `sharedProfile`). */
   constructor(
     readonly a: SystemUnderTest,
     readonly b: SystemUnderTest,
     world: WorldConfig,
     readonly contract: Contract,
+    allowances: Iterable<AllowanceName>,
   ) {
-    this.candidates = [initialState(world)];
+    this.candidates = [initialState(world, {}, allowances)];
   }
 
   /** The model state templates resolve against. */

@@ -18,10 +18,12 @@
 
 import { AssertionFailure, LivenessFailure, LockDisciplineFailure } from "../../vocabulary/assert.ts";
 import type { Command, ThreadOperation } from "../../vocabulary/command.ts";
+import { missingFamily } from "../../vocabulary/command-family.ts";
 import { type Divergence, formatDivergence } from "../../vocabulary/observation.ts";
 import type { Outcome } from "../../vocabulary/outcome.ts";
 import type { FailureRates } from "../../vocabulary/failure.ts";
 import type { InvariantViolation, SystemUnderTest, ThreadCompletion } from "../../vocabulary/system-under-test.ts";
+import type { SystemProfile } from "../../vocabulary/system-profile.ts";
 import { loanHandle, pid, type ThreadId } from "../../vocabulary/units.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { ModelState } from "../../model/state.ts";
@@ -87,14 +89,17 @@ export class Runner {
   /** The last command `run` was given, passing or not. [run] */
   attempt: Attempt | null = null;
 
+  /** `profile`: the command families `system` runs and the model's allowances it is held to (vocabulary/system-profile.ts). */
   constructor(
     readonly system: SystemUnderTest,
+    readonly profile: SystemProfile,
     world: WorldConfig,
     readonly contract: Contract,
     failureRates: FailureRates = {},
     configurationLimit = CONFIGURATION_LIMIT,
   ) {
-    this.linearizer = new Linearizer(initialState(world, failureRates), contract.allowedCauses, system.drainCompletions !== undefined, configurationLimit);
+    const model = initialState(world, failureRates, profile.allowances);
+    this.linearizer = new Linearizer(model, contract.allowedCauses, profile.families.has("threads"), configurationLimit);
   }
 
   /** The model state the generators resolve templates against. */
@@ -112,8 +117,13 @@ export class Runner {
     return this.linearizer.pendingOperations();
   }
 
-  /** Runs `command` and all checks. Throws ViolationError. */
+  /**
+   * Runs `command` and all checks. Requires: the system runs every family `command` uses
+   * (generators and loaders make sure of it). Throws ViolationError.
+   */
   run(command: Command): StepRecord {
+    const missing = missingFamily(command, this.profile.families);
+    if (missing !== null) throw new Error(`Runner.run: ${command.kind} is a command of the ${missing} family, which the system under test does not run`);
     const index = this.steps.length;
     const fail = (check: string, message: string): never => {
       throw new ViolationError({ check, step: index, message, command });
@@ -142,14 +152,15 @@ export class Runner {
   }
 
   /**
-   * The heal phase that ends every run: failures switched off, every loan given back, every
-   * process exited (each a checked command), then nothing may be left that nobody owns
+   * The heal phase that ends every run: parked threads resumed to completion, failures
+   * switched off, every loan given back, every process exited (each a checked command, each
+   * only where the system runs its family), then nothing may be left that nobody owns
    * (check `healed`). Throws ViolationError.
    */
   heal(): void {
     for (let pending = this.pendingThreads(); pending.length > 0; pending = this.pendingThreads()) this.run({ kind: "resume", thread: pending[0]! });
-    this.run({ kind: "clearFailures" });
-    for (const handle of Object.keys(this.model.loans).map(Number)) this.run({ kind: "unloan", handle: loanHandle(handle) });
+    if (this.profile.families.has("machine")) this.run({ kind: "clearFailures" });
+    if (this.profile.families.has("loans")) for (const handle of Object.keys(this.model.loans).map(Number)) this.run({ kind: "unloan", handle: loanHandle(handle) });
     for (const process of Object.keys(this.model.processes).map(Number)) this.run({ kind: "exit", pid: pid(process) });
     this.checkHealed();
   }

@@ -1,9 +1,12 @@
 //! What a thread operation may already have done when it parks, before it takes effect: the
 //! copies its first fault makes and never takes back. The linearizer (linearizer.ts) starts
-//! a pending operation's configurations from each of these states.
+//! a pending operation's configurations from each of these states. Each kind of early copy
+//! is an allowance (vocabulary/allowance.ts): `zeroFillBeforePark`, `promotionBeforePark`,
+//! `wireCopiesBeforePark`; a system without them parks before it copies, or copies only
+//! when its operation takes effect.
 
 import { withWriteCopy, withZeroFill } from "../../model/access-commands.ts";
-import type { ModelState } from "../../model/state.ts";
+import { allows, type ModelState } from "../../model/state.ts";
 import { step } from "../../model/step.ts";
 import type { ThreadOperation } from "../../vocabulary/command.ts";
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
@@ -27,10 +30,10 @@ export function startStates(state: ModelState, operation: ThreadOperation): Mode
   const needs = operation.kind === "read" ? PROT_READ : operation.kind === "write" ? PROT_WRITE : 0;
   const pages = "pages" in operation ? operation.pages : 1;
   let filled = state;
-  for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
+  if (allows(state, "zeroFillBeforePark")) for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
   const states = filled === state ? [state] : [filled, state];
-  if (operation.kind === "mlock") return [...states, ...states.flatMap((from) => wiredCopies(from, operation))];
-  if (operation.kind !== "write") return states;
+  if (operation.kind === "mlock") return allows(state, "wireCopiesBeforePark") ? [...states, ...states.flatMap((from) => wiredCopies(from, operation))] : states;
+  if (operation.kind !== "write" || !allows(state, "promotionBeforePark")) return states;
   const copied = withWriteCopy(state, operation.pid, operation.va);
   return copied === state ? states : [...states, copied];
 }

@@ -12,7 +12,9 @@
 //! them adds nothing but the check, and a shrunk file may leave them out.
 
 import type { Command } from "../../vocabulary/command.ts";
+import { missingFamily } from "../../vocabulary/command-family.ts";
 import type { SystemFactory } from "../../vocabulary/system-under-test.ts";
+import { systemProfile } from "../../vocabulary/system-profile.ts";
 import type { FailureRates } from "../../vocabulary/failure.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import { type CounterexampleFile, CounterexampleFileError } from "./counterexample-file.ts";
@@ -53,7 +55,8 @@ export function contractNamed(name: string): Contract | undefined {
 /**
  * The setup `file` records, on `system`, with `variant` overriding the file's (to replay a
  * variant's counterexample on the faithful system). Requires: `system.name` is the file's
- * system. Ensures: the contract and the variant exist, or a CounterexampleFileError.
+ * system. Ensures: the contract and the variant exist and the system runs every command
+ * family the commands use, or a CounterexampleFileError.
  */
 export function setupFromFile(file: CounterexampleFile, system: SystemFactory, variant: string | null = file.variant): ReplaySetup {
   const contract = contractNamed(file.configuration.contract);
@@ -65,6 +68,11 @@ export function setupFromFile(file: CounterexampleFile, system: SystemFactory, v
   if (variant !== null && !system.variants.some((known) => known.name === variant)) {
     throw new CounterexampleFileError(`variant "${variant}" does not exist in system ${system.name} (\`uvmcheck variants\` lists them)`);
   }
+  const families = systemProfile(system).families;
+  file.commands.forEach((command, index) => {
+    const missing = missingFamily(command, families);
+    if (missing !== null) throw new CounterexampleFileError(`commands[${index}]: ${command.kind} is a command of the ${missing} family, which system ${system.name} does not run`);
+  });
   const failures = file.configuration.failures;
   return { system, variant, world: file.configuration.world, contract, hardwareSeed: file.configuration.hardwareSeed, failures };
 }
@@ -73,7 +81,7 @@ export function setupFromFile(file: CounterexampleFile, system: SystemFactory, v
 export function newReplayRunner(setup: ReplaySetup, options: { readonly recordFrameEvents?: boolean } = {}): Runner {
   const { world, variant, hardwareSeed, failures } = setup;
   const system = setup.system.create({ world, variant, seed: hardwareSeed, failureRates: failures, recordFrameEvents: options.recordFrameEvents === true });
-  return new Runner(system, world, setup.contract, failures);
+  return new Runner(system, systemProfile(setup.system), world, setup.contract, failures);
 }
 
 /**

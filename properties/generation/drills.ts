@@ -1,8 +1,7 @@
 //! Sleep drills: a race on one page built from its own setup, so that a thread sleeps at a
-//! chosen kind of interleaving point (catalog section E) and the other commands land inside
-//! that sleep.
+//! chosen kind of sleep site (docs/seeds.md) and the other commands land inside that sleep.
 //!
-//! The races of section E need three or four things to coincide on one page: a page in the
+//! The races at the sleep sites need three or four things to coincide on one page: a page in the
 //! right state (loaned, swapped out, not resident, about to run out of memory), an operation
 //! that sleeps on it at the right point, and, before it wakes, a command that changes what the
 //! sleeper holds unlocked. Separate random commands made each such coincidence less than once
@@ -18,18 +17,21 @@
 //! | swapIn      | anonymous, written, then everything paged out | the swap-in (U6, uao_get swap read)   |
 //! | memoryWait  | untouched, a file page cached; the next frame allocation fails | uvm_wait (flt_noram*, uao_get) |
 //! | pmapFailure | read (mapped read-only); the next pmap_enter fails | flt_pmfail1/2, after a promotion |
-//! | loanedPage  | maybe touched, lent (maybe received); a try-lock fails next | uvm_anon_lockloanpg (U3), L8-L9 |
-//! | unloan      | maybe touched, lent; a try-lock fails next, unloan | the anon's disposal (U3), L8     |
+//! | loanedPage  | maybe touched, lent (maybe received); a try-lock fails next | uvm_anon_lockloanpg (U3), LW8-LW9 |
+//! | unloan      | maybe touched, lent; a try-lock fails next, unloan | the anon's disposal (U3), LW8    |
 //!
 //! Untouched, a private anonymous page is lent as the zero page (owned by the zero-page
 //! object), a shared one as its aobj's page, a file page as the vnode's: the O->A loans whose
 //! pages uvm_anon_lockloanpg must lock the object of.
 //!
 //! A drill is one template (so shrinking deletes it whole) that runs as consecutive commands;
-//! each is recorded like any other, so a counterexample replays without this file.
+//! each is recorded like any other, so a counterexample replays without this file. A recipe
+//! or an operation needs the command families its commands belong to (`drillRecipeFamilies`,
+//! `drillOperationFamily`); a system without them never gets that drill.
 
 import type { Command, Sharing, ThreadOperation } from "../../vocabulary/command.ts";
 import { MAX_THREADS } from "../../vocabulary/command.ts";
+import type { CommandFamily } from "../../vocabulary/command-family.ts";
 import type { Outcome } from "../../vocabulary/outcome.ts";
 import {
   fileId,
@@ -46,18 +48,38 @@ import {
   wordIndex,
 } from "../../vocabulary/units.ts";
 import type { ModelState } from "../../model/state.ts";
-import { interferences, type ThreadContext } from "./templates.ts";
+import { interferences } from "./interferences.ts";
+import type { ThreadContext } from "./templates.ts";
 
 export const drillRecipes = ["fileFault", "swapIn", "memoryWait", "pmapFailure", "loanedPage", "unloan"] as const;
-export type DrillRecipe = (typeof drillRecipes)[number];
+type DrillRecipe = (typeof drillRecipes)[number];
+
+/** The families a recipe's setup needs besides the core and threads (an armed failure needs `machine`, and is armed only where there is one). */
+export const drillRecipeFamilies: Readonly<Record<DrillRecipe, readonly CommandFamily[]>> = {
+  fileFault: ["files"],
+  swapIn: ["machine"],
+  memoryWait: ["files"],
+  pmapFailure: [],
+  loanedPage: ["loans"],
+  unloan: ["loans"],
+};
 
 /** What a drill's thread does to the page: the page operations of threads (one page each). */
 export const drillOperations = ["read", "write", "mlock", "loanKernel", "loanAnon"] as const;
-export type DrillOperation = (typeof drillOperations)[number];
+type DrillOperation = (typeof drillOperations)[number];
+
+/** The families an operation needs besides the core and threads. */
+export const drillOperationFamily: Readonly<Record<DrillOperation, readonly CommandFamily[]>> = {
+  read: [],
+  write: [],
+  mlock: [],
+  loanKernel: ["loans"],
+  loanAnon: ["loans"],
+};
 
 /** How the setup touches the fresh page first: not at all (a loan then lends the zero page, or the object's), a read, a write (an anon of its own). */
 export const drillTouches = ["none", "read", "write"] as const;
-export type DrillTouch = (typeof drillTouches)[number];
+type DrillTouch = (typeof drillTouches)[number];
 
 export interface DrillTemplate {
   readonly kind: "drill";
@@ -94,82 +116,26 @@ export interface DrillHost {
   readonly threads: () => ThreadContext;
 }
 
+/** The fresh page a drill maps, and the loan its setup made (if any). */
+interface Prepared {
+  readonly owner: Pid;
+  /** The mapped page. */
+  readonly origin: Page;
+  /** The page the operation aims at: the mapped one, or where a received loan landed. */
+  readonly page: Page;
+  readonly handle: LoanHandle | null;
+}
+
+interface Page {
+  readonly pid: Pid;
+  readonly va: Vpn;
+}
+
 /** Runs a drill's commands; stops early where a step fails (the page could not be mapped, lent, …) or the sleeper woke. */
 export function runDrill(drill: DrillTemplate, host: DrillHost): void {
-  const processes = Object.keys(host.model().processes)
-    .map(Number)
-    .sort((a, b) => a - b);
-  if (processes.length === 0 || host.threads().pending.length >= MAX_THREADS) return;
-  const owner = pid(processes[drill.process % processes.length]!);
-  const world = host.model().world;
-  const sharing: Sharing = drill.shared ? "shared" : "private";
-  const file = drill.recipe === "fileFault" ? (drill.file ?? { file: 0, offset: 0 }) : drill.recipe === "swapIn" ? null : drill.file;
-  const backing =
-    file === null
-      ? { kind: "anon" as const }
-      : { kind: "file" as const, file: fileId(file.file % world.files), offset: filePage(file.offset % world.filePages) };
-  const mapped = host.run({
-    kind: "mmap",
-    pid: owner,
-    pages: pageCount(1),
-    prot: "rw",
-    maxprot: "rw",
-    backing,
-    sharing,
-    inherit: drill.shared ? "share" : "copy",
-    advice: "normal",
-  });
-  if (mapped.kind !== "value") return;
-  let page = { pid: owner, va: vpn(mapped.value) };
-  const origin = page;
-  let handle: LoanHandle | null = null;
-  const touch = (how: DrillTouch) =>
-    how === "none" ||
-    host.run(
-      how === "read"
-        ? { kind: "read", pid: owner, va: origin.va, word: wordIndex(0) }
-        : { kind: "write", pid: owner, va: origin.va, word: wordIndex(0), value: drill.value },
-    ).kind !== "error";
-
-  switch (drill.recipe) {
-    case "fileFault":
-      if (!touch(drill.touch)) return;
-      host.run({ kind: "fileEvict", file: backing.kind === "file" ? backing.file : fileId(0) });
-      break;
-    case "swapIn":
-      if (!touch("write")) return;
-      host.run({ kind: "pageout", targetFreeFrames: world.frames });
-      break;
-    case "memoryWait": {
-      // uvm_wait only where the page daemon has something to reclaim (else ENOMEM at once):
-      // a clean file page, read in now.
-      const cached = drill.file ?? { file: 0, offset: 0 };
-      host.run({ kind: "fileRead", file: fileId(cached.file % world.files), page: filePage(cached.offset % world.filePages), word: wordIndex(0) });
-      // Two failures: the first a loan meets is its locked pgo_get's, which gives up without waiting.
-      if (drill.arms) for (let armed = 0; armed < 2; armed++) host.run({ kind: "failNext", failure: "frameAllocation" });
-      break;
-    }
-    case "pmapFailure":
-      // Mapped read-only first, so a write fault promotes (a copy-on-write) before it maps.
-      if (!touch("read")) return;
-      if (drill.arms) host.run({ kind: "failNext", failure: "pmapEnter" });
-      break;
-    case "loanedPage":
-    case "unloan": {
-      if (!touch(drill.touch)) return;
-      const to = drill.received || drill.operation === "loanAnon" ? "anon" : "kernel";
-      const lent = host.run({ kind: "loan", pid: owner, va: origin.va, pages: pageCount(1), to });
-      if (lent.kind !== "value") return;
-      handle = loanHandle(lent.value);
-      if (drill.recipe === "loanedPage" && drill.received && to === "anon") {
-        const received = host.run({ kind: "loanReceive", handle, pid: owner });
-        if (received.kind === "value") page = { pid: owner, va: vpn(received.value) };
-      }
-      if (drill.arms) host.run({ kind: "failNext", failure: "lockContention" });
-      break;
-    }
-  }
-
+  const prepared = prepare(drill, host);
+  if (prepared === null) return;
+  const { owner, origin, page, handle } = prepared;
   const first = drill.recipe === "unloan" && handle !== null ? ({ kind: "unloan", handle } as const) : operationOn(drill.operation, page, drill.value);
   const sleeper = start(host, first);
   if (sleeper === null) return;
@@ -178,7 +144,7 @@ export function runDrill(drill: DrillTemplate, host: DrillHost): void {
   for (const how of drill.interferences) {
     if (!sleeping()) break;
     const threads = host.threads();
-    const choices = interferences(host.model(), first, drill.value, threads.loanOrigin);
+    const choices = interferences(host.model(), first, drill.value, threads.loanOrigin, threads.families);
     host.run(choices[how % choices.length]!);
   }
   if (drill.resume && sleeping()) host.run({ kind: "resume", thread: sleeper });
@@ -188,7 +154,76 @@ export function runDrill(drill: DrillTemplate, host: DrillHost): void {
   }
 }
 
-function operationOn(operation: DrillOperation, page: { readonly pid: Pid; readonly va: Vpn }, value: number): ThreadOperation {
+/** The setup: a fresh page mapped and prepared by the recipe; null where a step failed (or no thread is idle). */
+function prepare(drill: DrillTemplate, host: DrillHost): Prepared | null {
+  const processes = Object.keys(host.model().processes)
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (processes.length === 0 || host.threads().pending.length >= MAX_THREADS) return null;
+  const owner = pid(processes[drill.process % processes.length]!);
+  const world = host.model().world;
+  const file = drill.recipe === "fileFault" ? (drill.file ?? { file: 0, offset: 0 }) : drill.recipe === "swapIn" ? null : drill.file;
+  const backing =
+    file === null
+      ? { kind: "anon" as const }
+      : { kind: "file" as const, file: fileId(file.file % world.files), offset: filePage(file.offset % world.filePages) };
+  const sharing: Sharing = drill.shared ? "shared" : "private";
+  const inherit = drill.shared ? "share" : "copy";
+  const mapped = host.run({ kind: "mmap", pid: owner, pages: pageCount(1), prot: "rw", maxprot: "rw", backing, sharing, inherit, advice: "normal" });
+  if (mapped.kind !== "value") return null;
+  const origin = { pid: owner, va: vpn(mapped.value) };
+  const touch = (how: DrillTouch) =>
+    how === "none" ||
+    host.run(
+      how === "read"
+        ? { kind: "read", pid: owner, va: origin.va, word: wordIndex(0) }
+        : { kind: "write", pid: owner, va: origin.va, word: wordIndex(0), value: drill.value },
+    ).kind !== "error";
+  switch (drill.recipe) {
+    case "fileFault":
+      if (!touch(drill.touch)) return null;
+      host.run({ kind: "fileEvict", file: backing.kind === "file" ? backing.file : fileId(0) });
+      return { owner, origin, page: origin, handle: null };
+    case "swapIn":
+      if (!touch("write")) return null;
+      host.run({ kind: "pageout", targetFreeFrames: world.frames });
+      return { owner, origin, page: origin, handle: null };
+    case "memoryWait": {
+      // uvm_wait only where the page daemon has something to reclaim (else ENOMEM at once):
+      // a clean file page, read in now.
+      const cached = drill.file ?? { file: 0, offset: 0 };
+      host.run({ kind: "fileRead", file: fileId(cached.file % world.files), page: filePage(cached.offset % world.filePages), word: wordIndex(0) });
+      // Two failures: the first a loan meets is its locked pgo_get's, which gives up without waiting.
+      if (drill.arms) for (let armed = 0; armed < 2; armed++) host.run({ kind: "failNext", failure: "frameAllocation" });
+      return { owner, origin, page: origin, handle: null };
+    }
+    case "pmapFailure":
+      // Mapped read-only first, so a write fault promotes (a copy-on-write) before it maps.
+      if (!touch("read")) return null;
+      if (drill.arms) host.run({ kind: "failNext", failure: "pmapEnter" });
+      return { owner, origin, page: origin, handle: null };
+    case "loanedPage":
+    case "unloan":
+      return touch(drill.touch) ? lend(drill, host, owner, origin) : null;
+  }
+}
+
+/** The loan recipes' setup: the page lent (and maybe received), a try-lock armed to fail. */
+function lend(drill: DrillTemplate, host: DrillHost, owner: Pid, origin: Page): Prepared | null {
+  const to = drill.received || drill.operation === "loanAnon" ? "anon" : "kernel";
+  const lent = host.run({ kind: "loan", pid: owner, va: origin.va, pages: pageCount(1), to });
+  if (lent.kind !== "value") return null;
+  const handle = loanHandle(lent.value);
+  let page = origin;
+  if (drill.recipe === "loanedPage" && drill.received && to === "anon") {
+    const received = host.run({ kind: "loanReceive", handle, pid: owner });
+    if (received.kind === "value") page = { pid: owner, va: vpn(received.value) };
+  }
+  if (drill.arms) host.run({ kind: "failNext", failure: "lockContention" });
+  return { owner, origin, page, handle };
+}
+
+function operationOn(operation: DrillOperation, page: Page, value: number): ThreadOperation {
   const { pid: process, va } = page;
   switch (operation) {
     case "read":

@@ -8,7 +8,7 @@ import { resolveTemplate, type Template, type ThreadContext, templateApplies } f
 
 /** Runs `template` (a start, a race, or any other template: one command) against the run `host` is. */
 export function runTemplate(template: Template, host: DrillHost): void {
-  if (template.kind === "race" && template.cold) host.run({ kind: "pageout", targetFreeFrames: host.model().world.frames });
+  if (template.kind === "race" && template.cold && host.threads().families.has("machine")) host.run({ kind: "pageout", targetFreeFrames: host.model().world.frames });
   const start = template.kind === "race" ? template.first : template;
   if (start.kind === "start" && start.arm !== null) host.run({ kind: "failNext", failure: start.arm });
   const first = resolveTemplate(template, host.model(), host.threads());

@@ -5,26 +5,15 @@
 //! counterexample files is the concrete command, which replays without the generators.
 
 import { type Backing, type Command, MAX_THREADS, type Sharing, type ThreadOperation } from "../../vocabulary/command.ts";
+import { type CommandFamily, commandFamilies } from "../../vocabulary/command-family.ts";
 import type { FailureKind } from "../../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../../vocabulary/protection.ts";
-import {
-  fileId,
-  filePage,
-  type LoanHandle,
-  loanHandle,
-  pageCount,
-  type Pid,
-  pid,
-  type ThreadId,
-  threadId,
-  type Vpn,
-  vpn,
-  wordIndex,
-} from "../../vocabulary/units.ts";
+import { fileId, filePage, type LoanHandle, pageCount, type Pid, type ThreadId, threadId, type Vpn, wordIndex } from "../../vocabulary/units.ts";
 import type { ModelState } from "../../model/state.ts";
-import { cellAt } from "../../model/contents.ts";
-import { regionEnd } from "../../model/regions.ts";
 import type { DrillTemplate } from "./drills.ts";
+import { interferences } from "./interferences.ts";
+import { ThreadChooser } from "./schedule.ts";
+import { aim, anonLoanOf, exitVictim, loanOf, mappedProcessOf, processOf } from "./targets.ts";
 
 /**
  * A page of a process: the n-th mapped page (modulo how many there are), the n-th page of
@@ -79,8 +68,9 @@ export type Template =
    * Start an operation on an idle thread (the idle thread with this index); with `arm`, a
    * one-shot failure of that kind is armed first (a `failNext` just before the start), so the
    * operation meets it at its first allocation, try-lock or device access and parks where the
-   * failure sends it: the memory waits, back-offs and EAGAIN retries of catalog section E
-   * (U3, U5, U7-U11, U13, U14, L4, L5, L8, L9), which rates alone reach a few times a campaign.
+   * failure sends it: the memory waits, back-offs and EAGAIN retries among the sleep sites
+   * (docs/seeds.md: U3, U5, U7-U11, U13, U14, LW4, LW5, LW8, LW9), which rates alone reach a
+   * few times a campaign.
    */
   | { readonly kind: "start"; readonly thread: number; readonly operation: Template; readonly arm: FailureKind | null }
   /** Resume the parked thread the run's scheduling policy picks (`pick` is its random choice). */
@@ -94,8 +84,8 @@ export type Template =
   /** A sleep drill: a fresh page prepared so that an operation sleeps where its recipe says (drills.ts). */
   | DrillTemplate
   /**
-   * A race on one page, run as consecutive commands (catalog E.4: at each sleep point, let
-   * other commands run): start `first` (armed or not); if it parked, start `second` aimed at
+   * A race on one page, run as consecutive commands (at each sleep point, let other commands
+   * run): start `first` (armed or not); if it parked, start `second` aimed at
    * its page, apply `interferences` to it, and maybe resume it. The parts are what `start`,
    * `interfere` and `resume` do; together they put the interference inside the sleep it is
    * meant for, which separate commands do a few times a campaign (races.ts).
@@ -112,40 +102,7 @@ export type Template =
 export type StartTemplate = Extract<Template, { readonly kind: "start" }>;
 export type RaceInterference = { readonly how: number; readonly value: number };
 
-/**
- * How a run picks the thread to resume (chosen per run, like the swarm weights):
- *
- *   uniform   a pending thread uniformly at random
- *   pct       PCT (Burckhardt et al.): each thread has a random priority; the highest
- *             pending one runs, and at a few random change points the thread just resumed
- *             drops below every other
- */
-export type SchedulePolicy =
-  | { readonly kind: "uniform" }
-  | { readonly kind: "pct"; readonly priorities: readonly number[]; readonly changePoints: readonly number[] };
-
-/** The run-time state a policy needs, and the threads it may choose from. */
-export class ThreadChooser {
-  private readonly priorities: number[];
-  private lowest = 0;
-  private last: ThreadId | null = null;
-
-  constructor(readonly policy: SchedulePolicy) {
-    this.priorities = policy.kind === "pct" ? [...policy.priorities] : [];
-  }
-
-  /** Requires: `pending` is not empty. `step` is the index of the command being resolved. */
-  choose(pending: readonly ThreadId[], pick: number, step: number): ThreadId {
-    if (this.policy.kind === "uniform") return pending[pick % pending.length]!;
-    if (this.last !== null && this.policy.changePoints.includes(step)) this.priorities[this.last] = --this.lowest;
-    const priority = (thread: ThreadId) => this.priorities[thread] ?? 0;
-    const chosen = pending.reduce((best, thread) => (priority(thread) > priority(best) ? thread : best));
-    this.last = chosen;
-    return chosen;
-  }
-}
-
-/** What resolving a template needs besides the model: the threads and the scheduling policy. */
+/** What resolving a template needs besides the model: the threads, the scheduling policy, the system's families. */
 export interface ThreadContext {
   readonly pending: readonly ThreadId[];
   /** The operations of the pending threads, in `pending` order (in a race's context, only the first's: `raceContext`). */
@@ -156,6 +113,8 @@ export interface ThreadContext {
   readonly loanOrigin: (handle: LoanHandle) => { readonly pid: Pid; readonly va: Vpn } | null;
   /** Where a loan handle's anons were received (pid and first page), if a loanReceive of this run mapped them. */
   readonly loanReception: (handle: LoanHandle) => { readonly pid: Pid; readonly va: Vpn } | null;
+  /** The command families the system under test runs: interferences of no other family are made. */
+  readonly families: ReadonlySet<CommandFamily>;
 }
 
 /** Whether `template` can run now: a start needs an idle thread, a resume or an interference a pending one. */
@@ -165,57 +124,6 @@ export function templateApplies(template: Template, threads: ThreadContext): boo
   return true;
 }
 
-/** The commands that change what `operation` works on while it sleeps (catalog E: "may change meanwhile"). */
-export function interferences(state: ModelState, operation: ThreadOperation, value: number, loanOrigin: ThreadContext["loanOrigin"]): Command[] {
-  const reclaim: Command = { kind: "pageout", targetFreeFrames: state.world.frames };
-  if ("pid" in operation && "va" in operation) {
-    const { pid: process, va } = operation;
-    const unmap: Command = { kind: "munmap", pid: process, va, pages: pageCount(1) };
-    return [
-      unmap,
-      unmap,
-      { kind: "mprotect", pid: process, va, pages: pageCount(1), prot: "r" },
-      { kind: "write", pid: process, va, word: wordIndex(0), value },
-      { kind: "fork", pid: process },
-      { kind: "munlock", pid: process, va, pages: pageCount(1) },
-      { kind: "loan", pid: process, va, pages: pageCount(1), to: "anon" },
-      { kind: "loan", pid: process, va, pages: pageCount(1), to: "kernel" },
-      ...evictionOf(state, process, va),
-      reclaim,
-    ];
-  }
-  if ("file" in operation)
-    return [
-      { kind: "fileEvict", file: operation.file },
-      { kind: "fileWrite", file: operation.file, page: filePage(operation.page), word: wordIndex(0), value },
-      reclaim,
-    ];
-  if ("handle" in operation) {
-    // Give the loan back; or lend again, write, or evict the page it was taken from (a new
-    // O->A loan of that page meets the anon the pending operation is disposing of; an
-    // eviction orphans the loaned page, which an anon borrowing it then adopts).
-    const origin = loanOrigin(operation.handle);
-    if (origin === null) return [{ kind: "unloan", handle: operation.handle }, reclaim];
-    const { pid: lender, va } = origin;
-    return [
-      { kind: "unloan", handle: operation.handle },
-      { kind: "loan", pid: lender, va, pages: pageCount(1), to: "anon" },
-      { kind: "loan", pid: lender, va, pages: pageCount(1), to: "kernel" },
-      { kind: "write", pid: lender, va, word: wordIndex(0), value },
-      ...evictionOf(state, lender, va),
-      reclaim,
-    ];
-  }
-  if (operation.kind === "fork") return [{ kind: "exit", pid: exitVictim(state, value) }, reclaim];
-  return [reclaim];
-}
-
-/** A fileEvict of the file mapped at (pid, va), if a file is. */
-function evictionOf(state: ModelState, process: Pid, va: Vpn): Command[] {
-  const region = state.processes[process]?.regions.find((candidate) => candidate.start <= va && va < regionEnd(candidate));
-  return region?.source.kind === "file" ? [{ kind: "fileEvict", file: region.source.file }] : [];
-}
-
 const noThreads: ThreadContext = {
   pending: [],
   operations: [],
@@ -223,107 +131,47 @@ const noThreads: ThreadContext = {
   step: 0,
   loanOrigin: () => null,
   loanReception: () => null,
+  families: new Set(commandFamilies),
 };
-
-/** The (pid, va) the `index`-th pending operation with an address works on, or null if none has one. */
-function racingPage(threads: ThreadContext, index: number): { pid: Pid; va: Vpn } | null {
-  const pages = threads.operations.flatMap((operation) => ("pid" in operation && "va" in operation ? [{ pid: operation.pid, va: operation.va }] : []));
-  return pages.length === 0 ? null : pages[index % pages.length]!;
-}
-
-/**
- * The `index`-th page an outstanding loan came from or was received at (its anons mapped
- * into a process, still shared with the handle), where a command of this run made it and
- * the process lives.
- */
-function loanedPage(state: ModelState, threads: ThreadContext, index: number): { pid: Pid; va: Vpn } | null {
-  const pages = Object.keys(state.loans)
-    .map(Number)
-    .sort((a, b) => a - b)
-    .flatMap((handle) => [threads.loanOrigin(loanHandle(handle)), threads.loanReception(loanHandle(handle))])
-    .filter((page) => page !== null && state.processes[page.pid] !== undefined);
-  return pages.length === 0 ? null : pages[index % pages.length]!;
-}
-
-/** The process and page a template aims at: its target's, a racing operation's, or a loan's lender's. */
-function aim(state: ModelState, threads: ThreadContext, process: Pid, target: Target): { pid: Pid; va: Vpn } {
-  if ("racing" in target) return racingPage(threads, target.racing) ?? { pid: process, va: pageOf(state, process, { mapped: target.racing }) };
-  if ("loaned" in target) return loanedPage(state, threads, target.loaned) ?? { pid: process, va: pageOf(state, process, { mapped: target.loaned }) };
-  return { pid: process, va: pageOf(state, process, target) };
-}
-
-/** The live pid the index designates, or a pid that does not exist when there is none. */
-function processOf(state: ModelState, index: number) {
-  const pids = Object.keys(state.processes)
-    .map(Number)
-    .sort((a, b) => a - b);
-  return pid(pids.length === 0 ? state.nextPid : pids[index % pids.length]!);
-}
-
-/** The outstanding loan the index designates, or a handle that does not exist when there is none. */
-function loanOf(state: ModelState, index: number) {
-  const handles = Object.keys(state.loans)
-    .map(Number)
-    .sort((a, b) => a - b);
-  return loanHandle(handles.length === 0 ? state.nextHandle : handles[index % handles.length]!);
-}
-
-/** The outstanding loan to anons the index designates, or null when there is none. */
-function anonLoanOf(state: ModelState, index: number) {
-  const handles = Object.keys(state.loans)
-    .map(Number)
-    .filter((handle) => state.loans[handle]!.to === "anon")
-    .sort((a, b) => a - b);
-  return handles.length === 0 ? null : loanHandle(handles[index % handles.length]!);
-}
-
-/** The live process with mappings the index designates (any live process if none has mappings). */
-function mappedProcessOf(state: ModelState, index: number) {
-  const pids = Object.keys(state.processes)
-    .map(Number)
-    .filter((id) => state.processes[id]!.regions.length > 0)
-    .sort((a, b) => a - b);
-  return pids.length === 0 ? processOf(state, index) : pid(pids[index % pids.length]!);
-}
-
-/**
- * Any live process but the first ("init never exits"); with only one alive, pid 0, which no
- * process ever has. (Not the next pid: a fork pending on a thread may be about to give it to
- * its child, whose wired pages it has already copied while the parent's other threads write
- * on through their wired translations; an ESRCH for that pid would pin the fork after
- * writes its child does not see, which no atomic fork explains, and is no bug of the fork.)
- */
-function exitVictim(state: ModelState, index: number) {
-  const pids = Object.keys(state.processes)
-    .map(Number)
-    .sort((a, b) => a - b);
-  if (pids.length < 2) return pid(0);
-  return pid(pids[1 + (index % (pids.length - 1))]!);
-}
-
-function pageOf(state: ModelState, process: number, target: Exclude<Target, { readonly racing: number } | { readonly loaned: number }>): Vpn {
-  if ("raw" in target) return vpn(target.raw);
-  const regions = state.processes[process]?.regions ?? [];
-  if ("private" in target) {
-    const pages = regions.flatMap((region) =>
-      Array.from({ length: region.pages }, (_, index) => region.start + index).filter((va) => cellAt(state, region, va) !== undefined),
-    );
-    return pages.length === 0 ? pageOf(state, process, { mapped: target.private }) : vpn(pages[target.private % pages.length]!);
-  }
-  if ("anonymous" in target) {
-    const anonymous = regions.filter((region) => region.source.kind === "zero" || region.source.kind === "sharedMemory");
-    if (anonymous.length === 0) return pageOf(state, process, { mapped: target.anonymous });
-    const pages = anonymous.flatMap((region) => Array.from({ length: region.pages }, (_, index) => region.start + index));
-    return vpn(pages[target.anonymous % pages.length]!);
-  }
-  const mapped: number[] = [];
-  for (const region of regions) for (let va = region.start; va < regionEnd(region); va++) mapped.push(va);
-  if (mapped.length === 0) return vpn(target.mapped % state.world.vaPages);
-  return vpn(mapped[target.mapped % mapped.length]!);
-}
 
 /** The concrete command `template` means in `state`. Requires: `templateApplies`. */
 export function resolveTemplate(template: Template, state: ModelState, threads: ThreadContext = noThreads): Command {
+  switch (template.kind) {
+    case "start":
+    case "drill":
+    case "race":
+    case "resume":
+    case "interfere":
+      return resolveThreadTemplate(template, state, threads);
+    case "spawn":
+      return { kind: "spawn" };
+    case "fork":
+      return { kind: "fork", pid: processOf(state, template.process) };
+    case "exit":
+      return { kind: "exit", pid: exitVictim(state, template.process) };
+    case "mmap":
+      return resolveMmap(template, state);
+    case "read":
+    case "write":
+    case "fileRead":
+    case "fileWrite":
+    case "fileEvict":
+      return resolveAccess(template, state, threads);
+    case "loanFile":
+    case "loanRead":
+    case "loanReceive":
+    case "unloan":
+      return resolveLoan(template, state);
+    case "pageout":
+    case "failNext":
+    case "clearFailures":
+      return template;
+    default:
+      return resolveRange(template, state, threads);
+  }
+}
+
+function resolveThreadTemplate(template: Extract<Template, { readonly kind: "start" | "drill" | "race" | "resume" | "interfere" }>, state: ModelState, threads: ThreadContext): Command {
   switch (template.kind) {
     case "start": {
       const idle = Array.from({ length: MAX_THREADS }, (_, index) => threadId(index + 1)).filter((thread) => !threads.pending.includes(thread));
@@ -337,23 +185,23 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
       return { kind: "resume", thread: threads.chooser.choose(threads.pending, template.pick, threads.step) };
     case "interfere": {
       const operation = threads.operations[template.pick % threads.operations.length]!;
-      const choices = interferences(state, operation, template.value, threads.loanOrigin);
+      const choices = interferences(state, operation, template.value, threads.loanOrigin, threads.families);
       return choices[template.how % choices.length]!;
     }
-    case "spawn":
-      return { kind: "spawn" };
-    case "fork":
-      return { kind: "fork", pid: processOf(state, template.process) };
-    case "exit":
-      return { kind: "exit", pid: exitVictim(state, template.process) };
-    case "mmap": {
-      const backing: Backing =
-        template.backing.kind === "file"
-          ? { kind: "file", file: fileId(template.backing.file), offset: filePage(template.backing.offset) }
-          : { kind: template.backing.kind };
-      const { prot, maxprot, sharing, inherit, advice } = template;
-      return { kind: "mmap", pid: processOf(state, template.process), pages: pageCount(template.pages), prot, maxprot, backing, sharing, inherit, advice };
-    }
+  }
+}
+
+function resolveMmap(template: Extract<Template, { readonly kind: "mmap" }>, state: ModelState): Command {
+  const backing: Backing =
+    template.backing.kind === "file"
+      ? { kind: "file", file: fileId(template.backing.file), offset: filePage(template.backing.offset) }
+      : { kind: template.backing.kind };
+  const { prot, maxprot, sharing, inherit, advice } = template;
+  return { kind: "mmap", pid: processOf(state, template.process), pages: pageCount(template.pages), prot, maxprot, backing, sharing, inherit, advice };
+}
+
+function resolveAccess(template: Extract<Template, { readonly kind: "read" | "write" | "fileRead" | "fileWrite" | "fileEvict" }>, state: ModelState, threads: ThreadContext): Command {
+  switch (template.kind) {
     case "read":
     case "write": {
       const { pid: process, va } = aim(state, threads, mappedProcessOf(state, template.process), template.target);
@@ -366,6 +214,11 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
       return { kind: "fileWrite", file: fileId(template.file), page: filePage(template.page), word: wordIndex(template.word), value: template.value };
     case "fileEvict":
       return { kind: "fileEvict", file: fileId(template.file) };
+  }
+}
+
+function resolveLoan(template: Extract<Template, { readonly kind: "loanFile" | "loanRead" | "loanReceive" | "unloan" }>, state: ModelState): Command {
+  switch (template.kind) {
     case "loanFile":
       return { kind: "loanFile", file: fileId(template.file), page: filePage(template.page), pages: pageCount(template.pages) };
     case "loanRead": {
@@ -377,27 +230,29 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
       return { kind: "loanReceive", handle: anonLoanOf(state, template.loan) ?? loanOf(state, template.loan), pid: processOf(state, template.process) };
     case "unloan":
       return { kind: "unloan", handle: loanOf(state, template.loan) };
-    case "pageout":
-    case "failNext":
-    case "clearFailures":
-      return template;
-    default: {
-      const { pid: process, va } = aim(state, threads, processOf(state, template.process), template.target);
-      const range = { pid: process, va, pages: pageCount(Math.max(1, Math.min(template.pages, state.world.vaPages - va))) };
-      switch (template.kind) {
-        case "munmap":
-        case "mlock":
-        case "munlock":
-          return { kind: template.kind, ...range };
-        case "mprotect":
-          return { kind: "mprotect", ...range, prot: template.prot };
-        case "minherit":
-          return { kind: "minherit", ...range, inherit: template.inherit };
-        case "madvise":
-          return { kind: "madvise", ...range, advice: template.advice };
-        case "loan":
-          return { kind: "loan", ...range, to: template.to };
-      }
-    }
+  }
+}
+
+/** A command on a page range (a loan of pages is one too), aimed and clipped to the address space. */
+function resolveRange(
+  template: Extract<Template, { readonly kind: "munmap" | "mlock" | "munlock" | "mprotect" | "minherit" | "madvise" | "loan" }>,
+  state: ModelState,
+  threads: ThreadContext,
+): Command {
+  const { pid: process, va } = aim(state, threads, processOf(state, template.process), template.target);
+  const range = { pid: process, va, pages: pageCount(Math.max(1, Math.min(template.pages, state.world.vaPages - va))) };
+  switch (template.kind) {
+    case "munmap":
+    case "mlock":
+    case "munlock":
+      return { kind: template.kind, ...range };
+    case "mprotect":
+      return { kind: "mprotect", ...range, prot: template.prot };
+    case "minherit":
+      return { kind: "minherit", ...range, inherit: template.inherit };
+    case "madvise":
+      return { kind: "madvise", ...range, advice: template.advice };
+    case "loan":
+      return { kind: "loan", ...range, to: template.to };
   }
 }

@@ -14,21 +14,16 @@ import type { Command } from "../../vocabulary/command.ts";
 import type { Outcome } from "../../vocabulary/outcome.ts";
 import { type Pid, type Vpn, vpn } from "../../vocabulary/units.ts";
 import type { SystemFactory } from "../../vocabulary/system-under-test.ts";
+import { systemProfile } from "../../vocabulary/system-profile.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { FailureRates } from "../../vocabulary/failure.ts";
-import {
-  failureRatesArbitrary,
-  scopeArbitrary,
-  type ScheduleChoice,
-  schedulePolicyArbitrary,
-  type SwarmWeights,
-  swarmArbitrary,
-  weightedTemplateArbitrary,
-} from "../generation/arbitraries.ts";
+import { failureRatesArbitrary, scopeArbitrary, type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "../generation/arbitraries.ts";
+import { type ScheduleChoice, schedulePolicyArbitrary } from "../generation/thread-arbitraries.ts";
 import { runDrill } from "../generation/drills.ts";
 import { type Contract, Runner, type StepRecord, type Violation, ViolationError } from "../checking/runner.ts";
 import { runTemplate } from "../generation/races.ts";
-import { type SchedulePolicy, type Template, ThreadChooser, type ThreadContext, templateApplies } from "../generation/templates.ts";
+import { type SchedulePolicy, ThreadChooser } from "../generation/schedule.ts";
+import { type Template, type ThreadContext, templateApplies } from "../generation/templates.ts";
 
 /** The default campaign's longest command sequence (`uvmcheck run`). */
 export const defaultMaxCommands = 100;
@@ -133,6 +128,7 @@ function threadContext(holder: Readonly<RunHolder>): ThreadContext {
     step: runner.steps.length,
     loanOrigin: (handle) => (places ??= loanPlaces(runner.steps)).origins.get(handle) ?? null,
     loanReception: (handle) => (places ??= loanPlaces(runner.steps)).receptions.get(handle) ?? null,
+    families: runner.profile.families,
   };
 }
 
@@ -158,12 +154,18 @@ function loanPlaces(steps: readonly StepRecord[]): LoanPlaces {
   return places;
 }
 
+/**
+ * A run's input: its swarm, hardware seed, failure rates, scheduling policy, world and
+ * templates, of the command families the system runs only (and without threads when the
+ * schedule is `none`).
+ */
 function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
   const replayPath = options.replay?.replayPath;
   const failures = options.failures !== false;
-  const schedule = options.schedule ?? "mixed";
+  const families = systemProfile(options.system).families;
+  const schedule = families.has("threads") ? (options.schedule ?? "mixed") : "none";
   const settings = fc.tuple(
-    swarmArbitrary({ failures, threads: schedule !== "none" }),
+    swarmArbitrary({ failures, threads: schedule !== "none", families }),
     fc.integer({ min: 0, max: 0x7fffffff }),
     failureRatesArbitrary(failures),
     schedulePolicyArbitrary(options.maxCommands, schedule),
@@ -171,7 +173,7 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
   return settings.chain(([swarm, hardwareSeed, failureRates, schedule]) =>
     scopeArbitrary(options.world, { memoryMayRunOut: options.contract.allowedCauses.has("memoryExhausted") }).chain((world) =>
       fc
-        .commands([weightedTemplateArbitrary(swarm, world).map((template) => new TemplateCommand(template))], {
+        .commands([weightedTemplateArbitrary(swarm, world, families).map((template) => new TemplateCommand(template))], {
           maxCommands: options.maxCommands,
           size: "max",
           ...(replayPath === undefined ? {} : { replayPath }),
@@ -183,7 +185,7 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
 
 function newRunner(options: CampaignOptions, input: RunInput): Runner {
   const system = options.system.create({ world: input.world, variant: options.variant, seed: input.hardwareSeed, failureRates: input.failureRates });
-  return new Runner(system, input.world, options.contract, input.failureRates, options.configurationLimit);
+  return new Runner(system, systemProfile(options.system), input.world, options.contract, input.failureRates, options.configurationLimit);
 }
 
 /** One run: the generated commands, then the heal phase. Throws ViolationError. */
@@ -261,31 +263,4 @@ function replayCounterexample(options: CampaignOptions, input: RunInput, seed: n
     hardwareSeed: input.hardwareSeed,
     failureRates: input.failureRates,
   };
-}
-
-/**
- * How often the campaign's runs fail, without shrinking or stopping: the runs `runCampaign`
- * would generate, each run to its end, counted by the check that failed. A measure of how
- * well the generators reach a planted bug (`uvmcheck rate`).
- */
-export function detectionRate(options: CampaignOptions): { readonly runs: number; readonly failing: number; readonly byCheck: ReadonlyMap<string, number> } {
-  const byCheck = new Map<string, number>();
-  let runs = 0;
-  let failing = 0;
-  fc.assert(
-    fc.property(runArbitrary(options), (input) => {
-      runs++;
-      try {
-        runOnce(newRunner(options, input), input);
-      } catch (error) {
-        if (!(error instanceof ViolationError)) throw error;
-        if (error.violation.check === "capacity") return;
-        failing++;
-        byCheck.set(error.violation.check, (byCheck.get(error.violation.check) ?? 0) + 1);
-      }
-      options.onRun?.(runs);
-    }),
-    { numRuns: options.runs, seed: options.seed },
-  );
-  return { runs, failing, byCheck };
 }

@@ -3,7 +3,9 @@
 //!
 //! The command sequences are the campaign's (swarm weights per run, templates resolved
 //! against the model just before they run), without threads: the comparison is per command,
-//! so every command runs to completion on thread 0. Each sequence drives A, B and the model in lockstep
+//! so every command runs to completion on thread 0. Only commands of the families both
+//! systems run are generated; the result names the optional families left out, and the
+//! model grants the allowances of either side. Each sequence drives A, B and the model in lockstep
 //! (properties/checking/lockstep.ts). fast-check looks for a sequence on which A and B diverge and
 //! shrinks it; the shrunk sequence is then run once more to record its concrete commands up
 //! to the first divergent one, and the concrete prefix is replayed a last time to confirm
@@ -15,7 +17,9 @@
 
 import fc from "fast-check";
 import type { Command } from "../../vocabulary/command.ts";
+import { type CommandFamily, coreFamilies, commandFamilies } from "../../vocabulary/command-family.ts";
 import type { SystemFactory } from "../../vocabulary/system-under-test.ts";
+import { type SystemProfile, sharedProfile, systemProfile } from "../../vocabulary/system-profile.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import { type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "../generation/arbitraries.ts";
 import { Lockstep, type LockstepDivergence } from "../checking/lockstep.ts";
@@ -60,7 +64,28 @@ export interface DiffResult {
   readonly commands: number;
   /** Generated runs that ended because A and B both threw. */
   readonly runsEndedByBothThrowing: number;
+  /** The optional families (threads aside: a diff runs none) that A or B lacks, so neither was given. */
+  readonly familiesLeftOut: readonly FamilyLeftOut[];
   readonly divergence: FoundDivergence | null;
+}
+
+/** A command family a diff did not generate, and which side lacks it. */
+export interface FamilyLeftOut {
+  readonly family: CommandFamily;
+  readonly missingFrom: "A" | "B" | "both";
+}
+
+/** What A and B share: the families both run, the allowances either has. */
+function diffProfile(options: Pick<DiffOptions, "a" | "b">): SystemProfile {
+  return sharedProfile(systemProfile(options.a.system), systemProfile(options.b.system));
+}
+
+/** The optional families, but threads, that A or B lacks. */
+export function familiesLeftOut(a: SystemProfile, b: SystemProfile): FamilyLeftOut[] {
+  return commandFamilies
+    .filter((family) => family !== "threads" && !coreFamilies.includes(family))
+    .filter((family) => !a.families.has(family) || !b.families.has(family))
+    .map((family) => ({ family, missingFrom: a.families.has(family) ? "B" : b.families.has(family) ? "A" : "both" }));
 }
 
 interface RunInput {
@@ -76,11 +101,12 @@ interface RunResult {
 }
 
 function runArbitrary(options: DiffOptions): fc.Arbitrary<RunInput> {
+  const families = diffProfile(options).families;
   return fc
-    .tuple(swarmArbitrary({ threads: false }), fc.integer({ min: 0, max: 0x7fffffff }))
+    .tuple(swarmArbitrary({ threads: false, families }), fc.integer({ min: 0, max: 0x7fffffff }))
     .chain(([swarm, hardwareSeed]) =>
       fc
-        .array(weightedTemplateArbitrary(swarm, options.world), { maxLength: options.maxCommands, size: "max" })
+        .array(weightedTemplateArbitrary(swarm, options.world, families), { maxLength: options.maxCommands, size: "max" })
         .map((templates): RunInput => ({ swarm, hardwareSeed, templates })),
     );
 }
@@ -88,7 +114,7 @@ function runArbitrary(options: DiffOptions): fc.Arbitrary<RunInput> {
 /** A fresh lockstep: both sides created on the same world and hardware seed. */
 function newLockstep(options: Pick<DiffOptions, "a" | "b" | "world" | "contract">, hardwareSeed: number): Lockstep {
   const create = (side: DiffSide) => side.system.create({ world: options.world, variant: side.variant, seed: hardwareSeed });
-  return new Lockstep(create(options.a), create(options.b), options.world, options.contract);
+  return new Lockstep(create(options.a), create(options.b), options.world, options.contract, diffProfile(options).allowances);
 }
 
 /** Runs one generated sequence: each template resolved against the model, then stepped. */
@@ -149,7 +175,8 @@ export function runDiff(options: DiffOptions): DiffResult {
   }
   const a = options.a.spec;
   const b = options.b.spec;
-  return { a, b, seed: options.seed, runs: completedRuns, commands: executed, runsEndedByBothThrowing, divergence };
+  const leftOut = familiesLeftOut(systemProfile(options.a.system), systemProfile(options.b.system));
+  return { a, b, seed: options.seed, runs: completedRuns, commands: executed, runsEndedByBothThrowing, familiesLeftOut: leftOut, divergence };
 }
 
 /** Re-runs the shrunk input, then replays its concrete prefix to confirm the index. */

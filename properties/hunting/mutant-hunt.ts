@@ -32,6 +32,7 @@ import fc from "fast-check";
 import { assert } from "../../vocabulary/assert.ts";
 import type { Command } from "../../vocabulary/command.ts";
 import type { SystemFactory, SystemOptions, SystemUnderTest } from "../../vocabulary/system-under-test.ts";
+import { systemProfile } from "../../vocabulary/system-profile.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import { type FoundViolation, runCampaign } from "./campaign.ts";
 import { type ReplaySetup, replayCommands } from "../counterexample-files/replay.ts";
@@ -105,6 +106,15 @@ class CountingFactory implements SystemFactory {
 
   get requiredCoverage() {
     return this.inner.requiredCoverage;
+  }
+
+  /** The inner system's families, resolved (a default resolved here would create an uncounted trial system). */
+  get families() {
+    return [...systemProfile(this.inner).families];
+  }
+
+  get allowances() {
+    return [...systemProfile(this.inner).allowances];
   }
 
   create(options: SystemOptions): SystemUnderTest {

@@ -1,5 +1,5 @@
 // Runs a campaign of the default configuration on the UVM system, for tests.
-import type { ScheduleChoice } from "../../properties/generation/arbitraries.ts";
+import type { ScheduleChoice } from "../../properties/generation/thread-arbitraries.ts";
 import { type CampaignResult, runCampaign } from "../../properties/hunting/campaign.ts";
 import { ampleMemory, type Contract, exhaustibleMemory } from "../../properties/checking/runner.ts";
 import { uvmSystem } from "../../systems/uvm.ts";
@@ -43,15 +43,6 @@ export function violationWithCheck(variant: string, check: string, seeds: readon
   for (const seed of seeds) {
     const found = campaign({ ...settings, runs, seed, variant }).violations[0];
     if (found?.violation.check === check) return found;
-  }
-  return null;
-}
-
-/** The first violation found by campaigns over `seeds` (each of `runs` runs), or null. */
-export function firstViolation(variant: string, seeds: readonly number[], runs: number, settings: Partial<CampaignSettings> = {}) {
-  for (const seed of seeds) {
-    const found = campaign({ ...settings, runs, seed, variant }).violations[0];
-    if (found !== undefined) return found;
   }
   return null;
 }

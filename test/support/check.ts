@@ -1,5 +1,6 @@
 // Runs concrete commands through the full checker (model, UVM implementation, observation,
 // invariants) and returns the outcomes in the spelling of traces (`ok`, `=42`, `EFAULT`).
+import { systemProfile } from "../../vocabulary/system-profile.ts";
 import { exhaustibleMemory, Runner, type Violation, ViolationError } from "../../properties/checking/runner.ts";
 import { type UvmSystem, uvmSystem } from "../../systems/uvm.ts";
 import type { Command } from "../../vocabulary/command.ts";
@@ -28,7 +29,7 @@ export function check(commands: readonly Command[], options: CheckOptions = {}):
   const world = options.world ?? defaultWorld;
   const failureRates = options.failureRates ?? {};
   const system = uvmSystem.create({ world, variant: options.variant ?? null, seed: 1, failureRates }) as UvmSystem;
-  const runner = new Runner(system, world, exhaustibleMemory, failureRates);
+  const runner = new Runner(system, systemProfile(uvmSystem), world, exhaustibleMemory, failureRates);
   const outcomes: string[] = [];
   const completions: string[][] = [];
   try {

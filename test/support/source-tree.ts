@@ -5,7 +5,7 @@
 // Paths are relative to the repository root, with `/` separators. Folders that hold no source
 // of ours (node_modules, git's, temporary files) are never walked.
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, normalize, relative } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { parse } from "@babel/parser";
 
 export const repositoryRoot = join(import.meta.dirname, "..", "..");
@@ -102,9 +102,4 @@ export function importsOf(path: string): ImportSite[] {
     else if (node.type === "CallExpression" && (node.callee as SyntaxNode).type === "Import") note(node, (node.arguments as unknown[])[0]);
   });
   return sites;
-}
-
-/** `path` relative to the root, with `/` separators. */
-export function fromRoot(path: string): string {
-  return relative(repositoryRoot, path).split("\\").join("/");
 }
