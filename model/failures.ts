@@ -1,4 +1,4 @@
-//! The data-loss contract (issue 4; semantic decision 3, catalog D.5).
+//! The data-loss contract (semantic decision 3, docs/semantics.md §3).
 //!
 //! A device failure is possible when the run gives its kind a rate, or a `failNext` armed
 //! one. Then the model allows its visible effects, and only those:

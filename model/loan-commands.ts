@@ -1,4 +1,4 @@
-//! loan, loanRead, loanReceive, unloan, fileEvict (catalog D.4, semantic decision 2).
+//! loan, loanRead, loanReceive, unloan, fileEvict (semantic decision 2, docs/semantics.md §2).
 //!
 //! A loan is a snapshot: the holder reads, forever, what its pages showed when it was taken.
 //! A loan to the kernel copies the contents (the kernel holds the physical page; the lender

@@ -1,8 +1,10 @@
 // The command line, end to end: the default campaign's JSON report, exit codes, bad usage.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { uvmSystem } from "../systems/uvm.ts";
 import { uvmcheck } from "./support/cli.ts";
-import { temporaryDirectory } from "./support/counterexample.ts";
+import { storedRegressions, temporaryDirectory } from "./support/counterexample.ts";
 
 describe("uvmcheck run", () => {
   it("--runs 300 --seed 1 --json exits 0 with no violation and every required counter above zero", () => {
@@ -62,5 +64,30 @@ describe("uvmcheck variants and bench", () => {
     for (const key of ["checkedCommandsPerSecond", "implementationCommandsPerSecond", "modelCommandsPerSecond", "implementationToModelRatio"]) {
       expect(figures[key], key).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("the README's own example", () => {
+  const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+  const lines = [...readme.matchAll(/^npx uvmcheck ((?:run --variant|shrink|replay --trace) [^#\n]*?)\s*(?:#.*)?$/gm)].map((match) => match[1]!.split(" "));
+
+  it("names its files in counterexamples/found/", () => {
+    expect(lines.map((args) => args[0])).toEqual(["run", "shrink", "replay"]);
+    for (const args of lines.slice(1)) expect(args.at(-1)).toMatch(/^counterexamples\/found\/[\w.-]+\.json$/);
+  });
+
+  it("run, shrink, replay: the files land in counterexamples/found/, which the suite never replays", () => {
+    const cwd = temporaryDirectory();
+    const run = uvmcheck(lines[0]!, { cwd });
+    expect(run.status).toBe(1);
+    const written = /^counterexample written to (\S+)$/m.exec(run.stdout)?.[1] ?? "";
+    expect(written).toMatch(/^counterexamples\/found\//);
+    const shrink = uvmcheck(["shrink", written], { cwd });
+    expect(shrink.status).toBe(0);
+    const shrunk = written.replace(/\.json$/, ".shrunk.json");
+    expect(uvmcheck(["replay", "--trace", shrunk], { cwd }).status).toBe(1);
+    expect(readdirSync(join(cwd, "counterexamples", "found")).sort()).toEqual([written, shrunk].map((path) => path.split("/").at(-1)).sort());
+    expect(existsSync(join(cwd, "counterexamples"))).toBe(true);
+    expect(storedRegressions(join(cwd, "counterexamples"))).toEqual([]);
   });
 });

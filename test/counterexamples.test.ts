@@ -6,7 +6,6 @@
 //
 // and each open one is 1-minimal, and `shrink` never makes it bigger. Every canary and seed-bug variant has one, except the variants
 // listed below as not catchable yet.
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { setAutoFreeze } from "immer";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,11 +14,10 @@ import { replayCommands, setupFromFile } from "../properties/counterexample-file
 import { shrinkCounterexample } from "../properties/counterexample-files/shrink/shrink.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
+import { storedRegressions } from "./support/counterexample.ts";
 
 const directory = join(import.meta.dirname, "..", "counterexamples");
-const names = readdirSync(directory)
-  .filter((name) => name.endsWith(".json"))
-  .sort();
+const names = storedRegressions(directory);
 const files = names.map((name) => ({ name, file: readCounterexample(join(directory, name)) }));
 
 /**

@@ -1,4 +1,4 @@
-// The model on its own: the semantics of catalog section D and the semantic decisions, as
+// The model on its own: the semantics of docs/semantics.md and the semantic decisions, as
 // examples. Each case runs commands through `step`, following the specified outcome.
 import { describe, expect, it } from "vitest";
 import { observe } from "../model/observe.ts";

@@ -5,7 +5,7 @@
 // dead check); and `uvmcheck mutants` reports, exits and refuses bad usage as documented.
 // Budgets are fixed seeds and run counts, never time. The hunts here do not shrink: the kill
 // and the check of the first violation are what is asserted (`uvmcheck mutants` shrinks).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { variantCatalog } from "../impl/uvm/variants.ts";
@@ -17,6 +17,7 @@ import { uvmSystem } from "../systems/uvm.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { campaign } from "./support/campaign.ts";
 import { uvmcheck } from "./support/cli.ts";
+import { storedRegressions } from "./support/counterexample.ts";
 
 interface Expected {
   /** The check that catches the mutant on `seeds[0]`. */
@@ -115,7 +116,7 @@ function canaryChecks(): Map<string, string> {
 function storedVariantChecks(): Map<string, string> {
   const directory = join(import.meta.dirname, "..", "counterexamples");
   const checks = new Map<string, string>();
-  for (const name of readdirSync(directory).filter((file) => file.endsWith(".json"))) {
+  for (const name of storedRegressions(directory)) {
     const file = readCounterexample(join(directory, name));
     if (file.variant !== null && file.status === "open") checks.set(file.variant, file.failure.check);
   }

@@ -176,7 +176,7 @@ export interface ClearFailures {
   readonly kind: "clearFailures";
 }
 
-/** The operations a thread can run: the ones that sleep in the seeds (catalog section E). */
+/** The operations a thread can run: the ones that sleep in the seeds (the sleep sites of docs/seeds.md). */
 export type ThreadOperation = Read | Write | FileRead | FileWrite | Loan | LoanFile | LoanRead | Unloan | Mlock | Fork;
 export type ThreadOperationKind = ThreadOperation["kind"];
 export const threadOperationKinds: readonly ThreadOperationKind[] = ["read", "write", "fileRead", "fileWrite", "loan", "loanFile", "loanRead", "unloan", "mlock", "fork"];

@@ -24,7 +24,7 @@ export interface WorldConfig {
   readonly swapSlots: number;
   /**
    * Sleeps a thread may take while no other operation completes before the scheduler reports
-   * a liveness failure (implementation only; catalog E, "restarts without progress").
+   * a liveness failure (implementation only; the sleep sites of docs/seeds.md, "restarts without progress").
    */
   readonly livenessBound: number;
 }

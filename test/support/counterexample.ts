@@ -1,6 +1,6 @@
 // Counterexamples for tests: replay setups on the UVM system, temporary directories, and a
 // file built from commands.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CounterexampleFile, counterexampleFormat, counterexampleSchemaVersion, uvmcheckVersion } from "../../properties/counterexample-files/counterexample-file.ts";
@@ -12,6 +12,14 @@ import { defaultWorld, type WorldConfig } from "../../vocabulary/world.ts";
 
 export function uvmSetup(variant: string | null, world: WorldConfig = defaultWorld): ReplaySetup {
   return { system: uvmSystem, variant, world, contract: exhaustibleMemory, hardwareSeed: 0, failures: {} };
+}
+
+/** The stored regressions: the JSON files directly in `directory` (never its subfolders, such as `found/`, where `uvmcheck run` writes). */
+export function storedRegressions(directory: string = join(import.meta.dirname, "..", "..", "counterexamples")): string[] {
+  return readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** A fresh directory under the system's temporary directory (never inside the repository). */

@@ -110,6 +110,9 @@ const fileNamePattern = /(?<![\w./-])((?:\.{1,2}\/)?\w[\w.-]*(?:\/[\w.-]+)*\.(?:
 /** Words that look like file names and are not: a runtime's name. */
 const notFileNames: ReadonlySet<string> = new Set(["Node.js"]);
 
+/** Where `uvmcheck run` writes what it finds (cli/run-command.ts): files there are the reader's, never the repository's. */
+const findingsFolder = "counterexamples/found";
+
 /**
  * Names that stand for a file the reader makes, not one in the repository: a user's system
  * module in the docs' examples, placeholders in usage lines.
@@ -125,7 +128,7 @@ export const hypotheticalFileNames: ReadonlySet<string> = new Set([
 
 /** Whether `name`, written in `path`, names a file: from the root, from `path`'s folder, or by its base name anywhere. */
 function resolves(name: string, path: string, basenames: ReadonlySet<string>): boolean {
-  if (hypotheticalFileNames.has(basename(name)) || notFileNames.has(name)) return true;
+  if (hypotheticalFileNames.has(basename(name)) || notFileNames.has(name) || name.startsWith(`${findingsFolder}/`)) return true;
   if (existsSync(join(repositoryRoot, name)) || existsSync(join(repositoryRoot, dirname(path), name))) return true;
   return !name.includes("/") && basenames.has(name);
 }
