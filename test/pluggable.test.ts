@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { factoryProblems, instanceProblems, loadSystemSpec, SystemLoadError, splitSystemSpec } from "../systems/load-system.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
-import { uvmcheck } from "./support/cli.ts";
+import { uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
 
 const example = "examples/uvm-with-logging.ts";
 const scratch = mkdtempSync(join(tmpdir(), "uvmcheck-pluggable-"));
@@ -35,7 +35,10 @@ describe("the example module", () => {
   });
 
   it("passes the wrapped system's variants through: PATH:VARIANT is caught like uvm's", () => {
-    const { status, stdout } = uvmcheck(["run", "--system", `${example}:canary-cow-copy-skip`, "--runs", "200", "--seed", "1", "--schedule", "none", "--out", scratch]);
+    const { status, stdout } = uvmcheckWithSeeds(
+      (seed) => ["run", "--system", `${example}:canary-cow-copy-skip`, "--runs", "200", "--seed", String(seed), "--schedule", "none", "--out", scratch],
+      (result) => result.status === 1,
+    ).result;
     expect(status).toBe(1);
     expect(stdout).toMatch(/VIOLATION observation/);
   });

@@ -1,4 +1,5 @@
 // Runs a campaign of the default configuration on the UVM system, for tests.
+import fc from "fast-check";
 import type { ScheduleChoice } from "../../properties/generation/thread-arbitraries.ts";
 import { type CampaignResult, runCampaign } from "../../properties/hunting/campaign.ts";
 import { ampleMemory, type Contract, exhaustibleMemory } from "../../properties/checking/runner.ts";
@@ -37,12 +38,20 @@ export function campaign(options: CampaignSettings): CampaignResult {
 
 /**
  * The first violation with `check` found by campaigns over `seeds` (each of `runs` runs; a
- * campaign stops at its first violation, whatever its check), or null.
+ * campaign stops at its first violation, whatever its check), or null. Nothing is shrunk
+ * (fast-check's endOnFailure): the check is the failing run's own, and a seed whose first
+ * violation is another check costs only its runs.
  */
 export function violationWithCheck(variant: string, check: string, seeds: readonly number[], runs: number, settings: Partial<CampaignSettings> = {}) {
-  for (const seed of seeds) {
-    const found = campaign({ ...settings, runs, seed, variant }).violations[0];
-    if (found?.violation.check === check) return found;
+  const parameters = fc.readConfigureGlobal();
+  fc.configureGlobal({ ...parameters, endOnFailure: true });
+  try {
+    for (const seed of seeds) {
+      const found = campaign({ ...settings, runs, seed, variant }).violations[0];
+      if (found?.violation.check === check) return found;
+    }
+    return null;
+  } finally {
+    fc.configureGlobal(parameters);
   }
-  return null;
 }
