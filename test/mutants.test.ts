@@ -181,8 +181,8 @@ describe("the hunt and the catch matrix", () => {
   });
 
   it("is deterministic: the same hunt twice gives the same kill", () => {
-    const first = hunt("mutant-needs-copy-anon-read", [1], 300);
-    const second = hunt("mutant-needs-copy-anon-read", [1], 300);
+    const first = hunt("mutant-needs-copy-anon-read", backupSeeds, 300);
+    const second = hunt("mutant-needs-copy-anon-read", backupSeeds, 300);
     expect(first.killed).toBe(true);
     expect(second).toEqual(first);
   });

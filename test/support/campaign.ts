@@ -38,20 +38,27 @@ export function campaign(options: CampaignSettings): CampaignResult {
 
 /**
  * The first violation with `check` found by campaigns over `seeds` (each of `runs` runs; a
- * campaign stops at its first violation, whatever its check), or null. Nothing is shrunk
- * (fast-check's endOnFailure): the check is the failing run's own, and a seed whose first
- * violation is another check costs only its runs.
+ * campaign stops at its first violation, whatever its check), or null. First without
+ * shrinking (fast-check's endOnFailure: the check is the failing run's own, and a seed whose
+ * first violation is another check costs only its runs); only if that finds none, again with
+ * shrinking, which may turn a violation into a shorter one of `check` (a run the generators
+ * can make too).
  */
 export function violationWithCheck(variant: string, check: string, seeds: readonly number[], runs: number, settings: Partial<CampaignSettings> = {}) {
-  const parameters = fc.readConfigureGlobal();
-  fc.configureGlobal({ ...parameters, endOnFailure: true });
-  try {
+  const search = () => {
     for (const seed of seeds) {
       const found = campaign({ ...settings, runs, seed, variant }).violations[0];
       if (found?.violation.check === check) return found;
     }
     return null;
+  };
+  const parameters = fc.readConfigureGlobal();
+  fc.configureGlobal({ ...parameters, endOnFailure: true });
+  let found: ReturnType<typeof search>;
+  try {
+    found = search();
   } finally {
     fc.configureGlobal(parameters);
   }
+  return found ?? search();
 }
