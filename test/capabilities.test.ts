@@ -65,6 +65,18 @@ describe("a family a system lacks is never generated for it", () => {
   });
 });
 
+describe("uvmcheck diff names the families it left out", () => {
+  it("text and --json, against a module without loans", () => {
+    const module = join(import.meta.dirname, "support", "no-loans-system.ts");
+    const text = uvmcheck(["diff", "--a", "uvm", "--b", module, "--runs", "20", "--seed", "1"]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain("families left out: loans (B does not run it)");
+    const json = uvmcheck(["diff", "--a", module, "--b", "uvm", "--runs", "20", "--seed", "1", "--json"]);
+    expect(json.status).toBe(0);
+    expect((JSON.parse(json.stdout) as { familiesLeftOut: unknown }).familiesLeftOut).toEqual([{ family: "loans", missingFrom: "A" }]);
+  });
+});
+
 describe("profiles", () => {
   it("UVM declares every family and every allowance", () => {
     expect(systemProfile(uvmSystem)).toEqual(fullProfile);
