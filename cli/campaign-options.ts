@@ -63,3 +63,18 @@ export async function systemSpecFrom(flag: string, spec: string): Promise<System
 export function seedFrom(text: string | undefined): number {
   return text === undefined ? randomInt(0, 0x7fffffff) : parseInteger("--seed", text, 0, 0x7fffffff);
 }
+
+/**
+ * The world flags given, as words of a command line (`--frames 8`), in the order help lists them.
+ * Ensures: flag and value pairs; nothing for flags not given.
+ */
+export function worldFlagWords(flags: WorldFlags): string[] {
+  const given: [string, string | undefined][] = [
+    ["--frames", flags.frames],
+    ["--swap-slots", flags.swapSlots],
+    ["--page-words", flags.pageWords],
+    ["--processes", flags.processes],
+    ["--liveness-bound", flags.livenessBound],
+  ];
+  return given.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value]));
+}

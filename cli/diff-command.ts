@@ -5,15 +5,32 @@
 //! A SYSTEM is a system spec (systems/load-system.ts): `uvm`, `uvm:VARIANT`, a module path,
 //! or `PATH:VARIANT`. Exit 0 when A and B agreed on every run, 1 when they diverged, 2 on bad
 //! usage. `--json` prints exactly one JSON object on stdout.
+//!
+//! The comparison is per command, so diff runs no threads (no `start`/`resume`: `run`
+//! checks threads against the model). A divergence is a difference between A and B, not
+//! necessarily a violation; when the shrunk commands also fail a side against the model
+//! (replayed through every check, heal phase included), that side's failure is written as a
+//! counterexample file into `--out DIR` like `run`'s (diff-file.ts), and the report names it.
 
-import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
 import { type DiffResult, type FoundDivergence, runDiff } from "../properties/hunting/diff.ts";
+import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
 import { ampleMemory, exhaustibleMemory } from "../properties/checking/runner.ts";
-import { seedFrom, systemSpecFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
+import { formatCommand } from "../vocabulary/command-format.ts";
+import { seedFrom, systemSpecFrom, type WorldFlags, worldFlagWords, worldFrom } from "./campaign-options.ts";
+import { checkWritableFolder } from "./destination.ts";
+import { diffCiFields, fileLines, type SideFile, saveDivergence } from "./diff-file.ts";
+import { finishReports } from "./error-report.ts";
+import { count, clip, wrap } from "./output.ts";
+import { Progress } from "./progress.ts";
+import { findingsFolder } from "./run-settings.ts";
+import type { Session } from "./session.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";
 
 export interface DiffFlags extends WorldFlags {
+  readonly out?: string;
+  readonly junit?: string;
+  readonly report?: string;
   readonly a?: string;
   readonly b?: string;
   readonly runs?: string;
@@ -24,25 +41,34 @@ export interface DiffFlags extends WorldFlags {
 }
 
 /** Requires: commander parsed `flags`. Ensures: returns the exit code (0 agree, 1 diverge). */
-export async function diffCommand(flags: DiffFlags): Promise<number> {
+export async function diffCommand(flags: DiffFlags, session: Session): Promise<number> {
   if (flags.a === undefined || flags.b === undefined) throw new UsageError("diff needs both --a SYSTEM and --b SYSTEM");
   const a = await systemSpecFrom("--a", flags.a);
   const b = await systemSpecFrom("--b", flags.b);
   const world = worldFrom(flags);
   const runs = parseInteger("--runs", flags.runs ?? "300", 1, 10_000_000);
-  const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? "60", 1, 10_000);
+  const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000);
   const seed = seedFrom(flags.seed);
+  const out = flags.out ?? findingsFolder;
+  checkWritableFolder("--out", out);
   const json = flags.json === true;
+  session.reports.note({ a: a.spec, b: b.spec, seed, caseName: reproduceLine(flags, seed, runs, maxCommands) });
   setAutoFreeze(false);
-  if (!json) process.stdout.write(`uvmcheck diff: A ${a.spec}, B ${b.spec}, seed ${seed}, ${runs} runs\n`);
-  const bar = !json && process.stderr.isTTY ? new SingleBar({ format: "  comparing [{bar}] {value}/{total} runs", hideCursor: true }) : null;
-  bar?.start(runs, 0);
+  if (!json) process.stdout.write(`uvmcheck diff: A ${a.spec}, B ${b.spec}, seed ${seed}, ${count(runs, "run")} of up to ${count(maxCommands, "command")}, no threads\n`);
+  const progress = new Progress({ label: "comparing", noun: "run", total: runs, enabled: !json });
   const contract = flags.ample === true ? ampleMemory : exhaustibleMemory;
-  const result = runDiff({ a, b, world, runs, seed, maxCommands, contract, onRun: (done) => bar?.update(Math.min(done, runs)) });
-  bar?.stop();
-  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(`${formatDiffResult(result, reproduceLine(flags, seed, runs, maxCommands))}\n`);
-  return result.divergence === null ? 0 : 1;
+  let result: DiffResult;
+  try {
+    result = runDiff({ a, b, world, runs, seed, maxCommands, contract, onRun: (done) => progress.update(done) });
+  } finally {
+    progress.stop();
+  }
+  const files = result.divergence === null ? [] : saveDivergence(result.divergence, { a, b, world, contract, maxCommands }, out);
+  const exitCode = result.divergence === null ? 0 : 1;
+  finishReports(session, diffCiFields(result, files));
+  if (json) process.stdout.write(`${JSON.stringify({ ...result, files })}\n`);
+  else process.stdout.write(`${formatDiffResult(result, reproduceLine(flags, seed, runs, maxCommands), files)}\n`);
+  return exitCode;
 }
 
 const verdictText = {
@@ -54,27 +80,21 @@ const verdictText = {
 
 /** The command line that runs the same diff again (world flags included). */
 function reproduceLine(flags: DiffFlags, seed: number, runs: number, maxCommands: number): string {
-  const world = [
-    ["--frames", flags.frames],
-    ["--swap-slots", flags.swapSlots],
-    ["--page-words", flags.pageWords],
-    ["--processes", flags.processes],
-    ["--liveness-bound", flags.livenessBound],
-  ].flatMap(([flag, value]) => (value === undefined ? [] : [`${flag} ${value}`]));
+  const world = worldFlagWords(flags);
   const ample = flags.ample === true ? ["--ample"] : [];
-  return ["uvmcheck diff", `--a ${flags.a}`, `--b ${flags.b}`, `--seed ${seed}`, `--runs ${runs}`, `--max-commands ${maxCommands}`, ...world, ...ample].join(
+  return ["npx uvmcheck diff", `--a ${flags.a}`, `--b ${flags.b}`, `--seed ${seed}`, `--runs ${runs}`, `--max-commands ${maxCommands}`, ...world, ...ample].join(
     " ",
   );
 }
 
-/** The families left out (if any), the divergence block (legend line first), then the summary line. */
-export function formatDiffResult(result: DiffResult, reproduce: string): string {
+/** The families left out (if any), the divergence block (legend line first), the files written, then the summary line. */
+export function formatDiffResult(result: DiffResult, reproduce: string, files: readonly SideFile[] = []): string {
   const leftOut = result.familiesLeftOut.map(({ family, missingFrom }) => `${family} (${missingFrom === "both" ? "neither runs it" : `${missingFrom} does not run it`})`);
   const lines = leftOut.length === 0 ? [] : [`families left out: ${leftOut.join(", ")}`];
-  if (result.divergence !== null) lines.push(...formatDivergenceBlock(result.divergence, reproduce));
-  const bothThrew = result.runsEndedByBothThrowing === 0 ? "" : `, ${result.runsEndedByBothThrowing} runs ended with both sides throwing`;
+  if (result.divergence !== null) lines.push(...formatDivergenceBlock(result.divergence, reproduce), ...fileLines(files));
+  const bothThrew = result.runsEndedByBothThrowing === 0 ? "" : `, ${count(result.runsEndedByBothThrowing, "run")} ended with both sides throwing`;
   lines.push(
-    `${result.runs} runs, ${result.commands} commands run on both sides${bothThrew}, ${result.divergence === null ? "no divergence" : "1 divergence"}`,
+    `${count(result.runs, "run")}, ${count(result.commands, "command")} run on both sides${bothThrew}, ${result.divergence === null ? "no divergence" : "1 divergence"}`,
   );
   return lines.join("\n");
 }
@@ -88,11 +108,10 @@ function formatDivergenceBlock(found: FoundDivergence, reproduce: string): strin
     `  A: ${found.a}   B: ${found.b}   model allows: ${found.modelAllows.join(" | ")}`,
     ...(found.observation === null ? [] : [`  ${found.observation}`]),
     `  ${verdictText[found.modelAgrees]}${lostTrack}`,
-    `  reproduce: ${reproduce}  (path="${found.path}" hardwareSeed=${found.hardwareSeed})`,
-    `  swarm: ${Object.entries(found.swarm)
-      .map(([kind, weight]) => `${kind}=${weight}`)
-      .join(" ")}`,
+    `  reproduce: ${reproduce}`,
+    `  path="${found.path}" hardwareSeed=${found.hardwareSeed}`.slice(0, 100),
+    ...wrap(["  swarm:", ...Object.entries(found.swarm).map(([kind, weight]) => `${kind}=${weight}`)], "    "),
     `  shrunk to ${found.commands.length} commands; ${agreed}:`,
-    ...found.commands.map((command, index) => `  ${index === found.index ? "▶" : " "} ${String(index).padStart(3)}  ${JSON.stringify(command)}`),
+    ...found.commands.map((command, index) => clip(`  ${index === found.index ? "▶" : " "} ${String(index).padStart(3)}  ${formatCommand(command)}`)),
   ];
 }

@@ -9,21 +9,35 @@
 //! (properties/hunting/mutant-hunt.ts); then the median and worst time-to-kill and shrunk lengths and,
 //! with `--matrix`, which check caught which variant (properties/hunting/catch-matrix.ts).
 //!
-//! `--jobs N` hunts N variants at once on worker threads (a tinypool pool; a machine with N
-//! cores); every result but the seconds is the same as on one thread. `--json` prints exactly
-//! one JSON object; `--markdown` prints the report as Markdown (the generated part of
-//! docs/mutants.md). Exit 0 when every variant was killed, 1 when one survived, 2 on bad
-//! usage (one line on stderr).
+//! The hunts run on worker threads (a tinypool pool of `--jobs N`, 1 by default), so the
+//! command stays responsive: Ctrl-C stops the hunts at once and reports the variants done
+//! (exit 130). Every result but the seconds is the same however many threads hunt. The
+//! counterexample that killed each variant is written into `--out DIR` (default
+//! `counterexamples/mutants/`) and named in the report. `--json` prints exactly one JSON
+//! object; `--markdown` prints the report as Markdown (the generated part of
+//! docs/mutants.md); `--junit` has one test case per variant (killed: passed; survived:
+//! failed). Exit 0 when every variant was killed, 1 when one survived, 2 on bad usage (one
+//! line on stderr).
 
-import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
 import Tinypool from "tinypool";
+import { exhaustibleMemory } from "../properties/checking/runner.ts";
+import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
+import { splitSystemSpec } from "../systems/load-system.ts";
+import { checkWritableFolder } from "./destination.ts";
+import { finishReports } from "./error-report.ts";
+import { type FindingOrigin, saveFinding } from "./finding-file.ts";
+import { Interrupt } from "./interrupt.ts";
+import { mutantsCiFields } from "./mutants-ci.ts";
+import { Progress } from "./progress.ts";
+import { findingsFolder } from "./run-settings.ts";
+import type { Session } from "./session.ts";
 import { catchMatrix, checksOf } from "../properties/hunting/catch-matrix.ts";
 import type { HuntResult } from "../properties/hunting/mutant-hunt.ts";
 import type { SystemFactory, VariantInfo } from "../vocabulary/system-under-test.ts";
-import { systemSpecFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
+import { systemSpecFrom, type WorldFlags, worldFlagWords, worldFrom } from "./campaign-options.ts";
 import { formatMarkdownReport, formatTextReport, jsonReport, type MutantsReport } from "./mutants-report.ts";
-import { type HuntTask, runHuntTask } from "./mutants-task.ts";
+import type { HuntTask } from "./mutants-task.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";
 
 export interface MutantsFlags extends WorldFlags {
@@ -39,6 +53,9 @@ export interface MutantsFlags extends WorldFlags {
   readonly json?: boolean;
   readonly markdown?: boolean;
   readonly jobs?: string;
+  readonly out?: string;
+  readonly junit?: string;
+  readonly report?: string;
 }
 
 /** Everything a hunt needs but the variant's name. */
@@ -47,10 +64,11 @@ interface HuntSettings extends Omit<HuntTask, "variant"> {
   readonly jobs: number;
 }
 
-/** `--budget-seconds`: a non-negative number of seconds, fractions allowed. */
+/** `--budget-seconds`: a positive number of seconds, fractions allowed. */
 export function parseSeconds(name: string, text: string): number {
-  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw new UsageError(`${name} must be a non-negative number of seconds, got "${text}"`);
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw new UsageError(`${name} must be a positive number of seconds, got "${text}"`);
   const seconds = Number(text);
+  if (seconds <= 0) throw new UsageError(`${name} must be more than 0 (a budget of 0 hunts nothing), got ${text}`);
   if (seconds > 86_400) throw new UsageError(`${name} must be at most 86400, got ${text}`);
   return seconds;
 }
@@ -81,7 +99,7 @@ async function settingsFrom(flags: MutantsFlags): Promise<HuntSettings> {
     runs: parseInteger("--runs", flags.runs ?? "300", 1, 10_000_000),
     firstSeed: parseInteger("--first-seed", flags.firstSeed ?? "1", 0, 0x7fffffff),
     maxSeeds: parseInteger("--max-seeds", flags.maxSeeds ?? "1000000", 1, 1_000_000),
-    maxCommands: parseInteger("--max-commands", flags.maxCommands ?? "60", 1, 10_000),
+    maxCommands: parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000),
     budgetSeconds: parseSeconds("--budget-seconds", flags.budgetSeconds ?? "180"),
     jobs: parseInteger("--jobs", flags.jobs ?? "1", 1, 64),
   };
@@ -92,61 +110,69 @@ function taskFor(settings: HuntSettings, variant: VariantInfo): HuntTask {
   return { systemSpec, variant: variant.name, world, runs, firstSeed, maxSeeds, maxCommands, budgetSeconds };
 }
 
-/** Hunts every variant in turn on this thread; `done` after each. Ensures: results in `variants` order. */
-function huntInTurn(settings: HuntSettings, variants: readonly VariantInfo[], done: (finished: number, next: string) => void): HuntResult[] {
-  const results: HuntResult[] = [];
-  for (const variant of variants) {
-    done(results.length, variant.name);
-    results.push(runHuntTask(settings.system, taskFor(settings, variant)));
-  }
-  return results;
-}
-
-/** Hunts the variants on `settings.jobs` worker threads (cli/mutants-worker.mjs). Ensures: results in `variants` order. */
-async function huntInPool(settings: HuntSettings, variants: readonly VariantInfo[], done: (finished: number, next: string) => void): Promise<HuntResult[]> {
+/**
+ * Hunts the variants on `settings.jobs` worker threads (cli/mutants-worker.mjs) until done
+ * or interrupted. Ensures: the results of the variants done, in `variants` order.
+ */
+async function huntInPool(settings: HuntSettings, variants: readonly VariantInfo[], progress: Progress, interrupt: Interrupt): Promise<HuntResult[]> {
   const pool = new Tinypool({ filename: new URL("./mutants-worker.mjs", import.meta.url).href, minThreads: settings.jobs, maxThreads: settings.jobs });
+  const results: (HuntResult | undefined)[] = variants.map(() => undefined);
   let finished = 0;
+  const hunts = variants.map(async (variant, index) => {
+    results[index] = (await pool.run(taskFor(settings, variant))) as HuntResult;
+    progress.update(++finished, variant.name);
+  });
   try {
-    return await Promise.all(
-      variants.map(async (variant) => {
-        const result = (await pool.run(taskFor(settings, variant))) as HuntResult;
-        done(++finished, variant.name);
-        return result;
-      }),
-    );
+    await Promise.race([Promise.all(hunts), interrupt.asked]);
   } finally {
+    for (const hunt of hunts) hunt.catch(() => {}); // hunts cut short by destroy() reject; their results are not wanted
     await pool.destroy();
   }
+  return results.filter((result) => result !== undefined);
 }
 
-export async function mutantsCommand(flags: MutantsFlags): Promise<number> {
+export async function mutantsCommand(flags: MutantsFlags, session: Session): Promise<number> {
   const settings = await settingsFrom(flags);
   const variants = chosenVariants(settings.system, flags);
   if (flags.json === true && flags.markdown === true) throw new UsageError("--json and --markdown exclude each other");
+  const out = flags.out ?? `${findingsFolder}/mutants`;
+  checkWritableFolder("--out", out);
+  session.reports.note({ system: settings.system.name, caseName: "uvmcheck mutants" });
   setAutoFreeze(false);
-  const bar =
-    flags.json !== true && process.stderr.isTTY ? new SingleBar({ format: "  hunting [{bar}] {value}/{total} variants  {variant}", hideCursor: true }) : null;
-  bar?.start(variants.length, 0, { variant: variants[0]!.name });
-  const done = (finished: number, name: string) => bar?.update(finished, { variant: name });
-  const results = settings.jobs === 1 ? huntInTurn(settings, variants, done) : await huntInPool(settings, variants, done);
-  bar?.update(variants.length, { variant: "" });
-  bar?.stop();
+  const progress = new Progress({ label: "hunting", noun: "variant", total: variants.length, enabled: flags.json !== true, hideCursor: true });
+  const interrupt = new Interrupt("the hunt").install();
+  let results: HuntResult[];
+  try {
+    results = await huntInPool(settings, variants, progress, interrupt);
+  } finally {
+    progress.stop();
+    interrupt.uninstall();
+  }
+  const done = variants.filter((variant) => results.some((result) => result.variant === variant.name));
+  const files = results.map((result) => (result.found === null ? null : saveFinding(result.found, originOf(settings, result), out)));
   const report: MutantsReport = {
     system: settings.system.name,
     runs: settings.runs,
     firstSeed: settings.firstSeed,
     budgetSeconds: settings.budgetSeconds,
-    variants,
+    variants: done,
     results,
     matrix: catchMatrix(
       checksOf(settings.system),
       results.map(({ variant, caughtBy }) => ({ variant, caughtBy })),
     ),
   };
-  if (flags.json === true) process.stdout.write(`${JSON.stringify(jsonReport(report))}\n`);
+  const exitCode = interrupt.requested() ? interrupt.exitCode : results.every((result) => result.killed) ? 0 : 1;
+  finishReports(session, mutantsCiFields(report, variants, files, interrupt.requested(), session.elapsedMilliseconds() / 1000));
+  const interrupted = interrupt.requested() ? `INTERRUPTED after ${done.length} of ${variants.length} variants\n` : "";
+  if (flags.json === true) process.stdout.write(`${JSON.stringify({ ...jsonReport(report, files), interrupted: interrupt.requested() })}\n`);
   else if (flags.markdown === true) process.stdout.write(formatMarkdownReport(report, reproduceCommand(flags)));
-  else process.stdout.write(formatTextReport(report, flags.matrix === true));
-  return results.every((result) => result.killed) ? 0 : 1;
+  else process.stdout.write(`${formatTextReport(report, flags.matrix === true, files)}${interrupted}`);
+  return exitCode;
+}
+
+function originOf(settings: HuntSettings, result: HuntResult): FindingOrigin {
+  return { reference: splitSystemSpec(settings.systemSpec).reference, variant: result.variant, contract: exhaustibleMemory.name, maxCommands: settings.maxCommands };
 }
 
 /** The command line that produced this report (for the Markdown header); flags at their defaults are left out. */
@@ -162,14 +188,10 @@ function reproduceCommand(flags: MutantsFlags): string {
   add("--runs", flags.runs, "300");
   add("--first-seed", flags.firstSeed, "1");
   add("--max-seeds", flags.maxSeeds);
-  add("--max-commands", flags.maxCommands, "60");
+  add("--max-commands", flags.maxCommands, String(defaultMaxCommands));
   add("--budget-seconds", flags.budgetSeconds, "180");
   add("--jobs", flags.jobs, "1");
-  add("--frames", flags.frames);
-  add("--swap-slots", flags.swapSlots);
-  add("--page-words", flags.pageWords);
-  add("--processes", flags.processes);
-  add("--liveness-bound", flags.livenessBound);
+  words.push(...worldFlagWords(flags));
   add("--markdown", true);
   return words.join(" ");
 }

@@ -6,6 +6,9 @@ import type { CatchRow } from "../properties/hunting/catch-matrix.ts";
 import { deadChecks } from "../properties/hunting/catch-matrix.ts";
 import type { HuntResult } from "../properties/hunting/mutant-hunt.ts";
 import type { VariantInfo } from "../vocabulary/system-under-test.ts";
+import { dirname } from "node:path";
+import { count } from "./output.ts";
+import type { Saved } from "./run-text.ts";
 
 export interface MutantsReport {
   readonly system: string;
@@ -75,8 +78,15 @@ function roundedSummary(summary: Summary): Summary {
   };
 }
 
+/** Where the counterexample that killed a variant was saved (per result, null: survived). */
+export type KillFiles = readonly (Saved | null)[];
+
+function fileOf(saved: Saved | null | undefined): string | null {
+  return saved === null || saved === undefined || saved.kind === "unwritten" ? null : saved.path;
+}
+
 /** `--json`: exactly one object. */
-export function jsonReport(report: MutantsReport) {
+export function jsonReport(report: MutantsReport, files: KillFiles = []) {
   const summary = roundedSummary(summarize(report.results));
   const kinds = new Map(report.variants.map((variant) => [variant.name, variant.kind]));
   return {
@@ -84,8 +94,9 @@ export function jsonReport(report: MutantsReport) {
     runs: report.runs,
     firstSeed: report.firstSeed,
     budgetSeconds: report.budgetSeconds,
-    mutants: report.results.map((result) => ({
+    mutants: report.results.map((result, index) => ({
       name: result.variant,
+      file: fileOf(files[index]),
       kind: kinds.get(result.variant),
       killed: result.killed,
       seconds: round(result.seconds),
@@ -154,7 +165,7 @@ function matrixLines(matrix: readonly CatchRow[]): string[] {
 }
 
 /** The plain-text report: a fixed-column table, the summary, and with `matrix` the catch matrix. */
-export function formatTextReport(report: MutantsReport, matrix: boolean): string {
+export function formatTextReport(report: MutantsReport, matrix: boolean, files: KillFiles = []): string {
   const width = Math.max(7, ...report.results.map((result) => result.variant.length));
   const header = `${"variant".padEnd(width)}  killed  seed  seconds  commands  shrunk    caught by`;
   const rows = report.results.map(
@@ -167,6 +178,8 @@ export function formatTextReport(report: MutantsReport, matrix: boolean): string
     ...rows,
     ...summaryLines(report),
   ];
+  const written = files.flatMap((saved) => (fileOf(saved) === null ? [] : [fileOf(saved)!]));
+  if (written.length > 0) lines.push(`killing counterexamples: ${count(written.length, "file")} in ${dirname(written[0]!)} (\`uvmcheck replay FILE\`)`);
   if (matrix) lines.push("", ...matrixLines(report.matrix));
   return `${lines.join("\n")}\n`;
 }

@@ -1,7 +1,8 @@
-// A worker thread of `uvmcheck mutants --jobs N` (a tinypool pool). Worker threads do not
-// inherit tsx's loader on Node 20, so the TypeScript task module comes in through tsx's API.
-import { tsImport } from "tsx/esm/api";
+// A worker thread of `uvmcheck mutants` (a tinypool pool). Worker threads do not inherit the
+// main thread's loader on Node 20, so this one registers it again (cli/loader.mjs) before
+// the TypeScript task module comes in.
+import "./loader.mjs";
 
-const { huntInWorker } = await tsImport("./mutants-task.ts", import.meta.url);
+const { huntInWorker } = await import("./mutants-task.ts");
 
 export default huntInWorker;

@@ -1,131 +1,96 @@
 //! `uvmcheck run`: the default checking campaign.
 //!
-//! Exit 0 when no violation was found, 1 when one was (printed with everything needed to
-//! reproduce it), 2 on bad usage. `--json` prints exactly one JSON object on stdout.
+//!   1. every flag and destination checked (run-settings.ts): a mistake is exit 2 at once
+//!   2. the stored counterexamples that apply to the system replayed (the example database,
+//!      properties/counterexample-files/example-database.ts; `--db DIR`, `--no-db`)
+//!   3. the campaign, with progress on stderr; Ctrl-C stops it between runs
+//!   4. a violation saved as a counterexample file into `--out DIR` (unless the folder holds
+//!      the same finding), and as an HTML page with `--html`
+//!   5. the CI reports (`--junit`, `--report`), then the output: text (run-text.ts) or one
+//!      JSON object (run-json.ts)
 //!
-//! A violation is also written as a counterexample file (properties/counterexample-files/counterexample-file.ts)
-//! into `--out DIR` (default `counterexamples/found/`, beside the stored regressions and
-//! never among them: the suite replays only `counterexamples/*.json`), atomically and never
-//! over an existing file; its path is the first line of the violation report (`file` in the JSON).
+//! Exit 0: no violation, and no stored counterexample failing against its status. 1: a
+//! violation, or a stored one failing again. 2: bad usage or an error. 130 (143): stopped by
+//! Ctrl-C (SIGTERM), after printing what was done and writing the reports.
 
-import { SingleBar } from "cli-progress";
 import { setAutoFreeze } from "immer";
-import { type ScheduleChoice, scheduleChoices } from "../properties/generation/thread-arbitraries.ts";
-import { defaultMaxCommands, type FoundViolation, runCampaign } from "../properties/hunting/campaign.ts";
-import { counterexampleFromFinding, type FindingContext } from "../properties/counterexample-files/counterexample-file.ts";
-import { CONFIGURATION_LIMIT } from "../properties/checking/linearizer.ts";
-import { counterexampleStem, writeCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
-import { splitSystemSpec } from "../systems/load-system.ts";
-import { ampleMemory, exhaustibleMemory } from "../properties/checking/runner.ts";
-import { seedFrom, type SystemFlags, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
-import { formatCoverage, formatViolation } from "./report.ts";
-import { parseInteger, UsageError } from "./usage-error.ts";
+import { type DatabaseReplay, failingAgain, replayDatabase } from "../properties/counterexample-files/example-database.ts";
+import { runCampaignInterruptibly } from "../properties/hunting/interruptible-campaign.ts";
+import { CampaignTally } from "./campaign-tally.ts";
+import { formatDatabase } from "./database-text.ts";
+import { exitCodes, finishReports } from "./error-report.ts";
+import { saveFinding } from "./finding-file.ts";
+import { Interrupt } from "./interrupt.ts";
+import { count, wrap } from "./output.ts";
+import { Progress } from "./progress.ts";
+import { type CampaignEnd, runCiFields, runJson, runTextLines } from "./run-json.ts";
+import { type RunFlags, type RunSettings, runSettingsFrom } from "./run-settings.ts";
+import type { Saved } from "./run-text.ts";
+import type { Session } from "./session.ts";
+import { sameSystemAs } from "./system-reference.ts";
+import { writeFindingPage } from "./report-command.ts";
 
-/** Where `run` writes the counterexamples it finds: beside the stored regressions, never among them. */
-export const findingsFolder = "counterexamples/found";
+export type { RunFlags } from "./run-settings.ts";
 
-export interface RunFlags extends WorldFlags, SystemFlags {
-  readonly runs?: string;
-  readonly seed?: string;
-  readonly maxCommands?: string;
-  readonly json?: boolean;
-  readonly ample?: boolean;
-  readonly out?: string;
-  readonly schedule?: string;
+function header(settings: RunSettings): string {
+  const variant = settings.variant === null ? "" : ` variant ${settings.variant}`;
+  const from = settings.fromRun === 0 ? "" : ` from run ${settings.fromRun}`;
+  const runs = `${count(settings.runs, "run")}${from} of up to ${count(settings.maxCommands, "command")}`;
+  return wrap(`uvmcheck run: system ${settings.system.name}${variant}, seed ${settings.seed}, ${runs}, schedule ${settings.schedule}`.split(" "), "  ").join("\n");
 }
 
-/** Writes `found` into `directory`; returns the path, or null (and says why on stderr) if it could not. */
-function saveCounterexample(found: FoundViolation, context: FindingContext, directory: string): string | null {
-  const file = counterexampleFromFinding(found, context);
+/** Runs the campaign with progress and Ctrl-C handling; the tally holds what was done even if it stops. */
+async function campaignWithProgress(settings: RunSettings, tally: CampaignTally, interrupt: Interrupt) {
+  const progress = new Progress({ label: "checking", noun: "run", total: settings.runs - settings.fromRun, enabled: !settings.json, hideCursor: true });
+  interrupt.install();
   try {
-    return writeCounterexample(directory, counterexampleStem(file), file);
-  } catch (error) {
-    process.stderr.write(`uvmcheck: could not write the counterexample into ${directory}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return null;
+    return await runCampaignInterruptibly(
+      {
+        system: settings.system,
+        world: settings.world,
+        runs: settings.runs,
+        startAt: settings.fromRun,
+        seed: settings.seed,
+        maxCommands: settings.maxCommands,
+        variant: settings.variant,
+        contract: settings.contract,
+        failures: !settings.ample,
+        schedule: settings.schedule,
+        onEvent: (event) => {
+          tally.add(event);
+          if (event.kind === "run") progress.update(tally.runs);
+        },
+      },
+      interrupt,
+    );
+  } finally {
+    progress.stop();
+    interrupt.uninstall();
   }
 }
 
-/** The world flags actually given (so `--ample`'s defaults give way to them). */
-function definedOnly(flags: WorldFlags): WorldFlags {
-  return Object.fromEntries(
-    Object.entries({
-      frames: flags.frames,
-      swapSlots: flags.swapSlots,
-      pageWords: flags.pageWords,
-      processes: flags.processes,
-      livenessBound: flags.livenessBound,
-    }).filter(([, value]) => value !== undefined),
-  );
-}
-
-function scheduleFrom(text: string | undefined): ScheduleChoice {
-  if (text === undefined) return "mixed";
-  const choice = scheduleChoices.find((known) => known === text);
-  if (choice === undefined) throw new UsageError(`--schedule must be one of ${scheduleChoices.join(", ")} (got "${text}")`);
-  return choice;
-}
-
-export async function runCommand(flags: RunFlags): Promise<number> {
-  const { system, variant, spec } = await systemFrom(flags);
-  const ample = flags.ample === true;
-  const world = worldFrom(ample ? { frames: "4096", swapSlots: "4096", ...definedOnly(flags) } : flags);
-  const runs = parseInteger("--runs", flags.runs ?? "300", 1, 10_000_000);
-  const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000);
-  const seed = seedFrom(flags.seed);
-  const schedule = scheduleFrom(flags.schedule);
-  const json = flags.json === true;
+export async function runCommand(flags: RunFlags, session: Session): Promise<number> {
+  const settings = await runSettingsFrom(flags);
+  session.reports.note({ system: settings.system.name, variant: settings.variant, seed: settings.seed, caseName: settings.again });
   setAutoFreeze(false);
-  if (!json) process.stdout.write(`uvmcheck run: system ${system.name}${variant === null ? "" : ` variant ${variant}`}, seed ${seed}, ${runs} runs\n`);
-  const bar = !json && process.stderr.isTTY ? new SingleBar({ format: "  checking [{bar}] {value}/{total} runs", hideCursor: true }) : null;
-  bar?.start(runs, 0);
-  const contract = ample ? ampleMemory : exhaustibleMemory;
-  const result = runCampaign({
-    system,
-    world,
-    runs,
-    seed,
-    maxCommands,
-    variant,
-    contract,
-    failures: !ample,
-    schedule,
-    onRun: (done) => bar?.update(Math.min(done, runs)),
-  });
-  bar?.stop();
-  const context: FindingContext = { system: splitSystemSpec(spec).reference, variant, contract: contract.name, maxCommands };
-  const files = result.violations.map((found) => saveCounterexample(found, context, flags.out ?? findingsFolder));
-  if (json) {
-    const report = {
-      system: result.system,
-      seed: result.seed,
-      runs: result.runs,
-      commands: result.commands,
-      abandoned: result.abandoned,
-      violations: result.violations.map((found, index) => ({
-        file: files[index],
-        ...found.violation,
-        commands: found.commands,
-        seed: found.seed,
-        path: found.path,
-        replayPath: found.replayPath,
-        hardwareSeed: found.hardwareSeed,
-        world: found.world,
-        swarm: found.swarm,
-      })),
-      coverage: Object.fromEntries(result.coverage),
-    };
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-  } else {
-    result.violations.forEach((found, index) => {
-      process.stdout.write(`counterexample written to ${files[index] ?? "(not written)"}\n${formatViolation(found)}\n`);
-    });
-    process.stdout.write(`${result.runs} runs, ${result.commands} commands checked, ${result.violations.length === 0 ? "no violation" : "1 violation"}\n`);
-    if (result.abandoned > 0) {
-      process.stdout.write(
-        `${result.abandoned} run(s) abandoned: a thread history too ambiguous to check (more than ${CONFIGURATION_LIMIT} linearizer configurations), neither passed nor failed\n`,
-      );
-    }
-    process.stdout.write(`coverage:\n${formatCoverage(result.coverage, system.requiredCoverage)}\n`);
-  }
-  return result.violations.length === 0 ? 0 : 1;
+  if (!settings.json) process.stdout.write(`${header(settings)}\n`);
+  const database: DatabaseReplay | null =
+    settings.db === null ? null : replayDatabase(settings.db, settings.system, { sameSystem: sameSystemAs(settings.reference), variant: settings.variant });
+  if (database !== null && !settings.json) process.stdout.write(`${formatDatabase(database).join("\n")}\n`);
+  const tally = new CampaignTally(() => performance.now());
+  const interrupt = new Interrupt("the campaign");
+  const result = await campaignWithProgress(settings, tally, interrupt);
+  const found = result.violations[0] ?? null;
+  const origin = { reference: settings.reference, variant: settings.variant, contract: settings.contract.name, maxCommands: settings.maxCommands };
+  const saved: Saved | null = found === null ? null : saveFinding(found, origin, settings.out);
+  const page = found !== null && settings.html && saved !== null && saved.kind !== "unwritten" ? await writeFindingPage(saved.path) : null;
+  const exitCode = result.interrupted
+    ? interrupt.exitCode
+    : found !== null || (database !== null && failingAgain(database).length > 0)
+      ? exitCodes.violation
+      : exitCodes.passed;
+  const end: CampaignEnd = { settings, result, tally, found, saved, page, database, exitCode, seconds: session.elapsedMilliseconds() / 1000 };
+  finishReports(session, runCiFields(end));
+  process.stdout.write(settings.json ? `${JSON.stringify(runJson(end))}\n` : `${runTextLines(end).join("\n")}\n`);
+  return exitCode;
 }

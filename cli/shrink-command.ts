@@ -1,48 +1,89 @@
-//! `uvmcheck shrink FILE [--out FILE] [--json]`: shrinks a counterexample file further
-//! (properties/counterexample-files/shrink/shrink.ts) and writes the result as a new file, next to FILE as
-//! `<name>.shrunk.json` unless `--out` says where; an existing file is never replaced.
-//! Prints the path written, then the sizes before and after.
+//! `uvmcheck shrink FILE [--out FILE] [--force] [--json] [--system SPEC]`: shrinks a
+//! counterexample file further (properties/counterexample-files/shrink/shrink.ts) and writes
+//! the result as a new file:
 //!
-//! Exit 0 when the new file is written; 2 when FILE is bad, or no longer fails with its
-//! stored check (nothing to shrink): one line on stderr and nothing on disk changed.
+//!   no --out            next to FILE as `<name>.shrunk.json` (`-2`, `-3`... if taken)
+//!   --out FOLDER        (an existing folder, or a path ending in `/`) the same name in it
+//!   --out PATH          exactly PATH; an existing file only with --force
+//!
+//! The destination is checked before shrinking, so a shrink is never lost to a folder it
+//! cannot write; if the write still fails (a full disk), the shrunk file goes to the
+//! system's temporary folder and the error says where. Prints the path written, then the
+//! sizes before and after.
+//!
+//! Exit 0 when the new file is written; 2 when FILE is bad, no longer fails with its stored
+//! check (nothing to shrink), or the destination is unusable: one line on stderr.
 
-import { basename, dirname, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname } from "node:path";
 import { setAutoFreeze } from "immer";
 import type { WorldConfig } from "../vocabulary/world.ts";
-import type { CounterexampleFile } from "../properties/counterexample-files/counterexample-file.ts";
-import { writeCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
+import { type CounterexampleFile, failureOf } from "../properties/counterexample-files/counterexample-file.ts";
+import { writeCounterexample, writeCounterexampleAt } from "../properties/counterexample-files/counterexample-store.ts";
 import { replayCommands, sameFailure } from "../properties/counterexample-files/replay.ts";
 import { type ShrinkResult, shrinkCounterexample } from "../properties/counterexample-files/shrink/shrink.ts";
+import { storedSystemReference } from "./system-reference.ts";
+import { CampaignError } from "../properties/hunting/campaign.ts";
 import { asUsageError, loadCounterexample } from "./counterexample-input.ts";
+import { checkWritableFile, checkWritableFolder } from "./destination.ts";
+import { count } from "./output.ts";
+import type { Session } from "./session.ts";
 import { UsageError } from "./usage-error.ts";
 
 export interface ShrinkFlags {
   readonly out?: string;
+  readonly force?: boolean;
   readonly json?: boolean;
+  readonly system?: string;
 }
 
-function shrunkFile(file: CounterexampleFile, result: ShrinkResult): CounterexampleFile {
+function shrunkFile(file: CounterexampleFile, result: ShrinkResult, system: string): CounterexampleFile {
   const { setup, violation } = result;
   return {
     ...file,
+    system,
+    variant: setup.variant,
     configuration: { ...file.configuration, world: setup.world, failures: setup.failures, hardwareSeed: setup.hardwareSeed },
     commands: result.commands,
-    failure: { check: violation.check, step: violation.step, message: violation.message },
+    failure: failureOf(violation),
     shrunkFrom: file.shrunkFrom ?? { commands: file.commands.length, world: file.configuration.world },
   };
 }
 
-/** Where the new file goes: `--out`, or next to the input as `<name>.shrunk.json`. */
-function destination(input: string, out: string | undefined): { directory: string; stem: string } {
-  const target =
-    out ??
-    join(
-      dirname(input),
-      `${basename(input)
-        .replace(/\.json$/, "")
-        .replace(/\.shrunk$/, "")}.shrunk.json`,
-    );
-  return { directory: dirname(target), stem: basename(target).replace(/\.json$/, "") };
+/** Where the new file goes: a folder and a stem (numbered if taken), or one exact path. */
+type Destination = { readonly kind: "folder"; readonly directory: string; readonly stem: string } | { readonly kind: "exact"; readonly path: string };
+
+/** Ensures: a destination that can be written (checked now, before any shrinking), or a UsageError. */
+function destination(input: string, flags: ShrinkFlags): Destination {
+  const stem = `${basename(input)
+    .replace(/\.json$/, "")
+    .replace(/\.shrunk$/, "")}.shrunk`;
+  const out = flags.out;
+  if (out === undefined || out.endsWith("/") || (existsSync(out) && statSync(out).isDirectory())) {
+    const directory = out ?? dirname(input);
+    checkWritableFolder(out === undefined ? "the folder of FILE," : "--out", directory);
+    return { kind: "folder", directory, stem };
+  }
+  checkWritableFile("--out", out, { replace: flags.force === true, hint: "give --force to replace it" });
+  return { kind: "exact", path: out };
+}
+
+/** Writes `build(directory)` at `target`; if that fails, into the temporary folder. Ensures: the path written. */
+function write(target: Destination, build: (directory: string) => CounterexampleFile, force: boolean): string {
+  const directory = target.kind === "folder" ? target.directory : dirname(target.path);
+  try {
+    return target.kind === "folder"
+      ? writeCounterexample(target.directory, target.stem, build(directory))
+      : writeCounterexampleAt(target.path, build(directory), { force });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    const stem = target.kind === "folder" ? target.stem : basename(target.path).replace(/\.json$/, "");
+    const saved = writeCounterexample(tmpdir(), stem, build(tmpdir()));
+    const where = target.kind === "folder" ? target.directory : target.path;
+    throw new UsageError(`could not write ${where} (${code}); the shrunk counterexample was saved to ${saved}`);
+  }
 }
 
 function worldChanges(before: WorldConfig, after: WorldConfig): string {
@@ -59,8 +100,9 @@ function worldChanges(before: WorldConfig, after: WorldConfig): string {
   return changed.length === 0 ? "world unchanged" : changed.join(", ");
 }
 
-export async function shrinkCommand(path: string, flags: ShrinkFlags): Promise<number> {
-  const { file, setup } = await loadCounterexample(path);
+export async function shrinkCommand(path: string, flags: ShrinkFlags, _session: Session): Promise<number> {
+  const { file, setup, systemReference } = await loadCounterexample(path, flags.system);
+  const target = destination(path, flags);
   setAutoFreeze(false);
   const replayed = asUsageError(() => replayCommands(setup, file.commands)).violation;
   if (replayed === null) throw new UsageError(`${path}: no longer fails, nothing to shrink (\`uvmcheck replay\` shows it passing)`);
@@ -68,9 +110,8 @@ export async function shrinkCommand(path: string, flags: ShrinkFlags): Promise<n
     throw new UsageError(`${path}: now fails with ${replayed.check}, not the stored ${file.failure.check}; replay it before shrinking`);
   }
   const result = shrinkCounterexample(setup, file.commands);
-  if (result === null) throw new Error("shrink: a failing counterexample stopped failing (nondeterminism in the system or the checker)");
-  const { directory, stem } = destination(path, flags.out);
-  const written = writeCounterexample(directory, stem, shrunkFile(file, result));
+  if (result === null) throw new CampaignError(`${path}: stopped failing while it was shrunk: the system answers differently to the same commands (not deterministic)`);
+  const written = write(target, (directory) => shrunkFile(file, result, storedSystemReference(systemReference, directory)), flags.force === true);
   if (flags.json === true) {
     const report = {
       file: written,
@@ -86,6 +127,6 @@ export async function shrinkCommand(path: string, flags: ShrinkFlags): Promise<n
   process.stdout.write(`wrote ${written}\n`);
   process.stdout.write(`  commands: ${result.before.commands} → ${result.after.commands}; ${worldChanges(result.before.world, result.after.world)}\n`);
   process.stdout.write(`  same failure: ${result.violation.check} at step ${result.violation.step}: ${result.violation.message}\n`);
-  process.stdout.write(`  ${result.attempts} attempts${result.complete ? ", 1-minimal" : ", attempt budget exhausted before a fixpoint"}\n`);
+  process.stdout.write(`  ${count(result.attempts, "attempt")}${result.complete ? ", 1-minimal" : ", attempt budget exhausted before a fixpoint"}\n`);
   return 0;
 }

@@ -33,7 +33,7 @@ describe("uvmcheck run", () => {
     const { status, stdout } = result;
     expect(status).toBe(1);
     expect(stdout).toMatch(/VIOLATION observation/);
-    expect(stdout).toMatch(new RegExp(`reproduce: seed=${seed} path="[\\d:]+" replayPath="[^"]*"`));
+    expect(stdout).toMatch(new RegExp(` {2}seed=${seed} hardwareSeed=\\d+ replayPath="[^"]*"\\n {2}path="[\\d:]+"`));
     expect(stdout).toMatch(/shrunk to \d+ commands/);
   });
 
@@ -45,6 +45,9 @@ describe("uvmcheck run", () => {
     [["run", "--frames", "-3"]],
     [["run", "--liveness-bound", "0"]],
     [["run", "--schedule", "round-robin"]],
+    [["run", "--from-run", "300"]],
+    [["run", "--out", "package.json"]],
+    [["run", "--junit", "test"]],
     [["frobnicate"]],
   ])("exits 2 on bad usage: %j", (args) => {
     const { status, stderr } = uvmcheck(args);
@@ -86,7 +89,7 @@ describe("the README's own example", () => {
     const withSeed = (seed: number) => lines[0]!.map((arg, index) => (lines[0]![index - 1] === "--seed" ? String(seed) : arg));
     const run = uvmcheckWithSeeds(withSeed, (result) => result.status === 1, [1, 2, 3, 4, 5], { cwd }).result;
     expect(run.status).toBe(1);
-    const written = /^counterexample written to (\S+)$/m.exec(run.stdout)?.[1] ?? "";
+    const written = /^ *counterexample written to (\S+)$/m.exec(run.stdout)?.[1] ?? "";
     expect(written).toMatch(/^counterexamples\/found\//);
     const shrink = uvmcheck(["shrink", written], { cwd });
     expect(shrink.status).toBe(0);

@@ -9,6 +9,7 @@ import { uvmSystem } from "../systems/uvm.ts";
 import type { Command } from "../vocabulary/command.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
+import { temporaryDirectory } from "./support/counterexample.ts";
 
 const canary = "canary-cow-copy-skip";
 
@@ -98,35 +99,46 @@ describe("diff (library)", () => {
 
 describe("uvmcheck diff (command line)", () => {
   it(`exits 1 with one JSON object naming the first divergent command against uvm:${canary}`, () => {
+    const out = temporaryDirectory();
     const { seed, result } = uvmcheckWithSeeds(
-      (seed) => ["diff", "--a", "uvm", "--b", `uvm:${canary}`, "--runs", "300", "--seed", String(seed), "--json"],
+      (seed) => ["diff", "--a", "uvm", "--b", `uvm:${canary}`, "--runs", "300", "--seed", String(seed), "--json", "--out", out],
       (result) => result.status === 1 && result.stdout.includes('"kind":"write"'),
     );
     const { status, stdout } = result;
     expect(status).toBe(1);
-    const report = JSON.parse(stdout) as { a: string; b: string; seed: number; divergence: { index: number; command: { kind: string }; modelAgrees: string } };
+    const report = JSON.parse(stdout) as {
+      a: string;
+      b: string;
+      seed: number;
+      divergence: { index: number; command: { kind: string }; modelAgrees: string };
+      files: { side: string; check: string; saved: { kind: string; path: string } }[];
+    };
     expect(report.a).toBe("uvm");
     expect(report.b).toBe(`uvm:${canary}`);
     expect(report.seed).toBe(seed);
     expect(report.divergence.command.kind).toBe("write");
     expect(report.divergence.modelAgrees).toBe("A");
+    expect(report.files).toEqual([{ side: "B", check: "observation", saved: { kind: expect.any(String), path: expect.stringContaining(out) } }]);
+    expect(uvmcheck(["replay", report.files[0]!.saved.path]).status).toBe(1);
   });
 
   it("prints the divergence, the verdict and the shrunk commands, marking the divergent one", () => {
     const { seed, result } = uvmcheckWithSeeds(
-      (seed) => ["diff", "--a", "uvm", "--b", `uvm:${canary}`, "--runs", "300", "--seed", String(seed)],
+      (seed) => ["diff", "--a", "uvm", "--b", `uvm:${canary}`, "--runs", "300", "--seed", String(seed), "--out", temporaryDirectory()],
       (result) => result.status === 1 && /DIVERGENCE at command \d+ \(write\)/.test(result.stdout),
     );
     const { status, stdout } = result;
     expect(status).toBe(1);
+    expect(stdout).toMatch(/, no threads\n/);
     expect(stdout).toMatch(/DIVERGENCE at command \d+ \(write\): observation/);
     expect(stdout).toMatch(/the model agrees with A/);
-    expect(stdout).toMatch(new RegExp(`reproduce: uvmcheck diff --a uvm --b uvm:canary-cow-copy-skip --seed ${seed} --runs 300`));
-    expect(stdout).toMatch(/▶ +\d+ +\{"kind":"write"/);
+    expect(stdout).toMatch(new RegExp(`reproduce: npx uvmcheck diff --a uvm --b uvm:canary-cow-copy-skip --seed ${seed} --runs 300`));
+    expect(stdout).toMatch(/▶ +\d+ +write pid=/);
+    expect(stdout).toMatch(/B alone fails observation against the model: counterexample (written to|the same finding as) /);
   });
 
   it("exits 0 when A and B agree", () => {
-    const { status, stdout } = uvmcheck(["diff", "--a", "uvm", "--b", "uvm", "--runs", "40", "--seed", "1"]);
+    const { status, stdout } = uvmcheck(["diff", "--a", "uvm", "--b", "uvm", "--runs", "40", "--seed", "1", "--out", temporaryDirectory()]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/40 runs, \d+ commands run on both sides, no divergence/);
   });

@@ -17,7 +17,7 @@ import { uvmSystem } from "../systems/uvm.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { campaign } from "./support/campaign.ts";
 import { uvmcheck } from "./support/cli.ts";
-import { storedRegressions } from "./support/counterexample.ts";
+import { storedRegressions, temporaryDirectory } from "./support/counterexample.ts";
 
 interface Expected {
   /** The check that catches the mutant on `seeds[0]`. */
@@ -207,7 +207,7 @@ describe("the hunt and the catch matrix", () => {
 
 describe("uvmcheck mutants", () => {
   it("--only NAME --json prints one object with the documented fields and exits 0 when the mutant is killed", () => {
-    const { status, stdout } = uvmcheck(["mutants", "--only", "mutant-needs-copy-anon-read", "--json"]);
+    const { status, stdout } = uvmcheck(["mutants", "--only", "mutant-needs-copy-anon-read", "--json", "--out", temporaryDirectory()]);
     expect(status).toBe(0);
     const report = JSON.parse(stdout) as {
       mutants: { name: string; killed: boolean; seconds: number; commands: number; shrunkLength: number; caughtBy: string }[];
@@ -226,8 +226,8 @@ describe("uvmcheck mutants", () => {
     expect(mutant!.shrunkLength).toBeGreaterThan(0);
   });
 
-  it("exits 1 and reports the survivor when a mutant outlives its budget (0 seconds: no seed is tried)", () => {
-    const { status, stdout } = uvmcheck(["mutants", "--only", "mutant-amap-add-no-flush", "--budget-seconds", "0", "--json"]);
+  it("exits 1 and reports the survivor when a mutant outlives its seeds (one seed of one run)", () => {
+    const { status, stdout } = uvmcheck(["mutants", "--only", "mutant-amap-add-no-flush", "--max-seeds", "1", "--runs", "1", "--json", "--out", temporaryDirectory()]);
     expect(status).toBe(1);
     const report = JSON.parse(stdout) as {
       mutants: { killed: boolean; caughtBy: string | null; shrunkLength: number | null }[];
@@ -235,18 +235,21 @@ describe("uvmcheck mutants", () => {
       total: number;
     };
     expect(report).toMatchObject({ killed: 0, total: 1 });
-    expect(report.mutants[0]).toMatchObject({ killed: false, caughtBy: null, shrunkLength: null, seedsTried: 0, commands: 0 });
+    expect(report.mutants[0]).toMatchObject({ killed: false, caughtBy: null, shrunkLength: null, seedsTried: 1 });
   });
 
   it.each([
     [["mutants", "--only", "no-such-mutant"]],
     [["mutants", "--budget-seconds=-1"]],
+    [["mutants", "--budget-seconds", "0"]],
+    [["mutants", "--out", "package.json"]],
     [["mutants", "--max-seeds", "many"]],
     [["mutants", "--json", "--markdown"]],
   ])("exits 2 on bad usage with one line on stderr: %j", (args) => {
     const { status, stdout, stderr } = uvmcheck(args);
     expect(status).toBe(2);
-    expect(stdout).toBe("");
+    if (args.includes("--json")) expect(JSON.parse(stdout)).toMatchObject({ error: { kind: "usage", exitCode: 2 } });
+    else expect(stdout).toBe("");
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(/^uvmcheck: /);
   });

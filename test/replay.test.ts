@@ -33,31 +33,38 @@ function runInto(directory: string, extra: readonly string[] = []) {
 }
 
 describe("uvmcheck run writes counterexample files", () => {
-  it("prints the file's path first in the violation report, and the file replays to the same failure", () => {
+  it("prints the violation, then the file's path, and the file replays to the same failure", () => {
     const directory = temporaryDirectory();
     const { stdout } = runInto(directory);
-    const report = stdout.split("\n").slice(1);
+    const report = stdout.split("\n");
+    const start = report.findIndex((line) => line.startsWith("VIOLATION "));
     const path = join(directory, fileName());
-    expect(report[0]).toBe(`counterexample written to ${path}`);
-    expect(report[1]).toMatch(/^VIOLATION observation at step (\d+)/);
-    const step = Number(/at step (\d+)/.exec(report[1]!)![1]);
-    const message = report[2]!.trim();
+    expect(report[start]).toMatch(/^VIOLATION observation at step (\d+)/);
+    expect(report[start + 2]).toBe(`  counterexample written to ${path}`);
+    expect(report).toContain(`reproduce: npx uvmcheck replay ${path}`);
+    const step = Number(/at step (\d+)/.exec(report[start]!)![1]);
+    const message = report[start + 1]!.trim();
     const replay = uvmcheck(["replay", path, "--json"]);
     expect(replay.status).toBe(1);
     expect(JSON.parse(replay.stdout)).toMatchObject({ status: "fails", sameFailure: true, failure: { check: "observation", step, message } });
   });
 
-  it("names the file in --json and never overwrites an existing file", () => {
+  it("names the file in --json, never overwrites an existing file, and does not write the same finding twice", () => {
     const directory = temporaryDirectory();
     runInto(directory);
     const first = join(directory, fileName());
     const bytes = readFileSync(first);
     const { stdout } = runInto(directory, ["--json"]);
-    const report = JSON.parse(stdout) as { violations: { file: string; check: string }[] };
-    expect(report.violations[0]).toMatchObject({ file: join(directory, fileName("-2")), check: "observation" });
+    const report = JSON.parse(stdout) as { violations: { file: string; duplicate: boolean; check: string }[] };
+    expect(report.violations[0]).toMatchObject({ file: first, duplicate: true, check: "observation" });
     expect(readFileSync(first)).toEqual(bytes);
-    expect(readFileSync(report.violations[0]!.file)).toEqual(bytes);
-    expect(readdirSync(directory).sort()).toEqual([fileName("-2"), fileName()].sort());
+    expect(readdirSync(directory)).toEqual([fileName()]);
+    const other = JSON.parse(bytes.toString()) as { failure: { message: string } };
+    other.failure.message = "a different finding";
+    writeFileSync(first, JSON.stringify(other));
+    const again = JSON.parse(runInto(directory, ["--json", "--no-db"]).stdout) as { violations: { file: string; duplicate: boolean }[] };
+    expect(again.violations[0]).toMatchObject({ file: join(directory, fileName("-2")), duplicate: false });
+    expect(readFileSync(again.violations[0]!.file)).toEqual(bytes);
   });
 
   it("gives byte-identical files and traces for the same seed", () => {
@@ -86,14 +93,23 @@ describe("uvmcheck replay", () => {
     const { status, stdout } = uvmcheck(["replay", stored(failing)]);
     expect(status).toBe(1);
     expect(stdout).toMatch(
-      /^FAILS .*: observation at step 1 \(write pid=1 va=0 word=0 value=1\)\n {2}pid 1 va 0 word 1: model 1001, implementation 57005\n {2}the same failure as stored/,
+      /^FAILS .*: observation at step 1 \(write pid=1 va=0 word=0 value=1\) \(status open: expected to fail\)\n {2}pid 1 va 0 word 1: model 1001, implementation 57005\n {2}the same failure as stored/,
     );
+  });
+
+  it("prints the file's root cause, and gives it in --json", () => {
+    const path = stored({ ...failing, rootCause: "the copy-on-write copy is skipped" });
+    const text = uvmcheck(["replay", path]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/\n {2}root cause: the copy-on-write copy is skipped\n$/);
+    const json = JSON.parse(uvmcheck(["replay", "--json", path]).stdout) as { rootCause: string; expected: string };
+    expect(json).toMatchObject({ rootCause: "the copy-on-write copy is skipped", expected: "fails" });
   });
 
   it("exits 0 once it passes (the variant switched off)", () => {
     const { status, stdout } = uvmcheck(["replay", stored({ ...failing, variant: null, status: "fixed" })]);
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^PASSES .*: all 2 commands pass every check/);
+    expect(stdout).toMatch(/^PASSES .*: 2 commands pass every check \(status fixed: expected to pass\)/);
   });
 
   it("--trace prints a legend, one fixed-column line per step, the first divergence and the frames involved", () => {

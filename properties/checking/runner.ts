@@ -53,6 +53,8 @@ export interface Violation {
   readonly step: number;
   readonly message: string;
   readonly command: Command;
+  /** For a `crash`: the stack trace of what the system threw, as it printed it. */
+  readonly stack?: string;
 }
 
 export class ViolationError extends Error {
@@ -125,8 +127,8 @@ export class Runner {
     const missing = missingFamily(command, this.profile.families);
     if (missing !== null) throw new Error(`Runner.run: ${command.kind} is a command of the ${missing} family, which the system under test does not run`);
     const index = this.steps.length;
-    const fail = (check: string, message: string): never => {
-      throw new ViolationError({ check, step: index, message, command });
+    const fail = (check: string, message: string, stack?: string): never => {
+      throw new ViolationError({ check, step: index, message, command, ...(stack === undefined ? {} : { stack }) });
     };
     const prepared = this.capacity(() => this.linearizer.prepare(command), fail);
     const allowed = prepared.outcomes;
@@ -136,9 +138,10 @@ export class Runner {
     attempt.outcome = outcome;
     const completions = this.system.drainCompletions?.() ?? [];
     attempt.completions = completions;
-    const problem = this.capacity(() => this.linearizer.commitStep(prepared, outcome, completions, () => this.system.observe()), fail);
+    const observe = () => this.observeSystem(fail);
+    const problem = this.capacity(() => this.linearizer.commitStep(prepared, outcome, completions, observe), fail);
     if (problem !== null) fail(problem.check, problem.message);
-    const divergence = this.linearizer.observe(this.system.observe());
+    const divergence = this.linearizer.observe(observe());
     if (divergence !== null) {
       attempt.divergence = divergence;
       fail("observation", formatDivergence(divergence));
@@ -173,8 +176,8 @@ export class Runner {
     try {
       leak = this.system.checkHealed();
     } catch (error) {
-      const [check, message] = classifyThrow(error);
-      throw new ViolationError({ check, step: this.steps.length - 1, message, command: last.command });
+      const [check, message, stack] = classifyThrow(error);
+      throw new ViolationError({ check, step: this.steps.length - 1, message, command: last.command, ...(stack === undefined ? {} : { stack }) });
     }
     if (leak !== null) throw new ViolationError({ check: "healed", step: this.steps.length - 1, message: `${leak.invariant}: ${leak.message}`, command: last.command });
   }
@@ -189,7 +192,7 @@ export class Runner {
     }
   }
 
-  private applyToSystem(command: Command, fail: (check: string, message: string) => never): Outcome {
+  private applyToSystem(command: Command, fail: (check: string, message: string, stack?: string) => never): Outcome {
     try {
       return this.system.apply(command);
     } catch (error) {
@@ -197,7 +200,16 @@ export class Runner {
     }
   }
 
-  private checkInvariants(fail: (check: string, message: string) => never, quiescent: boolean) {
+  /** The system's observation; what it throws is a violation like a throw from `apply` (a crash in the system). */
+  private observeSystem(fail: (check: string, message: string, stack?: string) => never) {
+    try {
+      return this.system.observe();
+    } catch (error) {
+      return fail(...classifyThrow(error));
+    }
+  }
+
+  private checkInvariants(fail: (check: string, message: string, stack?: string) => never, quiescent: boolean) {
     try {
       return this.system.checkInvariants({ quiescent });
     } catch (error) {
@@ -206,11 +218,14 @@ export class Runner {
   }
 }
 
-function classifyThrow(error: unknown): [string, string] {
+/** The check a thrown error fails, its message, and for a crash its stack trace (kept in reports and files). */
+function classifyThrow(error: unknown): [check: string, message: string, stack?: string] {
   if (error instanceof ViolationError) throw error;
   if (error instanceof LockDisciplineFailure) return [error.rule, error.message];
   if (error instanceof AssertionFailure) return ["assertion", error.message];
   if (error instanceof LivenessFailure) return ["liveness", error.message];
-  return ["crash", error instanceof Error ? `${error.name}: ${error.message}` : String(error)];
+  if (!(error instanceof Error)) return ["crash", String(error)];
+  const message = `${error.name}: ${error.message.split("\n")[0]}`;
+  return error.stack === undefined ? ["crash", message] : ["crash", message, error.stack];
 }
 

@@ -10,6 +10,7 @@
 //!   seed, path, replayPath                      where the campaign found it (fast-check)
 //!   commands                                    the commands themselves, as data
 //!   failure                                     the signature: check, step, message
+//!                                               (and a crash's stack trace)
 //!   rootCause                                   optional, one line
 //!   shrunkFrom                                  optional: sizes before `uvmcheck shrink`
 //!
@@ -50,6 +51,8 @@ export interface FailureSignature {
   readonly check: string;
   readonly step: number;
   readonly message: string;
+  /** Optional, for a `crash`: the stack trace of what the system threw. */
+  readonly stack?: string;
 }
 
 export interface ShrunkFrom {
@@ -114,8 +117,26 @@ export function counterexampleFromFinding(found: FoundViolation, context: Findin
     path: found.path,
     replayPath: found.replayPath,
     commands: found.commands.map((command, index) => parseCommand(command, `commands[${index}]`)),
-    failure: { check: found.violation.check, step: found.violation.step, message: found.violation.message },
+    failure: failureOf(found.violation),
   };
+}
+
+/**
+ * The failure signature of `violation`, with its stack trace when it has one (a crash).
+ * Ensures: a signature parseCounterexample accepts.
+ */
+export function failureOf(violation: { readonly check: string; readonly step: number; readonly message: string; readonly stack?: string }): FailureSignature {
+  const { check, step, message, stack } = violation;
+  return stack === undefined ? { check, step, message } : { check, step, message, stack: portableStack(stack) };
+}
+
+/**
+ * A stack trace without the machine's folder: `file:///home/me/uvmcheck/impl/kernel.ts` → `impl/kernel.ts`.
+ * Ensures: the same text on every machine for the same code and folder layout.
+ */
+export function portableStack(stack: string, folder: string = process.cwd()): string {
+  const prefixes = [`file://${folder}/`, `${folder}/`];
+  return prefixes.reduce((text, prefix) => text.replaceAll(prefix, ""), stack);
 }
 
 const topLevelKeys = [
@@ -214,9 +235,11 @@ function optionalFields(record: Readonly<Record<string, unknown>>): Pick<Counter
 const HEAL_STEPS_MAX = 100_000;
 
 function parseFailure(data: unknown, commandCount: number): FailureSignature {
-  const record = expectObject(data, "failure", ["check", "step", "message"]);
+  const keys = ["check", "step", "message", ...(typeof data === "object" && data !== null && Object.hasOwn(data, "stack") ? ["stack"] : [])];
+  const record = expectObject(data, "failure", keys);
   const step = integerIn(record.step, "failure.step", 0, commandCount + HEAL_STEPS_MAX);
-  return { check: text(record.check, "failure.check"), step, message: text(record.message, "failure.message", true) };
+  const signature = { check: text(record.check, "failure.check"), step, message: text(record.message, "failure.message", true) };
+  return record.stack === undefined ? signature : { ...signature, stack: text(record.stack, "failure.stack") };
 }
 
 function parseConfiguration(data: unknown): Configuration {

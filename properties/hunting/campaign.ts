@@ -7,9 +7,14 @@
 //! counterexample file stores.
 //!
 //! Everything is seeded: the same options give the same runs, the same counterexample and
-//! the same coverage.
+//! the same coverage. While it runs, a campaign reports each run and its first failure as
+//! events (campaign-events.ts); interruptible-campaign.ts runs the same campaign so that it
+//! can be stopped between runs. A system that answers differently on replay does not stop
+//! the campaign: the first failing run is kept unshrunk, with the step that differed
+//! (nondeterminism.ts).
 
 import fc from "fast-check";
+import { assert } from "../../vocabulary/assert.ts";
 import type { Command } from "../../vocabulary/command.ts";
 import type { Outcome } from "../../vocabulary/outcome.ts";
 import { type Pid, type Vpn, vpn } from "../../vocabulary/units.ts";
@@ -24,6 +29,9 @@ import { type Contract, Runner, type StepRecord, type Violation, ViolationError 
 import { runTemplate } from "../generation/races.ts";
 import { type SchedulePolicy, ThreadChooser } from "../generation/schedule.ts";
 import { type Template, type ThreadContext, templateApplies } from "../generation/templates.ts";
+import type { ReplaySetup } from "../counterexample-files/replay.ts";
+import { type CampaignEvent, failingCommands, outcomeMix, type RunEvent } from "./campaign-events.ts";
+import { type FirstFailure, findNondeterminism, type Nondeterminism } from "./nondeterminism.ts";
 
 /** The default campaign's longest command sequence (`uvmcheck run`). */
 export const defaultMaxCommands = 100;
@@ -42,10 +50,14 @@ export interface CampaignOptions {
   readonly schedule?: ScheduleChoice;
   /** Inject device failures: per-run rates drawn by swarm, and failNext commands (default true). */
   readonly failures?: boolean;
+  /** Starts at this run of the campaign (0-based), skipping the ones before it (default 0). */
+  readonly startAt?: number;
   /** Replays one run of an earlier campaign (fast-check's counterexample path, and replayPath). */
   readonly replay?: { readonly path: string; readonly replayPath?: string };
   /** Called after each generated run (not during shrinking). */
   readonly onRun?: (completedRuns: number) => void;
+  /** Called with each event as it happens (campaign-events.ts): a caller's progress, statistics and partial results. */
+  readonly onEvent?: (event: CampaignEvent) => void;
 }
 
 export interface FoundViolation {
@@ -60,6 +72,8 @@ export interface FoundViolation {
   readonly swarm: SwarmWeights;
   readonly hardwareSeed: number;
   readonly failureRates: FailureRates;
+  /** Set when the system answered differently on replay: `commands` are then the first failing run's, unshrunk. */
+  readonly nondeterminism?: Nondeterminism;
 }
 
 export interface CampaignResult {
@@ -74,7 +88,7 @@ export interface CampaignResult {
   readonly abandoned: number;
 }
 
-interface RunInput {
+export interface RunInput {
   /** The run's world: the campaign's, or a small scope of it (`scopeArbitrary`). */
   readonly world: WorldConfig;
   readonly swarm: SwarmWeights;
@@ -194,14 +208,35 @@ function runOnce(runner: Runner, input: RunInput): void {
   runner.heal();
 }
 
-export function runCampaign(options: CampaignOptions): CampaignResult {
+/** A campaign that cannot run at all (every run abandoned): the command line reports it in one line. */
+export class CampaignError extends Error {
+  override readonly name = "CampaignError";
+}
+
+/**
+ * A campaign as parts: the arbitrary, the predicate fast-check runs on each input, the
+ * parameters, and `finish`, which turns fast-check's result into the campaign's. runCampaign
+ * runs it synchronously; interruptible-campaign.ts runs the same parts with a pause between
+ * runs, so both give the same runs for the same options.
+ */
+export interface CampaignCheck {
+  readonly arbitrary: fc.Arbitrary<RunInput>;
+  readonly predicate: (input: RunInput) => void;
+  readonly parameters: fc.Parameters<[RunInput]>;
+  finish(result: fc.RunDetails<[RunInput]>): CampaignResult;
+}
+
+/** Requires: `options.runs` ≥ 1. Ensures: parts that, run by fast-check, are the campaign `options` describe. */
+export function campaignCheck(options: CampaignOptions): CampaignCheck {
   const coverage = new Map<string, number>();
   let completedRuns = 0;
   let executed = 0;
   let shrinking = false;
   let abandoned = 0;
-  const property = fc.property(runArbitrary(options), (input) => {
+  let firstFailure: RecordedFailure | null = null;
+  const predicate = (input: RunInput) => {
     const runner = newRunner(options, input);
+    let failed: string | null = null;
     try {
       runOnce(runner, input);
     } catch (error) {
@@ -209,37 +244,97 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
         // Too ambiguous to check (linearizer.ts, CONFIGURATION_LIMIT): not a violation and
         // not passed either. The run is abandoned, counted, and reported.
         if (!shrinking) abandoned++;
+        failed = "capacity";
         fc.pre(false);
+      }
+      if (!shrinking && error instanceof ViolationError) {
+        failed = error.violation.check;
+        firstFailure = firstFailureOf(runner, input, error.violation);
+        options.onEvent?.({ kind: "failure", violation: error.violation, commands: firstFailure.commands });
       }
       shrinking = true;
       throw error;
     } finally {
+      // Shrinking's replays are not runs; the failing run counts only when it is the first.
       if (!shrinking || completedRuns === 0) {
         completedRuns++;
         executed += runner.steps.length;
         for (const [name, count] of runner.system.coverage()) coverage.set(name, (coverage.get(name) ?? 0) + count);
         options.onRun?.(completedRuns);
+        options.onEvent?.(runEvent(runner, completedRuns, failed));
       }
     }
-  });
-  const parameters =
-    options.replay === undefined ? { numRuns: options.runs, seed: options.seed } : { numRuns: 1, seed: options.seed, path: options.replay.path };
-  const result = fc.check(property, parameters);
-  const violations: FoundViolation[] = [];
-  if (result.failed && result.counterexample === null) {
-    throw new Error(
-      `the campaign could not run: ${abandoned} of ${completedRuns} runs abandoned as too ambiguous to check (fast-check gave up after ${result.numSkips} skipped runs)`,
-    );
-  }
-  if (result.failed && result.counterexample !== null) {
-    const [input] = result.counterexample;
-    violations.push(replayCounterexample(options, input, result.seed, result.counterexamplePath ?? ""));
-  }
-  return { system: options.system.name, seed: options.seed, runs: completedRuns, commands: executed, violations, coverage, abandoned };
+  };
+  const parameters = campaignParameters(options);
+  const finish = (result: fc.RunDetails<[RunInput]>): CampaignResult => {
+    const violations: FoundViolation[] = [];
+    if (result.failed && result.counterexample === null) {
+      throw new CampaignError(
+        `the campaign could not run: ${abandoned} of ${completedRuns} runs abandoned as too ambiguous to check (fast-check gave up after ${result.numSkips} skipped runs)`,
+      );
+    }
+    if (result.failed && result.counterexample !== null) {
+      const [input] = result.counterexample;
+      violations.push(replayCounterexample(options, input, result.seed, result.counterexamplePath ?? "", firstFailure));
+    }
+    return { system: options.system.name, seed: options.seed, runs: completedRuns, commands: executed, violations, coverage, abandoned };
+  };
+  return { arbitrary: runArbitrary(options), predicate, parameters, finish };
 }
 
-/** Runs the shrunk counterexample once more, recording its concrete commands and failure. */
-function replayCounterexample(options: CampaignOptions, input: RunInput, seed: number, path: string): FoundViolation {
+/**
+ * fast-check's parameters: `runs` runs from the seed; from run `startAt` on (fast-check's
+ * path: the same runs, and the same counterexample path, as the whole campaign gives from
+ * there); or the one run `replay` names.
+ */
+function campaignParameters(options: CampaignOptions): fc.Parameters<[RunInput]> {
+  if (options.replay !== undefined) return { numRuns: 1, seed: options.seed, path: options.replay.path };
+  const startAt = options.startAt ?? 0;
+  if (startAt === 0) return { numRuns: options.runs, seed: options.seed };
+  assert(startAt < options.runs, `campaign: startAt ${startAt} is not below runs ${options.runs}`);
+  return { numRuns: options.runs - startAt, seed: options.seed, path: String(startAt) };
+}
+
+/** Ensures: deterministic for the same options; a violation replays from its concrete commands (or is marked nondeterministic). */
+export function runCampaign(options: CampaignOptions): CampaignResult {
+  const check = campaignCheck(options);
+  return check.finish(fc.check(fc.property(check.arbitrary, check.predicate), check.parameters));
+}
+
+/** What a run's first violation leaves behind for firstFailure's replay (nondeterminism.ts). */
+interface RecordedFailure extends FirstFailure {
+  readonly input: RunInput;
+}
+
+function firstFailureOf(runner: Runner, input: RunInput, violation: Violation): RecordedFailure {
+  const outcomes = runner.steps.map((record) => record.outcome);
+  const last = runner.attempt;
+  if (last !== null && last.outcome !== null && violation.step >= runner.steps.length) outcomes.push(last.outcome);
+  return { input, violation, commands: failingCommands(runner.steps, violation), outcomes };
+}
+
+function runEvent(runner: Runner, completedRuns: number, failed: string | null): RunEvent {
+  return {
+    kind: "run",
+    completedRuns,
+    commands: runner.steps.length,
+    outcomes: outcomeMix(runner.steps),
+    coverage: Object.fromEntries(runner.system.coverage()),
+    failed,
+  };
+}
+
+function replaySetupOf(options: CampaignOptions, input: RunInput): ReplaySetup {
+  const { system, variant, contract } = options;
+  return { system, variant, contract, world: input.world, hardwareSeed: input.hardwareSeed, failures: input.failureRates };
+}
+
+/**
+ * Runs the shrunk counterexample once more, recording its concrete commands and failure.
+ * If it no longer fails, the first failing run's unshrunk commands are kept instead, with
+ * where the system answered differently (nondeterminism.ts).
+ */
+function replayCounterexample(options: CampaignOptions, input: RunInput, seed: number, path: string, first: RecordedFailure | null): FoundViolation {
   const replayPath = /replayPath="([^"]*)"/.exec(String(input.commands))?.[1] ?? "";
   const runner = newRunner(options, input);
   let violation: Violation | null = null;
@@ -249,18 +344,22 @@ function replayCounterexample(options: CampaignOptions, input: RunInput, seed: n
     if (!(error instanceof ViolationError)) throw error;
     violation = error.violation;
   }
-  if (violation === null) throw new Error("the shrunk counterexample no longer fails (nondeterminism in the system or the checker)");
-  const executed = runner.steps.map((record) => record.command);
-  const commands = violation.check === "healed" ? executed : [...executed, violation.command];
-  return {
-    violation,
-    commands,
-    seed,
-    path,
-    replayPath,
-    world: input.world,
-    swarm: input.swarm,
-    hardwareSeed: input.hardwareSeed,
-    failureRates: input.failureRates,
-  };
+  const context = { seed, path, swarm: input.swarm };
+  if (violation === null) {
+    if (first === null) throw new CampaignError("the shrunk counterexample no longer fails, and no failing run was recorded (nondeterminism in the checker)");
+    const nondeterminism = findNondeterminism(replaySetupOf(options, first.input), first);
+    return { ...foundOn(first.input, first.violation, first.commands, context, ""), ...(nondeterminism === null ? {} : { nondeterminism }) };
+  }
+  return foundOn(input, violation, failingCommands(runner.steps, violation), context, replayPath);
+}
+
+function foundOn(
+  input: RunInput,
+  violation: Violation,
+  commands: readonly Command[],
+  context: { seed: number; path: string; swarm: SwarmWeights },
+  replayPath: string,
+): FoundViolation {
+  const { world, hardwareSeed, failureRates } = input;
+  return { violation, commands, seed: context.seed, path: context.path, replayPath, world, swarm: context.swarm, hardwareSeed, failureRates };
 }

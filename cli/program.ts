@@ -1,0 +1,151 @@
+//! The subcommands and their flags, declared to commander. Every flag's help shows its
+//! default, and the defaults are the same wherever a flag appears (`--max-commands` is the
+//! default campaign's 100 for run, diff, mutants and bench; the world flags default to the
+//! default world's sizes). The work itself is in one file per subcommand.
+
+import { Command, Option } from "commander";
+import { uvmcheckVersion } from "../properties/counterexample-files/counterexample-file.ts";
+import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
+import { defaultWorld } from "../vocabulary/world.ts";
+import { benchCommand } from "./bench-command.ts";
+import { diffCommand } from "./diff-command.ts";
+import { mutantsCommand } from "./mutants-command.ts";
+import { replayCommand } from "./replay-command.ts";
+import { reportCommand } from "./report-command.ts";
+import { runCommand } from "./run-command.ts";
+import { findingsFolder } from "./run-settings.ts";
+import type { Session } from "./session.ts";
+import { shrinkCommand } from "./shrink-command.ts";
+import { variantsCommand } from "./variants-command.ts";
+
+const systemHelp = "the system under test: a built-in name (uvm) or the path of a module exporting a SystemFactory; NAME:VARIANT switches a variant on";
+
+type Exit = (code: number) => void;
+
+function withSystem(command: Command): Command {
+  return command.option("--system <spec>", systemHelp, "uvm");
+}
+
+/** `--system` for the commands that read a counterexample file: no default (the file names its system). */
+function withFileSystem(command: Command): Command {
+  return command.option("--system <spec>", "load the system from SPEC instead of the file's `system` (a module moved; SPEC's :VARIANT replaces the file's)");
+}
+
+function withWorld(command: Command): Command {
+  const world = defaultWorld;
+  return command
+    .option("--frames <n>", `physical frames of the simulated machine (default: ${world.frames}; 4096 with --ample)`)
+    .option("--swap-slots <n>", `slots of the swap device (default: ${world.swapSlots}; 4096 with --ample)`)
+    .option("--page-words <n>", `words per page (default: ${world.pageWords})`)
+    .option("--processes <n>", `most processes alive at once (default: ${world.maxProcesses})`)
+    .option(
+      "--liveness-bound <n>",
+      `sleeps a thread may take while no other operation completes before it is a liveness failure (default: ${world.livenessBound})`,
+    );
+}
+
+function withCampaign(command: Command, runsHelp: string): Command {
+  return command
+    .option("--runs <n>", runsHelp, "300")
+    .option("--max-commands <n>", "longest command sequence of a run", String(defaultMaxCommands));
+}
+
+function withCiReports(command: Command): Command {
+  return command
+    .option("--junit <file>", "also write a JUnit XML report to FILE (on success, violation, error or Ctrl-C)")
+    .option("--report <file>", "also write a JSON report to FILE: verdict, seed, runs, coverage, counterexample paths, timings");
+}
+
+function declareRun(program: Command, session: Session, exit: Exit): void {
+  const run = withSystem(program.command("run").description("run a checking campaign (first replaying the stored counterexamples that apply)"));
+  withCiReports(withWorld(withCampaign(run.option("--variant <name>", "switch on one planted bug (see `uvmcheck variants`)"), "number of random command sequences")))
+    .option("--seed <n>", "campaign seed (random if omitted; always printed)")
+    .option("--from-run <k>", "start at run K of the campaign (0-based): go on where an interrupted run stopped", "0")
+    .option("--ample", "the ample-memory property: 4096 frames and swap slots unless given, no failures; ENOMEM and EIO are violations")
+    .addOption(new Option("--schedule <policy>", "thread scheduling").choices(["mixed", "uniform", "pct", "none"]).default("mixed"))
+    .option("--out <dir>", "where a counterexample file is written", findingsFolder)
+    .option("--db <dir>", "the stored counterexamples replayed before generating, subfolders included (default: counterexamples/)")
+    .option("--no-db", "generate only; replay no stored counterexample first")
+    .option("--html", "also write the counterexample as an HTML page beside its file (see `uvmcheck report`)")
+    .option("--statistics", "also print run lengths, the outcome and errno mix, and time per run")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (flags) => exit(await runCommand(flags, session)));
+}
+
+function declareFileCommands(program: Command, session: Session, exit: Exit): void {
+  withFileSystem(program.command("replay"))
+    .description("run a counterexample file's commands again: exit 1 if it still fails, 0 if it passes, 2 if the file is bad")
+    .argument("<file>", "a counterexample file")
+    .option("--trace", "a step-by-step trace: checks per step, the first divergence, the frames involved")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (file: string, flags) => exit(await replayCommand(file, flags, session)));
+  withFileSystem(program.command("shrink"))
+    .description("shrink a counterexample file further (1-minimal, simpler arguments, smaller world) into a new file")
+    .argument("<file>", "a counterexample file")
+    .option("--out <file>", "the new file, exactly this path (default: next to FILE, named *.shrunk.json); a folder: the default name in it")
+    .option("--force", "replace the --out file if it exists")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (file: string, flags) => exit(await shrinkCommand(file, flags, session)));
+  withFileSystem(program.command("report"))
+    .description("write a counterexample file as one self-contained HTML page: steps, thread timeline, first divergence, frames")
+    .argument("<file>", "a counterexample file")
+    .option("--out <page>", "the page, exactly this path (default: next to FILE, named *.html)")
+    .option("--force", "replace the --out page if it exists")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (file: string, flags) => exit(await reportCommand(file, flags, session)));
+}
+
+function declareComparisons(program: Command, session: Session, exit: Exit): void {
+  withWorld(withSystem(program.command("bench").description("measure checked, implementation-only and model-only throughput")))
+    .option("--variant <name>", "switch on one planted bug")
+    .option("--runs <n>", "runs in the stream", "200")
+    .option("--max-commands <n>", "commands per run of the stream", String(defaultMaxCommands))
+    .option("--seed <n>", "stream seed", "1")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (flags) => exit(await benchCommand(flags)));
+  withWorld(withCampaign(program.command("diff"), "number of random command sequences"))
+    .description("run two systems and the model on the same sequences (no threads); report the first divergence, shrunk")
+    .requiredOption("--a <spec>", "system A (see --system): uvm, uvm:VARIANT, PATH or PATH:VARIANT")
+    .requiredOption("--b <spec>", "system B, same forms as --a")
+    .option("--seed <n>", "campaign seed (random if omitted; always printed)")
+    .option("--ample", "ample-memory contract: the model does not allow ENOMEM")
+    .option("--out <dir>", "where a divergence that fails a side against the model is written as a counterexample file", findingsFolder)
+    .option("--json", "print one JSON object on stdout")
+    .option("--junit <file>", "also write a JUnit XML report to FILE")
+    .option("--report <file>", "also write a JSON report to FILE")
+    .action(async (flags) => exit(await diffCommand(flags, session)));
+  withSystem(program.command("variants").description("list the planted bugs --variant can switch on"))
+    .option("--json", "print JSON")
+    .action(async (flags) => exit(await variantsCommand(flags)));
+}
+
+function declareMutants(program: Command, session: Session, exit: Exit): void {
+  const mutants = withSystem(program.command("mutants").description("the mutation report: hunt every mutant with the default campaign"));
+  withCiReports(withWorld(withCampaign(mutants, "runs per seed")))
+    .option("--only <names>", "hunt only these variants (comma-separated; any kind)")
+    .option("--all-variants", "hunt every canary and seed-bug variant too")
+    .option("--budget-seconds <s>", "wall-clock budget per variant, more than 0 (no seed starts once it is spent)", "180")
+    .option("--first-seed <n>", "the first campaign seed (then the next ones)", "1")
+    .option("--max-seeds <n>", "most seeds per variant", "1000000")
+    .option("--out <dir>", "where the counterexample that killed each variant is written", `${findingsFolder}/mutants`)
+    .option("--matrix", "also print which check caught which variant")
+    .option("--json", "print one JSON object on stdout")
+    .option("--markdown", "print the report as Markdown (the generated part of docs/mutants.md)")
+    .option("--jobs <n>", "hunt this many variants at once, on worker threads", "1")
+    .action(async (flags) => exit(await mutantsCommand(flags, session)));
+}
+
+/** Requires: `session` from this invocation's argv. Ensures: a program whose action reports its exit code through `exit`. */
+export function buildProgram(session: Session, exit: Exit): Command {
+  const program = new Command("uvmcheck")
+    .description("property-based model checker for the NetBSD UVM fault, loan and swap code")
+    .version(uvmcheckVersion(), "-V, --version", "print uvmcheck's version")
+    .option("--verbose", "print stack traces with errors (accepted anywhere on the line)")
+    .exitOverride()
+    .showHelpAfterError("(run `uvmcheck --help` for usage)");
+  declareRun(program, session, exit);
+  declareFileCommands(program, session, exit);
+  declareComparisons(program, session, exit);
+  declareMutants(program, session, exit);
+  return program;
+}

@@ -1,0 +1,76 @@
+// Ctrl-C and SIGTERM during a campaign: the partial summary (runs done, coverage so far, the
+// seed, the command that goes on where it stopped), the CI reports written, exit 130 (143),
+// in text and in --json; and --from-run goes on with the same runs and the same finding as
+// the whole campaign. The signal is sent once the campaign has shown it runs (a progress
+// line, a log line), never after a delay.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startUvmcheck, uvmcheck } from "./support/cli.ts";
+import { temporaryDirectory } from "./support/counterexample.ts";
+
+const endless = ["run", "--runs", "1000000", "--seed", "1"];
+
+describe("Ctrl-C during run", () => {
+  it("prints what was done, the command to go on, writes the reports, and exits 130", async () => {
+    const directory = temporaryDirectory();
+    const junit = join(directory, "junit.xml");
+    const report = join(directory, "report.json");
+    const running = startUvmcheck([...endless, "--out", directory, "--junit", junit, "--report", report], { env: { UVMCHECK_PROGRESS_SECONDS: "0" } });
+    await running.stderrContains("checking: 2/");
+    running.child.kill("SIGINT");
+    const { status, stdout, stderr } = await running.exited;
+    expect(status).toBe(130);
+    expect(stderr).toMatch(/uvmcheck: Ctrl-C: stopping the campaign at the next pause/);
+    const done = Number(/INTERRUPTED after (\d+) runs? of 1000000 \(seed 1\)\n$/.exec(stdout)![1]);
+    expect(done).toBeGreaterThanOrEqual(2);
+    expect(stdout).toMatch(/\ncoverage \(how often each path was taken, summed over the runs\):\n/);
+    const joined = stdout.replaceAll(" \\\n    ", " "); // command lines wrap with shell continuations
+    expect(joined).toContain(`\ngo on from here: npx uvmcheck run --seed 1 --runs 1000000 --out ${directory} --from-run ${done}\n`);
+    const written = JSON.parse(readFileSync(report, "utf8")) as { verdict: string; runs: { done: number }; seed: number; coverage: Record<string, number> };
+    expect(written).toMatchObject({ verdict: "interrupted", seed: 1, runs: { done } });
+    expect(Object.keys(written.coverage).length).toBeGreaterThan(10);
+    expect(readFileSync(junit, "utf8")).toMatch(/<error message="INTERRUPTED after \d+ runs? of 1000000 \(seed 1\)" type="interrupted">/);
+  });
+
+  it("with --json, prints one object with interrupted true; SIGTERM exits 143", async () => {
+    const running = startUvmcheck([...endless, "--json", "--system", "examples/uvm-with-logging.ts", "--out", temporaryDirectory()], { env: { UVMCHECK_LOG: "1" } });
+    await running.stderrContains("\n     3  ");
+    running.child.kill("SIGTERM");
+    const { status, stdout } = await running.exited;
+    expect(status).toBe(143);
+    const report = JSON.parse(stdout) as { interrupted: boolean; verdict: string; runs: number; exitCode: number; reproduce: { goOn: string } };
+    expect(report).toMatchObject({ interrupted: true, verdict: "interrupted", exitCode: 143 });
+    expect(report.reproduce.goOn).toMatch(new RegExp(`--from-run ${report.runs}$`));
+  });
+});
+
+describe("Ctrl-C during mutants", () => {
+  it("stops the hunts at once, reports the variants done, and marks the others skipped", async () => {
+    const directory = temporaryDirectory();
+    const junit = join(directory, "junit.xml");
+    const only = "mutant-needs-copy-anon-read,mutant-amap-add-no-flush";
+    const running = startUvmcheck(["mutants", "--only", only, "--out", directory, "--junit", junit], { env: { UVMCHECK_PROGRESS_SECONDS: "0" } });
+    await running.stderrContains("hunting: 1/2 variants");
+    running.child.kill("SIGINT");
+    const { status, stdout } = await running.exited;
+    expect(status).toBe(130);
+    expect(stdout).toMatch(/\nmutant-needs-copy-anon-read +yes /);
+    expect(stdout).toMatch(/INTERRUPTED after 1 of 2 variants\n$/);
+    const xml = readFileSync(junit, "utf8");
+    expect(xml).toMatch(/<testcase classname="uvmcheck mutants" name="mutant mutant-needs-copy-anon-read" time="[\d.]+"\/>/);
+    expect(xml).toMatch(/name="mutant mutant-amap-add-no-flush" time="0.000">\n {6}<skipped message="not hunted: interrupted">/);
+  });
+});
+
+describe("--from-run", () => {
+  it("goes on with the same runs: the same finding as the whole campaign", () => {
+    const caught = ["run", "--variant", "canary-relock-fails-efault", "--seed", "1", "--runs", "300", "--json", "--no-db"];
+    const whole = JSON.parse(uvmcheck([...caught, "--out", temporaryDirectory()]).stdout) as { violations: { path: string; commands: unknown[] }[] };
+    const failingRun = Number(whole.violations[0]!.path.split(":")[0]);
+    expect(failingRun).toBeGreaterThan(2);
+    const resumed = JSON.parse(uvmcheck([...caught, "--from-run", String(failingRun - 2), "--out", temporaryDirectory()]).stdout) as typeof whole;
+    expect(resumed.violations[0]!.path).toBe(whole.violations[0]!.path);
+    expect(resumed.violations[0]!.commands).toEqual(whole.violations[0]!.commands);
+  });
+});
