@@ -79,7 +79,7 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
     return 0;
   }
   if (got.status !== 0) return -1;
-  const page = got.page!;
+  const page = got.page;
   let locked = yield* faultRelock(uvm, info);
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);
   const owner = page.object!;

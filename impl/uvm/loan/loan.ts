@@ -14,7 +14,7 @@
 
 import { assert } from "../../../vocabulary/assert.ts";
 import { vpn } from "../../../vocabulary/units.ts";
-import type { Status } from "../errors.ts";
+import type { Result, Status } from "../errors.ts";
 import { amapLookup } from "../amap.ts";
 import { FaultInfo, faultLookup, faultUnlockAll, faultUnlockMaps } from "../fault/fault-info.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "../lock.ts";
@@ -33,7 +33,7 @@ export type LoanOutput = LoanInProgress;
 export type LoanStep = 1 | 0 | -1;
 
 /** uvm_loan: lends `[start, start+pages)` of `map`. Requires: nothing locked. */
-export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to: "kernel" | "anon"): Sleepy<{ status: Status; items: LoanItems | null }> {
+export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to: "kernel" | "anon"): Sleepy<Result<"items", LoanItems>> {
   const output: LoanOutput = { to, pages: [], anons: [] };
   uvm.loansInProgress.add(output);
   let cursor = start;
