@@ -15,7 +15,7 @@ import { assert } from "../../../vocabulary/assert.ts";
 import type { Anon } from "../anon.ts";
 import { anonAlloc, anonClearLock, anonSetLock } from "../anon.ts";
 import { amapAdd } from "../amap.ts";
-import type { Result, Status } from "../errors.ts";
+import type { Result } from "../errors.ts";
 import { mutexOwned } from "../lock.ts";
 import { pageAlloc, pageCopy, pageUnbusy } from "../page-allocator.ts";
 import type { Page } from "../page.ts";
