@@ -11,7 +11,6 @@ import { POISON } from "./hardware/physical-memory.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Anon } from "./uvm/anon.ts";
 import { type Page, PG_FAKE } from "./uvm/page.ts";
-import type { AnonymousObject } from "./uvm/aobj.ts";
 import type { MapEntry } from "./uvm/map-entry.ts";
 import type { UvmObject } from "./uvm/object.ts";
 import type { Uvm } from "./uvm/uvm.ts";
@@ -79,7 +78,7 @@ export function objectPageContents(uvm: Uvm, object: UvmObject, offset: number):
   if (validPage(page)) return uvm.machine.memory.contents(page.frame);
   if (object.kind === "vnode") return uvm.machine.disk.peek((object as Vnode).file, offset);
   if (object.kind === "aobj") {
-    const slot = (object as AnonymousObject).swapSlotOf(offset);
+    const slot = object.swapSlotOf(offset);
     if (slot === SWAP_SLOT_BAD) return "lost";
     if (slot > 0) return uvm.machine.swap.peek(slot);
   }

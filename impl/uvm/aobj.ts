@@ -36,8 +36,12 @@ export class AnonymousObject extends UvmObject {
     super(id, `aobj${id}`);
   }
 
-  swapSlotOf(offset: number): SwapSlot {
+  override swapSlotOf(offset: number): SwapSlot {
     return this.swapSlots.get(offset) ?? NO_SWAP_SLOT;
+  }
+
+  override swapBacking(): ReadonlyMap<number, SwapSlot> {
+    return this.swapSlots;
   }
 
   /** uao_set_swslot(offset, slot) */
@@ -47,7 +51,7 @@ export class AnonymousObject extends UvmObject {
   }
 
   /** uao_dropswap: frees the page's slot (a bad slot stays bad, the entry goes). */
-  dropSwap(uvm: Uvm, offset: number): void {
+  override dropSwap(uvm: Uvm, offset: number): void {
     const slot = this.swapSlotOf(offset);
     if (slot === NO_SWAP_SLOT) return;
     swapFree(uvm, slot);

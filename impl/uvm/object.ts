@@ -17,6 +17,7 @@
 //! swap), `zero` (the loan zero page's object, which has no get).
 
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
+import { NO_SWAP_SLOT, type SwapSlot } from "../hardware/units.ts";
 import type { Result, Status } from "./errors.ts";
 import { Mutex } from "./lock.ts";
 import type { Page } from "./page.ts";
@@ -65,6 +66,19 @@ export abstract class UvmObject {
   /** UVM_OBJ_IS_CLEAN: a vnode with no dirty page and no writable mapping. */
   isClean(): boolean {
     return false;
+  }
+
+  /** uao_find_swslot: the slot holding the page at `offset` on swap; NO_SWAP_SLOT unless the object is swap-backed (an aobj). */
+  swapSlotOf(_offset: number): SwapSlot {
+    return NO_SWAP_SLOT;
+  }
+
+  /** uao_dropswap: frees the swap slot of the page at `offset`; nothing to free unless the object is swap-backed. */
+  dropSwap(_uvm: Uvm, _offset: number): void {}
+
+  /** The swap slots of the object's pages, by offset: empty unless the object is swap-backed. */
+  swapBacking(): ReadonlyMap<number, SwapSlot> {
+    return new Map();
   }
 
   /** UVM_OBJ_NEEDS_WRITEFAULT: writes must fault so the object can be marked dirty. */

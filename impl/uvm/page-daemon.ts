@@ -76,7 +76,7 @@ function pageoutCandidate(uvm: Uvm, page: Page): boolean {
   if (page.object !== null) {
     if (page.object.kind === "vnode") return true;
     if (page.object.kind !== "aobj") return false;
-    return swapBackedFreeable(uvm, page, (page.object as AnonymousObject).swapSlotOf(page.offset));
+    return swapBackedFreeable(uvm, page, page.object.swapSlotOf(page.offset));
   }
   if (page.anon !== null && (page.pqFlags & PQ_ANON) !== 0) return swapBackedFreeable(uvm, page, page.anon.swapSlot);
   return false;

@@ -9,7 +9,6 @@
 //!               swap slot, or the lost marker; a resident CLEAN anon page has its copy on swap
 
 import { SWAP_SLOT_BAD, type SwapSlot } from "../../hardware/units.ts";
-import type { AnonymousObject } from "../aobj.ts";
 import { type Page, PG_CLEAN, PG_FAKE, PQ_ANON } from "../page.ts";
 import type { HeapInvariant, UvmHeap } from "./heap.ts";
 
@@ -26,7 +25,7 @@ function slotHolders({ uvm }: UvmHeap): Map<SwapSlot, SlotHolder[]> | string {
   for (const anon of uvm.liveAnons) if (anon.swapSlot > 0) hold(anon.swapSlot, { what: `anon ${anon.id}`, resident: resident(anon.page) });
   for (const object of uvm.liveObjects) {
     if (object.kind !== "aobj") continue;
-    for (const [offset, slot] of (object as AnonymousObject).swapSlots) {
+    for (const [offset, slot] of object.swapBacking()) {
       if (slot === SWAP_SLOT_BAD) continue;
       if (slot <= 0) return `${object.name}@${offset} records slot ${slot}`;
       hold(slot, { what: `${object.name}@${offset}`, resident: resident(object.pages.get(offset)) });
@@ -60,7 +59,7 @@ export const wiredPagesOffSwap: HeapInvariant = {
   check({ uvm }: UvmHeap): string | null {
     for (const page of uvm.pages) {
       if (!page.allocated || page.wireCount === 0) continue;
-      const slot = (page.pqFlags & PQ_ANON) !== 0 && page.anon !== null ? page.anon.swapSlot : page.object?.kind === "aobj" ? (page.object as AnonymousObject).swapSlotOf(page.offset) : 0;
+      const slot = (page.pqFlags & PQ_ANON) !== 0 && page.anon !== null ? page.anon.swapSlot : page.object !== null ? page.object.swapSlotOf(page.offset) : 0;
       if (slot !== 0) return `wired ${page.describe()} still holds swap slot ${slot}`;
       if ((page.pqFlags & PQ_ANON) !== 0 || page.object?.kind === "aobj") {
         if ((page.flags & PG_CLEAN) !== 0) return `wired ${page.describe()} is CLEAN without a copy on swap`;

@@ -6,7 +6,6 @@
 import { assert } from "../../../../vocabulary/assert.ts";
 import { PROT_WRITE } from "../../../../vocabulary/protection.ts";
 import type { Anon } from "../../anon.ts";
-import type { AnonymousObject } from "../../aobj.ts";
 import type { Status } from "../../errors.ts";
 import { mutexOwned } from "../../lock.ts";
 import type { UvmObject } from "../../object.ts";
@@ -65,8 +64,8 @@ function faultLowerDone(uvm: Uvm, fault: FaultContext, object: UvmObject | null,
     pageActivate(uvm, page);
   }
   unlockPageQueues(uvm);
-  if (dropSwap) {
+  if (dropSwap && object !== null) {
     uvm.coverage.hit("fault.aobjDropSwap");
-    (object as AnonymousObject).dropSwap(uvm, page.offset);
+    object.dropSwap(uvm, page.offset);
   }
 }
