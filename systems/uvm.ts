@@ -81,6 +81,7 @@ class UvmSystem implements SystemUnderTest {
     if (variant !== null && !isVariantName(variant)) throw new Error(`unknown variant ${variant}`);
     this.machine = new UvmMachine(options.world, variant, options.seed, options.failureRates);
     if (options.recordFrameEvents === true) this.machine.uvm.events = [];
+    this.machine.uvm.recordLockSites = options.replaying === true;
     this.invariantNames = invariants.map((invariant) => invariant.name);
   }
 

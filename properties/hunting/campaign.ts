@@ -197,8 +197,10 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
   );
 }
 
-function newRunner(options: CampaignOptions, input: RunInput): Runner {
-  const system = options.system.create({ world: input.world, variant: options.variant, seed: input.hardwareSeed, failureRates: input.failureRates });
+/** `replaying`: the shrunk counterexample's last run, where the system may record diagnostics (SystemOptions). */
+function newRunner(options: CampaignOptions, input: RunInput, replaying = false): Runner {
+  const { world, hardwareSeed: seed, failureRates } = input;
+  const system = options.system.create({ world, variant: options.variant, seed, failureRates, replaying });
   return new Runner(system, systemProfile(options.system), input.world, options.contract, input.failureRates, options.configurationLimit);
 }
 
@@ -336,7 +338,7 @@ function replaySetupOf(options: CampaignOptions, input: RunInput): ReplaySetup {
  */
 function replayCounterexample(options: CampaignOptions, input: RunInput, seed: number, path: string, first: RecordedFailure | null): FoundViolation {
   const replayPath = /replayPath="([^"]*)"/.exec(String(input.commands))?.[1] ?? "";
-  const runner = newRunner(options, input);
+  const runner = newRunner(options, input, true);
   let violation: Violation | null = null;
   try {
     runOnce(runner, input);
