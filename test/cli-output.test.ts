@@ -34,13 +34,13 @@ describe("uvmcheck run's report", () => {
     expect(status).toBe(1);
     const lines = stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("VIOLATION: observation at step 1 (seed 1)");
-    const order = ["coverage (", '"!" marks', "VIOLATION observation", "shrunk to 2 commands:", "3 runs, ", "reproduce: npx uvmcheck replay ", "run again: npx uvmcheck run"];
+    const order = ["coverage (", '"!" marks', "VIOLATION observation", "shrunk to 2 commands:", "4 runs, ", "reproduce: npx uvmcheck replay ", "run again: npx uvmcheck run"];
     const positions = order.map((start) => lines.findIndex((line) => line.trim().startsWith(start)));
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(stdout).toMatch(/\n {5}1 {2}write pid=1 va=0 word=0 value=1\n/);
     expect(stdout).not.toMatch(/\{"kind"/);
-    expect(stdout).toMatch(/3 runs, 113 commands checked in [\d.]+ (s|min)/);
+    expect(stdout).toMatch(/4 runs, 140 commands checked in [\d.]+ (s|min)/); // the failing run (index 3) counted
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 
