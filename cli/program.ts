@@ -108,11 +108,14 @@ function declareFileCommands(program: Command, session: Session, exit: Exit): vo
 }
 
 function declareComparisons(program: Command, session: Session, exit: Exit): void {
-  withWorld(withSystem(program.command("bench").description("measure checked, implementation-only and model-only throughput")))
+  withWorld(withSystem(program.command("bench").description("measure the campaign's speed per core and its parts, with the goals of issue 16")))
     .option("--variant <name>", "switch on one planted bug")
-    .option("--runs <n>", "runs in the stream", "200")
-    .option("--max-commands <n>", "commands per run of the stream", String(defaultMaxCommands))
-    .option("--seed <n>", "stream seed", "1")
+    .option("--runs <n>", "campaign runs a round (the implementation/model stream has 5 times as many)", "20")
+    .option("--max-commands <n>", "commands per run", String(defaultMaxCommands))
+    .option("--seed <n>", "campaign and stream seed", "1")
+    .option("--repetitions <n>", "interleaved rounds after the warm-up", "5")
+    .option("--pages <n>", "resident pages of the large world (the small one has 32)", "4096")
+    .option("--long <n>", "commands per run of the long runs (compared with 100)", "1000")
     .option("--json", "print one JSON object on stdout")
     .action(async (flags) => exit(await benchCommand(flags)));
   withWorld(withCampaign(program.command("diff"), "number of random command sequences"))

@@ -109,9 +109,13 @@ describe("errors: one line, exit 2", () => {
   });
 
   it("bench on a failing variant measures and says that runs stopped early, exit 0", () => {
-    const { status, stdout } = uvmcheck(["bench", "--variant", "canary-cow-copy-skip", "--runs", "5"]);
+    const { status, stdout } = uvmcheck(["bench", "--variant", "canary-cow-copy-skip", "--runs", "2", "--max-commands", "30", "--repetitions", "1", "--pages", "64", "--long", "150"]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/\d+ runs? stopped early at a violation/);
     expect(stdout).toMatch(/\nmachine: .*, \d+ cores?, Node\.js v\d+/);
+    expect(stdout).toMatch(/\n {2}checked commands\/s per core +\d+ \[\d+\.\d\d-\d+\.\d\d\]/);
+    expect(stdout).toMatch(/\n {2}case-1A fault .* [\d.]+ µs \[[\d.]+-[\d.]+\] +goal <= 2 µs: (met|NOT met)\n/);
+    expect(stdout.match(/goal [^:]+: (met|NOT met)/g)).toHaveLength(7);
+    for (const line of stdout.trimEnd().split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 });
