@@ -64,12 +64,12 @@ export interface RunReport {
 }
 
 /** One turn of the event loop. */
-function pause(): Promise<void> {
+export function pause(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A fast-check plugin that interrupts the check once `stop` asks for it (fast-check ≥ 4.10). */
-function stopWhenAsked(stop: StopSignal): fc.Plugin<[RunInput]> {
+export function stopWhenAsked<Input>(stop: StopSignal): fc.Plugin<[Input]> {
   return () => ({
     decorateRun: (nested) => (value) => (stop.requested() ? new fc.PreconditionFailure(true) : nested(value)),
   });
@@ -94,7 +94,7 @@ export async function checkRunAt(options: CampaignOptions, index: number, stop: 
     if (pauses) await pause();
     if (!stop.requested()) check.predicate(input);
   });
-  const details = await fc.check(property, { ...check.parameters, plugins: [stopWhenAsked(stop)] });
+  const details = await fc.check(property, { ...check.parameters, plugins: [stopWhenAsked<RunInput>(stop)] });
   // stopped before the run began: fast-check says failed, with no counterexample
   if (details.interrupted && details.counterexample === null) return { index, run: null, failure: null, found: null, interrupted: true };
   const found = check.finish(details as fc.RunDetails<[RunInput]>).violations[0] ?? null;
