@@ -78,23 +78,17 @@ function untilThrow(commands: readonly Command[], work: (command: Command) => vo
   return ran;
 }
 
-/**
- * The implementation alone and the model alone on one stream; units: commands. `stopped`
- * receives how many of the implementation's runs a violation stopped early (a planted bug).
- */
-export function streamCases(system: SystemFactory, variant: string | null, world: WorldConfig, stream: readonly Command[][], stopped: { runs: number }): BenchCase[] {
+/** The implementation alone and the model alone on one stream; units: commands. */
+export function streamCases(system: SystemFactory, variant: string | null, world: WorldConfig, stream: readonly Command[][]): BenchCase[] {
   const profile = systemProfile(system);
   const implementation: BenchCase = {
     name: "implementation",
     run: () =>
       timed(() => {
         let applied = 0;
-        stopped.runs = 0;
         for (const run of stream) {
           const instance = system.create({ world, variant, seed: 1 });
-          const ran = untilThrow(run, (command) => instance.apply(command));
-          applied += ran;
-          if (ran < run.length) stopped.runs++;
+          applied += untilThrow(run, (command) => instance.apply(command));
         }
         return applied;
       }),
@@ -111,6 +105,17 @@ export function streamCases(system: SystemFactory, variant: string | null, world
       }),
   };
   return [implementation, model];
+}
+
+/** How many runs of `stream` a checked run (model, observation, invariants) stops early at a violation: a planted bug's. */
+export function checkedStops(system: SystemFactory, variant: string | null, world: WorldConfig, stream: readonly Command[][]): number {
+  const profile = systemProfile(system);
+  let stops = 0;
+  for (const run of stream) {
+    const runner = new Runner(system.create({ world, variant, seed: 1 }), profile, world, exhaustibleMemory);
+    if (untilThrow(run, (command) => runner.run(command)) < run.length) stops++;
+  }
+  return stops;
 }
 
 /** The world of the resident-pages case: room for `pages` resident pages and a little more. */

@@ -20,7 +20,7 @@
 
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { setAutoFreeze } from "immer";
-import { benchStream, type CampaignCount, campaignCase, floorCase, residentCase, streamCases } from "../bench/cases.ts";
+import { benchStream, type CampaignCount, campaignCase, checkedStops, floorCase, residentCase, streamCases } from "../bench/cases.ts";
 import { type BenchCase, cpuMilliseconds, type Figure, measureInterleaved, ratioOf, scaled } from "../bench/measure.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { type CampaignOptions, defaultMaxCommands } from "../properties/hunting/campaign.ts";
@@ -81,7 +81,9 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   setAutoFreeze(false);
   // the campaign figures are the faithful system's (a planted bug would stop and shrink them)
   const options: CampaignOptions = { system, world, runs, seed, maxCommands, variant: null, contract: exhaustibleMemory, failures: true };
-  const stopped = { runs: 0 };
+  const stream = benchStream(world, runs * 5, maxCommands, seed, system);
+  // with a planted bug, which runs of the stream a checked run stops early (not timed)
+  const stoppedRuns = variant === null ? 0 : checkedStops(system, variant, world, stream);
   const counted: CampaignCount = { commands: 0, runs: 0 };
   const longRuns = Math.max(1, Math.round((runs * maxCommands) / long));
   const taskSpec = { systemSpec: reference, variant: null, world, runs, seed, maxCommands, contract: exhaustibleMemory.name, failures: true, schedule: "mixed" as const };
@@ -90,7 +92,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     const cases: BenchCase[] = [
       campaignCase("campaign", options, counted),
       floorCase(options),
-      ...streamCases(system, variant, world, benchStream(world, runs * 5, maxCommands, seed, system), stopped),
+      ...streamCases(system, variant, world, stream),
       ...(system.name === "uvm" ? [microCase("case-1A fault", 20_000, timeCase1AFaults), microCase("resident read hit", 50_000, timeResidentReadHits)] : []),
       residentCase(system, world, 32, 20),
       residentCase(system, world, pages, 20),
@@ -108,7 +110,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     longOverShort: ratioOf(figures, `run length ${long}`, "campaign"),
     jobsOneOverMany: ratioOf(figures, "jobs 1", `jobs ${jobs}`),
   };
-  const report = { system: system.name, variant, seed, runs, maxCommands, repetitions, pages, long, jobs, campaign: counted, stoppedRuns: stopped.runs, figures, ratios, machine: host };
+  const report = { system: system.name, variant, seed, runs, maxCommands, repetitions, pages, long, jobs, campaign: counted, stoppedRuns, figures, ratios, machine: host };
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report, (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value))}\n`);
   else process.stdout.write(`${formatBench(report).join("\n")}\n`);
   return 0;

@@ -42,11 +42,12 @@ function campaignLines(report: BenchReport): string[] {
 function streamLines(report: BenchReport): string[] {
   const ratio = report.ratios.modelOverImplementation;
   return [
-    `implementation alone vs model alone${report.variant === null ? "" : ` (variant ${report.variant})`}, the same stream (${count(report.runs * 5, "run")} of ${report.maxCommands} commands, no threads)`,
+    `implementation alone vs model alone, the same stream (${count(report.runs * 5, "run")} of ${report.maxCommands} commands, no threads)`,
+    ...(report.variant === null ? [] : [`  variant ${report.variant} switched on (the campaign figures above are the faithful system's)`]),
     `  implementation   ${perSecond(report.figures.get("implementation")!)} commands/s`,
     `  model            ${perSecond(report.figures.get("model")!)} commands/s`,
     `  implementation   ${times(ratio)} the model's speed   ${goal(ratio.secondsPerUnit >= 3, ">= 3x")}`,
-    ...(report.stoppedRuns === 0 ? [] : [`  ${count(report.stoppedRuns, "run")} stopped early at a violation (bench measures speed; \`uvmcheck run\` finds and shows bugs)`]),
+    ...(report.stoppedRuns === 0 ? [] : [`  ${count(report.stoppedRuns, "run")} stopped early at a violation when checked (bench measures speed, \`run\` finds bugs)`]),
   ];
 }
 
