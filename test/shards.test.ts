@@ -1,7 +1,7 @@
 // `uvmcheck run --shard I/N` and `uvmcheck merge`: four shards run as four processes, their
 // JSON lines merged, give the report one process gives for the whole campaign (the same
 // runs, coverage, verdict and counterexample, and the same exit code).
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { uvmcheck } from "./support/cli.ts";
@@ -54,5 +54,27 @@ describe("run --shard and merge", () => {
     const bad = uvmcheck(["run", "--shard", "4/4"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^uvmcheck: --shard's I must be/);
+  });
+});
+
+describe("the shipped campaign definitions", () => {
+  const root = join(import.meta.dirname, "..");
+
+  it("the GitHub Actions workflow runs one shard per matrix entry, then merges them all", () => {
+    const workflow = readFileSync(join(root, ".github", "workflows", "campaign.yml"), "utf8");
+    const shards = Number(/SHARDS: "(\d+)"/.exec(workflow)?.[1]);
+    const matrix = /shard: \[([\d, ]+)\]/.exec(workflow)?.[1]?.split(",").map(Number);
+    expect(matrix).toEqual(Array.from({ length: shards }, (_, index) => index));
+    expect(workflow).toContain('--shard "${{ matrix.shard }}/$SHARDS"');
+    expect(workflow).toMatch(/needs: shard\n\s+if: always\(\)/);
+    expect(workflow).toContain("npx uvmcheck merge shards/shard-*.jsonl");
+  });
+
+  it("the Kubernetes Indexed Job runs shard JOB_COMPLETION_INDEX of as many as it has completions", () => {
+    const job = readFileSync(join(root, "deploy", "k8s", "campaign-job.yaml"), "utf8");
+    expect(job).toContain("completionMode: Indexed");
+    const completions = Number(/completions: (\d+)/.exec(job)?.[1]);
+    expect(job).toContain(`value: "${completions}"`);
+    expect(job).toContain('--shard "$JOB_COMPLETION_INDEX/$SHARDS"');
   });
 });
