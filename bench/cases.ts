@@ -8,7 +8,7 @@
 //!   model           the model alone on the same stream; per command
 //!   resident N      one checked read step (model, implementation, observation comparison,
 //!                   every invariant) in a world where one process has N resident pages
-//!   run length L    the campaign's runs of up to L commands; per checked command
+//!   run length L    checked runs of exactly L commands of a seeded stream; per command
 //!
 //! Every case does the same work each time it runs (everything is seeded).
 
@@ -116,6 +116,23 @@ export function checkedStops(system: SystemFactory, variant: string | null, worl
     if (untilThrow(run, (command) => runner.run(command)) < run.length) stops++;
   }
   return stops;
+}
+
+/** Checked runs of exactly the stream's commands each (model, implementation, observation, invariants); units: commands. */
+export function checkedStreamCase(name: string, system: SystemFactory, world: WorldConfig, stream: readonly Command[][]): BenchCase {
+  const profile = systemProfile(system);
+  return {
+    name,
+    run: () =>
+      timed(() => {
+        let checked = 0;
+        for (const run of stream) {
+          const runner = new Runner(system.create({ world, variant: null, seed: 1 }), profile, world, exhaustibleMemory);
+          checked += untilThrow(run, (command) => runner.run(command));
+        }
+        return checked;
+      }),
+  };
 }
 
 /** The world of the resident-pages case: room for `pages` resident pages and a little more. */

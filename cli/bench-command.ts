@@ -10,7 +10,8 @@
 //!   streams      the implementation alone and the model alone on the same command stream
 //!   micro        a case-1A fault and a resident read hit, in µs per operation
 //!   world        a checked step with 32 and with --pages resident pages
-//!   run length   the per-command cost of runs of up to --long commands vs --max-commands
+//!   run length   the per-command cost of checked runs of exactly --long commands vs
+//!                exactly --max-commands (a seeded stream, no threads)
 //!   threads      the same campaign runs with --jobs 2 and --jobs 1
 //!
 //! then the machine (CPU, cores, Node.js, load average when it started). Each goal of the
@@ -20,7 +21,7 @@
 
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { setAutoFreeze } from "immer";
-import { benchStream, type CampaignCount, campaignCase, checkedStops, floorCase, residentCase, streamCases } from "../bench/cases.ts";
+import { benchStream, type CampaignCount, campaignCase, checkedStops, checkedStreamCase, floorCase, residentCase, streamCases } from "../bench/cases.ts";
 import { type BenchCase, cpuMilliseconds, type Figure, measureInterleaved, ratioOf, scaled } from "../bench/measure.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { type CampaignOptions, defaultMaxCommands } from "../properties/hunting/campaign.ts";
@@ -96,7 +97,8 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
       ...(system.name === "uvm" ? [microCase("case-1A fault", 20_000, timeCase1AFaults), microCase("resident read hit", 50_000, timeResidentReadHits)] : []),
       residentCase(system, world, 32, 20),
       residentCase(system, world, pages, 20),
-      campaignCase(`run length ${long}`, { ...options, maxCommands: long, runs: longRuns }, { commands: 0, runs: 0 }),
+      checkedStreamCase(`run length ${maxCommands}`, system, world, benchStream(world, Math.max(1, Math.round(longRuns * (long / maxCommands))), maxCommands, seed, system)),
+      checkedStreamCase(`run length ${long}`, system, world, benchStream(world, longRuns, long, seed, system)),
       lanesCase("jobs 1", options, inThisThread(options)),
       lanesCase(`jobs ${jobs}`, options, pool),
     ];
@@ -107,7 +109,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     campaignOverFloor: scaled(ratioOf(figures, "campaign", "floor"), counted.commands / Math.max(counted.runs, 1)),
     modelOverImplementation: ratioOf(figures, "model", "implementation"),
     residentLargeOverSmall: ratioOf(figures, `resident ${pages}`, "resident 32"),
-    longOverShort: ratioOf(figures, `run length ${long}`, "campaign"),
+    longOverShort: ratioOf(figures, `run length ${long}`, `run length ${maxCommands}`),
     jobsOneOverMany: ratioOf(figures, "jobs 1", `jobs ${jobs}`),
   };
   const report = { system: system.name, variant, seed, runs, maxCommands, repetitions, pages, long, jobs, campaign: counted, stoppedRuns, figures, ratios, machine: host };

@@ -65,7 +65,7 @@ describe("the shipped campaign definitions", () => {
     const shards = Number(/SHARDS: "(\d+)"/.exec(workflow)?.[1]);
     const matrix = /shard: \[([\d, ]+)\]/.exec(workflow)?.[1]?.split(",").map(Number);
     expect(matrix).toEqual(Array.from({ length: shards }, (_, index) => index));
-    expect(workflow).toContain('--shard "${{ matrix.shard }}/$SHARDS"');
+    expect(workflow).toContain(`--shard "\${{ matrix.shard }}/$SHARDS"`);
     expect(workflow).toMatch(/needs: shard\n\s+if: always\(\)/);
     expect(workflow).toContain("npx uvmcheck merge shards/shard-*.jsonl");
   });
