@@ -9,7 +9,7 @@ import { contractNamed } from "../properties/counterexample-files/replay.ts";
 import type { ScheduleChoice } from "../properties/generation/thread-arbitraries.ts";
 import type { CampaignOptions } from "../properties/hunting/campaign.ts";
 import { checkRunAt, type LaneSignals, laneStop, type RunReport } from "../properties/hunting/interruptible-campaign.ts";
-import { loadSystemSpec } from "../systems/load-system.ts";
+import { loadSystemSpec, prepareVariant } from "../systems/load-system.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 
@@ -43,7 +43,7 @@ export function campaignOptionsOf(spec: CampaignSpec, system: SystemFactory): Ca
 
 const loaded = new Map<string, Promise<SystemFactory>>();
 
-/** The worker's entry: loads the system once per thread, then checks the run. */
+/** The worker's entry: loads the system once per thread (and its variant: a planted bug is a source edit loaded on demand), then checks the run. */
 export async function runInWorker(task: RunTask): Promise<RunReport> {
   setAutoFreeze(false);
   let system = loaded.get(task.spec.systemSpec);
@@ -51,6 +51,8 @@ export async function runInWorker(task: RunTask): Promise<RunReport> {
     system = loadSystemSpec(task.spec.systemSpec).then((choice) => choice.system);
     loaded.set(task.spec.systemSpec, system);
   }
-  const options = campaignOptionsOf(task.spec, await system);
+  const factory = await system;
+  await prepareVariant(factory, task.spec.variant);
+  const options = campaignOptionsOf(task.spec, factory);
   return checkRunAt(options, task.index, laneStop(task.signals, task.index), false);
 }

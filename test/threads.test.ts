@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { produce } from "immer";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Kernel } from "../impl/kernel.ts";
 import { Scheduler } from "../impl/scheduler.ts";
 import { type LockContext, Mutex, mutexEnter, mutexExit, mutexTryEnter } from "../impl/uvm/lock.ts";
@@ -14,6 +14,7 @@ import { observe } from "../model/observe.ts";
 import { parseCounterexample } from "../properties/counterexample-files/counterexample-file.ts";
 import { replayCommands, setupFromFile } from "../properties/counterexample-files/replay.ts";
 import { uvmSystem } from "../systems/uvm.ts";
+import { prepareUvmVariants } from "./support/variants.ts";
 import { initialState, type ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
 import { configurationKey } from "../properties/checking/configurations.ts";
@@ -28,6 +29,10 @@ import { type ThreadId, threadId } from "../vocabulary/units.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { check } from "./support/check.ts";
 import * as c from "./support/commands.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 describe("threads on the UVM system", () => {
   it("a read parked in the vnode read completes inside the write that waits for its page, with the old value", () => {
@@ -366,6 +371,8 @@ describe("configuration keys", () => {
 });
 
 describe("lock sites on replay", () => {
+  beforeAll(() => prepareUvmVariants(["canary-lock-order"]));
+
   it("a replayed counterexample names where each lock was taken (a campaign's runs do not capture them)", () => {
     const path = join(import.meta.dirname, "..", "counterexamples", "canary-lock-order-lock-order-1.json");
     const file = parseCounterexample(readFileSync(path, "utf8"), path);
