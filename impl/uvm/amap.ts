@@ -98,15 +98,6 @@ export function amapAdd(uvm: Uvm, entry: MapEntry, index: number, anon: Anon, re
   amap.slots[slot] = anon;
 }
 
-/** amap_unadd: empties the slot of page `index`. Requires: amap locked, slot occupied. */
-export function amapUnadd(uvm: Uvm, entry: MapEntry, index: number): void {
-  const amap = entry.amap!;
-  const slot = slotOf(entry, index);
-  assert(mutexOwned(uvm, amap.lock), `amap_unadd: amap ${amap.id} not locked`);
-  assert(amap.slots[slot] !== null, `amap_unadd: slot ${slot} of amap ${amap.id} empty`);
-  amap.slots[slot] = null;
-}
-
 /**
  * amap_copy: clears needs_copy by giving `entry` an amap of its own (notes §2.3).
  * Requires: the entry's map write-locked, its amap unlocked.

@@ -13,7 +13,7 @@
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
 import { NO_SWAP_SLOT, type SwapSlot, SWAP_SLOT_BAD } from "../hardware/units.ts";
-import type { Status } from "./errors.ts";
+import type { Result, Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
 import { getResidentPages, waitForBusyPage, waitForMemory } from "./object-pages.ts";
@@ -65,7 +65,7 @@ export class AnonymousObject extends UvmObject {
     });
   }
 
-  *getSync(uvm: Uvm, offset: number, _access: ProtectionBits): Sleepy<{ status: Status; page: Page | null }> {
+  *getSync(uvm: Uvm, offset: number, _access: ProtectionBits): Sleepy<Result<"page", Page>> {
     assert(mutexOwned(uvm, this.lock), `uao_get(PGO_SYNCIO): ${this.name} not locked`);
     assert(offset >= 0 && offset < this.pageCount, `${this.name}: no page ${offset}`);
     for (;;) {

@@ -210,10 +210,6 @@ export function pageCopy(uvm: Uvm, source: Page, destination: Page): void {
   destination.flags &= ~PG_CLEAN;
 }
 
-export function pageLookup(object: UvmObject, offset: number): Page | null {
-  return object.pages.get(offset) ?? null;
-}
-
 export function lockPageQueues(uvm: Uvm): void {
   mutexEnter(uvm, uvm.pageQueueLock);
 }

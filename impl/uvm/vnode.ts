@@ -12,7 +12,7 @@
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
-import type { Status } from "./errors.ts";
+import type { Result, Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
 import { getResidentPages, waitForBusyPage, waitForMemory } from "./object-pages.ts";
@@ -52,7 +52,7 @@ export class Vnode extends UvmObject {
     return result;
   }
 
-  *getSync(uvm: Uvm, offset: number, access: ProtectionBits): Sleepy<{ status: Status; page: Page | null }> {
+  *getSync(uvm: Uvm, offset: number, access: ProtectionBits): Sleepy<Result<"page", Page>> {
     assert(mutexOwned(uvm, this.lock), `pgo_get(PGO_SYNCIO): ${this.name} not locked`);
     assert(offset >= 0 && offset < this.pageCount, `${this.name}: no page ${offset}`);
     for (;;) {

@@ -19,7 +19,7 @@ import { PROT_WRITE } from "../../../vocabulary/protection.ts";
 import { amapCopy, amapLookups } from "../amap.ts";
 import type { Anon } from "../anon.ts";
 import type { Status } from "../errors.ts";
-import { mutexEnter, mutexExit, mutexOwned } from "../lock.ts";
+import { mutexEnter, mutexOwned } from "../lock.ts";
 import { mapRelease } from "../map.ts";
 import { lockPageQueues, pageDeactivate, unlockPageQueues } from "../page-allocator.ts";
 import type { Sleepy } from "../sleep.ts";
@@ -146,7 +146,3 @@ function* amapCopyForFault(uvm: Uvm, info: FaultInfo): Sleepy<void> {
   mapRelease(uvm, info.map);
 }
 
-export function unlockAmapOf(uvm: Uvm, info: FaultInfo): void {
-  const amap = info.currentEntry.amap;
-  if (amap !== null) mutexExit(uvm, amap.lock);
-}

@@ -15,7 +15,7 @@ import { assert } from "../../../vocabulary/assert.ts";
 import type { Anon } from "../anon.ts";
 import { anonAlloc, anonClearLock, anonSetLock } from "../anon.ts";
 import { amapAdd } from "../amap.ts";
-import type { Status } from "../errors.ts";
+import type { Result } from "../errors.ts";
 import { mutexOwned } from "../lock.ts";
 import { pageAlloc, pageCopy, pageUnbusy } from "../page-allocator.ts";
 import type { Page } from "../page.ts";
@@ -27,7 +27,7 @@ import { type FaultInfo, faultUnlockAll } from "./fault-info.ts";
 
 export type PromoteSource = { readonly kind: "anon"; readonly anon: Anon } | { readonly kind: "object"; readonly page: Page } | { readonly kind: "zero" };
 
-export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source: PromoteSource): Sleepy<{ status: Status; anon: Anon | null }> {
+export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source: PromoteSource): Sleepy<Result<"anon", Anon>> {
   const entry = info.currentEntry;
   const amap = entry.amap;
   const sourcePage = source.kind === "anon" ? source.anon.page : source.kind === "object" ? source.page : null;

@@ -75,7 +75,7 @@ function* fetchChunk(uvm: Uvm, object: UvmObject, offset: number, count: number)
       mutexExit(uvm, object.lock);
       return { status: got.status, pages: [] };
     }
-    pages.push(got.page!);
+    pages.push(got.page);
   }
   return { status: 0, pages };
 }

@@ -40,11 +40,11 @@ export function* loanObject(uvm: Uvm, info: FaultInfo, output: LoanOutput, va: n
   let page: Page;
   if (locked === "EIO") {
     faultUnlockAll(uvm, info, amap, object);
-    return -1;
+    return "refused";
   }
   if (locked === "EBUSY") {
     const fetched = yield* fetchObjectPage(uvm, info, object, offset, va);
-    if (typeof fetched === "number") return fetched;
+    if (typeof fetched === "string") return fetched;
     page = fetched;
   } else {
     page = slots[0] as Page;
@@ -54,12 +54,12 @@ export function* loanObject(uvm: Uvm, info: FaultInfo, output: LoanOutput, va: n
   if (output.to === "kernel") {
     if ((yield* loanPages(uvm, [page])) !== 0) {
       faultUnlockAll(uvm, info, amap, owner);
-      return -1;
+      return "refused";
     }
     mutexExit(uvm, owner.lock);
     output.pages.push(page);
     uvm.coverage.hit("loan.objectToKernel");
-    return 1;
+    return "lent";
   }
   return yield* lendObjectPageToAnon(uvm, info, output, page);
 }
@@ -76,10 +76,10 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
   const got = yield* object.getSync(uvm, offset, PROT_READ); // L3
   if (got.status === "EAGAIN") {
     yield* sleep({ kind: "pause", site: "L4 loanuobj EAGAIN" });
-    return 0;
+    return "again";
   }
-  if (got.status !== 0) return -1;
-  const page = got.page!;
+  if (got.status !== 0) return "refused";
+  const page = got.page;
   let locked = yield* faultRelock(uvm, info);
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);
   const owner = page.object!;
@@ -102,7 +102,7 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
   }
   unlockPageQueues(uvm);
   mutexExit(uvm, owner.lock);
-  return 0;
+  return "again";
 }
 
 /** L:755-828: O->A. Requires: maps, amap, object locked; the page BUSY. */
@@ -114,7 +114,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     pageUnbusy(uvm, page); // a dying borrower is not lent again (see loan-zero.ts)
     faultUnlockAll(uvm, info, amap, object);
     yield* awaitDisposal(uvm, borrower);
-    return 0;
+    return "again";
   }
   if (borrower !== null) {
     const lock = borrower.lock!;
@@ -122,7 +122,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     if (!alreadyHeld && !mutexTryEnter(uvm, lock)) {
       pageUnbusy(uvm, page); // F19: back off instead of locking against the order
       faultUnlockAll(uvm, info, amap, object);
-      return 0;
+      return "again";
     }
     borrower.references++;
     if (!alreadyHeld) mutexExit(uvm, lock);
@@ -131,7 +131,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     mutexExit(uvm, object.lock);
     output.anons.push(borrower);
     uvm.coverage.hit("loan.objectToAnon");
-    return 1;
+    return "lent";
   }
   const anon = anonAlloc(uvm);
   anon.lock = new Mutex(`anon ${anon.id}`, "anon");
@@ -151,7 +151,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
     pageClearBusy(uvm, page, PG_WANTED | PG_BUSY);
     faultUnlockAll(uvm, info, amap, object);
-    return -1;
+    return "refused";
   }
   if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
   page.loanCount++;
@@ -163,7 +163,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
   mutexExit(uvm, anon.lock);
   output.anons.push(anon);
   uvm.coverage.hit("loan.objectToAnon");
-  return 1;
+  return "lent";
 }
 
 /**

@@ -28,9 +28,9 @@ export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy
       if (page === null) {
         mutexExit(uvm, zeroObject.lock); // L:860-871
         faultUnlockAll(uvm, info, amap, null);
-        if (!uvm.seedBehaviour("seed-F16") && !uvmReclaimable(uvm)) return -1;
+        if (!uvm.seedBehaviour("seed-F16") && !uvmReclaimable(uvm)) return "refused";
         yield* uvmWait(uvm, "L5 loanzero");
-        if (!(yield* faultRelock(uvm, info))) return 0;
+        if (!(yield* faultRelock(uvm, info))) return "again";
         if (amap !== null) mutexEnter(uvm, amap.lock);
         continue;
       }
@@ -52,7 +52,7 @@ function lendZeroToKernel(uvm: Uvm, output: LoanOutput, page: Page): LoanStep {
   mutexExit(uvm, uvm.zeroObject!.lock);
   output.pages.push(page);
   uvm.coverage.hit("loan.zeroToKernel");
-  return 1;
+  return "lent";
 }
 
 function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): Sleepy<LoanStep> {
@@ -62,7 +62,7 @@ function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Pa
     mutexExit(uvm, zeroObject.lock);
     faultUnlockAll(uvm, info, info.currentEntry.amap, null);
     yield* awaitDisposal(uvm, borrower);
-    return 0;
+    return "again";
   }
   if (borrower !== null) {
     const lock = borrower.lock!; // L:899-908; try-lock: F19
@@ -70,7 +70,7 @@ function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Pa
     if (!alreadyHeld && !mutexTryEnter(uvm, lock)) {
       mutexExit(uvm, zeroObject.lock);
       faultUnlockAll(uvm, info, info.currentEntry.amap, null);
-      return 0;
+      return "again";
     }
     borrower.references++;
     if (!alreadyHeld) mutexExit(uvm, lock);
@@ -87,6 +87,6 @@ function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Pa
   mutexExit(uvm, zeroObject.lock);
   output.anons.push(page.anon!);
   uvm.coverage.hit("loan.zeroToAnon");
-  return 1;
+  return "lent";
 }
 

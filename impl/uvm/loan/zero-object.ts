@@ -5,7 +5,7 @@
 
 import { assert } from "../../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../../vocabulary/protection.ts";
-import type { Status } from "../errors.ts";
+import type { Result, Status } from "../errors.ts";
 import { mutexExit, mutexOwned } from "../lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "../object.ts";
 import { lockPageQueues, pageActivate, pageDequeue, unlockPageQueues } from "../page-allocator.ts";
@@ -30,7 +30,7 @@ export class ZeroObject extends UvmObject {
     throw new Error("uvm_loanzero_object has no pgo_get");
   }
 
-  *getSync(_uvm: Uvm, _offset: number, _access: ProtectionBits): Sleepy<{ status: Status; page: Page | null }> {
+  *getSync(_uvm: Uvm, _offset: number, _access: ProtectionBits): Sleepy<Result<"page", Page>> {
     throw new Error("uvm_loanzero_object has no pgo_get");
   }
 

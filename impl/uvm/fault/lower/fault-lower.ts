@@ -14,7 +14,7 @@ import { assert } from "../../../../vocabulary/assert.ts";
 import { PROT_WRITE, type ProtectionBits } from "../../../../vocabulary/protection.ts";
 import { vpn } from "../../../../vocabulary/units.ts";
 import { amapLookup } from "../../amap.ts";
-import type { Status } from "../../errors.ts";
+import type { Result, Status } from "../../errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "../../lock.ts";
 import type { MapEntry } from "../../map-entry.ts";
 import { DONTCARE, type PageSlot, type UvmObject } from "../../object.ts";
@@ -48,14 +48,14 @@ export function* faultLower(uvm: Uvm, info: FaultInfo, fault: FaultContext, page
   assert(object === null || mutexOwned(uvm, object.lock), "uvm_fault_lower: object not locked"); // F:1600
   assert(objectPage === null || objectPage.busy, "uvm_fault_lower: object page not BUSY"); // F:1601
   fault.promote = object === null || (fault.cowNow && entry.copyOnWrite); // F:1610-1616
-  if (object !== null && objectPage === null) {
+  if (object === null) return yield* faultLowerPromote(uvm, info, fault, null, DONTCARE);
+  if (objectPage === null) {
     const io = yield* faultLowerIo(uvm, info, fault, object);
     if (io.status !== 0) return io.status;
     object = io.object;
     objectPage = io.page;
   }
-  if (object === null) return yield* faultLowerPromote(uvm, info, fault, null, DONTCARE);
-  const page = objectPage!;
+  const page = objectPage;
   assert(object === page.object, "uvm_fault_lower: object page moved to another object"); // F:1655
   assert(!object.isClean() || (page.flags & PG_CLEAN) !== 0, `uvm_fault_lower: clean ${object.name} holds dirty ${page.describe()}`); // F:1656
   if (!fault.promote) return yield* faultLowerDirect(uvm, info, fault, object, page);
@@ -104,7 +104,7 @@ function faultLowerNeighbor(uvm: Uvm, info: FaultInfo, fault: FaultContext, inde
  * re-verify the world. Requires: maps, amap (if any), object locked.
  * Ensures on 0: all locked again, the page BUSY. Otherwise nothing locked.
  */
-function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject): Sleepy<{ status: Status; object: UvmObject; page: Page | null }> {
+function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject): Sleepy<{ readonly object: UvmObject } & Result<"page", Page>> {
   const entry = info.currentEntry;
   const amap = entry.amap;
   uvm.coverage.hit("fault.lowerIo");
@@ -119,7 +119,7 @@ function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: U
     }
     return { status: got.status === "ERESTART" ? "EIO" : got.status, object, page: null }; // F:1840-1850
   }
-  const page = got.page!;
+  const page = got.page;
   let locked = yield* faultRelock(uvm, info); // F:1858-1860
   const owner = page.object!; // F:1863: might be changed
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);

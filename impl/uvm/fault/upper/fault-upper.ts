@@ -127,7 +127,7 @@ function* faultUpperPromote(uvm: Uvm, info: FaultInfo, fault: FaultContext, obje
   uvm.coverage.hit("fault.1B");
   const promoted = yield* promote(uvm, info, fault, { kind: "anon", anon: oldAnon });
   if (promoted.status !== 0) return promoted.status;
-  const anon = promoted.anon!;
+  const anon = promoted.anon;
   assert(anon.lock === oldAnon.lock, "uvm_fault_upper_promote: new anon not sharing the old anon's lock"); // F:1397
   const page = anon.page!;
   lockPageQueues(uvm);
