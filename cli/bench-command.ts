@@ -1,55 +1,46 @@
-//! `uvmcheck bench`: throughput on one fixed command stream, measured in one process:
+//! `uvmcheck bench`: the speed figures of issue 16, each measured in this one process after a
+//! warm-up, in interleaved rounds, printed as the median with its spread (the lowest and
+//! highest round relative to the median: bench/measure.ts); every ratio is taken between
+//! cases measured in the same rounds:
 //!
-//!   checked          commands per second through the full per-step check (model,
-//!                    implementation, observation comparison, every invariant)
-//!   implementation   the implementation alone
-//!   model            the model alone
+//!   campaign     the default campaign (generation included, what `run` does) in checked
+//!                commands per second on one core, as a ratio of the previous version's
+//!                figure (bench/previous-version.ts, docs/performance.md) and as a fraction
+//!                of the fast-check floor (the same arbitraries, a no-op model)
+//!   streams      the implementation alone and the model alone on the same command stream
+//!   micro        a case-1A fault and a resident read hit, in µs per operation
+//!   world        a checked step with 32 and with --pages resident pages
+//!   run length   the per-command cost of checked runs of exactly --long commands vs
+//!                exactly --max-commands (a seeded stream, no threads)
+//!   threads      the same campaign runs with --jobs 2 and --jobs 1
 //!
-//! and the implementation/model throughput ratio, then the machine it ran on (CPU, cores,
-//! Node.js, the load average when it started: a busy machine gives lower figures). The
-//! stream is `--runs` runs of `--max-commands` commands (the campaign's default, 100), no
-//! threads. A run that fails a check (a planted bug, a faulty system) stops at the failing
-//! command, and the next run goes on: bench measures speed, `uvmcheck run` finds bugs.
+//! then the machine (CPU, cores, Node.js, load average when it started). Each goal of the
+//! issue is printed with whether today's figure meets it. A run that fails a check (a
+//! planted bug) stops where it fails; bench measures speed, `uvmcheck run` finds bugs.
 //! Figures, not assertions: tests never time.
 
-import { cpus, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { setAutoFreeze } from "immer";
-import { commandStream } from "../bench/command-stream.ts";
-import { initialState } from "../model/state.ts";
-import { systemProfile } from "../vocabulary/system-profile.ts";
-import { step } from "../model/step.ts";
-import { exhaustibleMemory, Runner } from "../properties/checking/runner.ts";
-import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
-import type { Command } from "../vocabulary/command.ts";
+import { benchStream, type CampaignCount, campaignCase, checkedStops, checkedStreamCase, floorCase, residentCase, streamCases } from "../bench/cases.ts";
+import { type BenchCase, cpuMilliseconds, type Figure, measureInterleaved, ratioOf, scaled } from "../bench/measure.ts";
+import { exhaustibleMemory } from "../properties/checking/runner.ts";
+import { type CampaignOptions, defaultMaxCommands } from "../properties/hunting/campaign.ts";
+import { inThisThread, type RunLanes, runIndexedCampaign } from "../properties/hunting/interruptible-campaign.ts";
+import { splitSystemSpec } from "../systems/load-system.ts";
+import { timeCase1AFaults, timeResidentReadHits } from "../systems/uvm-microbenchmarks.ts";
+import { formatBench } from "./bench-text.ts";
+import { withLanes } from "./campaign-lanes.ts";
 import { type SystemFlags, seedFrom, systemFrom, type WorldFlags, worldFrom } from "./campaign-options.ts";
-import { count } from "./output.ts";
 import { parseInteger } from "./usage-error.ts";
 
 export interface BenchFlags extends WorldFlags, SystemFlags {
   readonly runs?: string;
   readonly seed?: string;
   readonly maxCommands?: string;
+  readonly repetitions?: string;
+  readonly pages?: string;
+  readonly long?: string;
   readonly json?: boolean;
-}
-
-function timed(work: () => void): number {
-  const start = performance.now();
-  work();
-  return (performance.now() - start) / 1000;
-}
-
-/** Runs `work` on each command until one throws; the commands that ran. */
-function untilThrow(commands: readonly Command[], work: (command: Command) => void): number {
-  let ran = 0;
-  try {
-    for (const command of commands) {
-      work(command);
-      ran++;
-    }
-  } catch {
-    return ran;
-  }
-  return ran;
 }
 
 /** Ensures: what the figures were measured on (the load when called). */
@@ -59,80 +50,88 @@ export function machine() {
   return { cpu: processors[0]?.model.trim() ?? "unknown", cores: processors.length, node: process.version, loadAverage: Number((oneMinute ?? 0).toFixed(2)) };
 }
 
+/** A microbenchmark as a case: `operations` operations a round; units: operations. */
+function microCase(name: string, operations: number, time: (operations: number, now: () => number) => number): BenchCase {
+  return { name, run: () => ({ seconds: time(operations, cpuMilliseconds) * operations, units: operations }) };
+}
+
+/** The same campaign on `lanes`, as a case, in elapsed time (threads run at once); units: runs. */
+function lanesCase(name: string, options: CampaignOptions, lanes: RunLanes): BenchCase {
+  const never = { requested: () => false };
+  return {
+    name,
+    run: async () => {
+      const start = performance.now();
+      const result = await runIndexedCampaign(options, lanes, never);
+      return { seconds: (performance.now() - start) / 1000, units: result.runs };
+    },
+  };
+}
+
 export async function benchCommand(flags: BenchFlags): Promise<number> {
-  const { system, variant } = await systemFrom(flags);
+  const { system, variant, spec } = await systemFrom(flags);
+  const reference = splitSystemSpec(spec).reference;
   const world = worldFrom(flags);
-  const runs = parseInteger("--runs", flags.runs ?? "200", 1, 100_000);
+  const runs = parseInteger("--runs", flags.runs ?? "20", 1, 100_000);
   const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000);
+  const repetitions = parseInteger("--repetitions", flags.repetitions ?? "5", 1, 1000);
+  const pages = parseInteger("--pages", flags.pages ?? "4096", 33, 60_000);
+  const long = parseInteger("--long", flags.long ?? "1000", maxCommands + 1, 10_000);
   const seed = flags.seed === undefined ? 1 : seedFrom(flags.seed);
   const host = machine();
   setAutoFreeze(false);
-  const profile = systemProfile(system);
-  const stream = commandStream(world, runs, maxCommands, seed, profile);
-  let checked = 0;
-  let stopped = 0;
-  const checkedSeconds = timed(() => {
-    for (const run of stream) {
-      const runner = new Runner(system.create({ world, variant, seed }), profile, world, exhaustibleMemory);
-      const ran = untilThrow(run, (command) => runner.run(command));
-      checked += ran;
-      if (ran < run.length) stopped++;
-    }
+  // the campaign figures are the faithful system's (a planted bug would stop and shrink them)
+  const options: CampaignOptions = { system, world, runs, seed, maxCommands, variant: null, contract: exhaustibleMemory, failures: true };
+  const stream = benchStream(world, runs * 5, maxCommands, seed, system);
+  // with a planted bug, which runs of the stream a checked run stops early (not timed)
+  const stoppedRuns = variant === null ? 0 : checkedStops(system, variant, world, stream);
+  const counted: CampaignCount = { commands: 0, runs: 0 };
+  const longRuns = Math.max(1, Math.round((runs * maxCommands) / long));
+  const taskSpec = { systemSpec: reference, variant: null, world, runs, seed, maxCommands, contract: exhaustibleMemory.name, failures: true, schedule: "mixed" as const };
+  const jobs = Math.max(2, Math.min(availableParallelism(), 2));
+  const figures = await withLanes(jobs, options, taskSpec, (pool) => {
+    const cases: BenchCase[] = [
+      campaignCase("campaign", options, counted),
+      floorCase(options),
+      ...streamCases(system, variant, world, stream),
+      ...(system.name === "uvm" ? [microCase("case-1A fault", 20_000, timeCase1AFaults), microCase("resident read hit", 50_000, timeResidentReadHits)] : []),
+      residentCase(system, world, 32, 20),
+      residentCase(system, world, pages, 20),
+      checkedStreamCase(`run length ${maxCommands}`, system, world, benchStream(world, Math.max(1, Math.round(longRuns * (long / maxCommands))), maxCommands, seed, system)),
+      checkedStreamCase(`run length ${long}`, system, world, benchStream(world, longRuns, long, seed, system)),
+      lanesCase("jobs 1", options, inThisThread(options)),
+      lanesCase(`jobs ${jobs}`, options, pool),
+    ];
+    return measureInterleaved(cases, repetitions);
   });
-  let applied = 0;
-  const implementationSeconds = timed(() => {
-    for (const run of stream) {
-      const instance = system.create({ world, variant, seed });
-      applied += untilThrow(run, (command) => instance.apply(command));
-    }
-  });
-  const commands = stream.reduce((sum, run) => sum + run.length, 0);
-  const modelSeconds = timed(() => {
-    for (const run of stream) {
-      let state = initialState(world, {}, profile.allowances);
-      for (const command of run) state = step(state, command).allowed[0]!.state;
-    }
-  });
-  const perSecond = (done: number, seconds: number) => Math.round(done / Math.max(seconds, 1e-9));
-  const figures: BenchFigures & { system: string; variant: string | null } = {
-    system: system.name,
-    variant,
-    runs,
-    commands,
-    runsStoppedByAViolation: stopped,
-    checkedCommandsPerSecond: perSecond(checked, checkedSeconds),
-    implementationCommandsPerSecond: perSecond(applied, implementationSeconds),
-    modelCommandsPerSecond: perSecond(commands, modelSeconds),
-    implementationToModelRatio: Number((modelSeconds / commands / (implementationSeconds / Math.max(applied, 1))).toFixed(2)),
-    machine: host,
+  const ratios = {
+    // per run: the campaign's cost per command times its (fixed) commands per run
+    campaignOverFloor: scaled(ratioOf(figures, "campaign", "floor"), counted.commands / Math.max(counted.runs, 1)),
+    modelOverImplementation: ratioOf(figures, "model", "implementation"),
+    residentLargeOverSmall: ratioOf(figures, `resident ${pages}`, "resident 32"),
+    longOverShort: ratioOf(figures, `run length ${long}`, `run length ${maxCommands}`),
+    jobsOneOverMany: ratioOf(figures, "jobs 1", `jobs ${jobs}`),
   };
-  if (flags.json === true) process.stdout.write(`${JSON.stringify(figures)}\n`);
-  else process.stdout.write(`${benchLines(figures, maxCommands).join("\n")}\n`);
+  const report = { system: system.name, variant, seed, runs, maxCommands, repetitions, pages, long, jobs, campaign: counted, stoppedRuns, figures, ratios, machine: host };
+  if (flags.json === true) process.stdout.write(`${JSON.stringify(report, (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value))}\n`);
+  else process.stdout.write(`${formatBench(report).join("\n")}\n`);
   return 0;
 }
 
-interface BenchFigures {
-  readonly commands: number;
+export interface BenchReport {
+  readonly system: string;
+  readonly variant: string | null;
+  readonly seed: number;
+  /** Runs of the implementation's stream a violation stopped early (a planted bug). */
+  readonly stoppedRuns: number;
   readonly runs: number;
-  readonly runsStoppedByAViolation: number;
-  readonly checkedCommandsPerSecond: number;
-  readonly implementationCommandsPerSecond: number;
-  readonly modelCommandsPerSecond: number;
-  readonly implementationToModelRatio: number;
+  readonly maxCommands: number;
+  readonly repetitions: number;
+  readonly pages: number;
+  readonly long: number;
+  readonly jobs: number;
+  readonly campaign: CampaignCount;
+  readonly figures: ReadonlyMap<string, Figure>;
+  readonly ratios: Readonly<Record<"campaignOverFloor" | "modelOverImplementation" | "residentLargeOverSmall" | "longOverShort" | "jobsOneOverMany", Figure>>;
   readonly machine: ReturnType<typeof machine>;
-}
-
-function benchLines(figures: BenchFigures, maxCommands: number): string[] {
-  const lines = [
-    `${count(figures.commands, "command")} (${count(figures.runs, "run")} of ${maxCommands}, no threads)`,
-    `  checked         ${figures.checkedCommandsPerSecond} commands/s`,
-    `  implementation  ${figures.implementationCommandsPerSecond} commands/s`,
-    `  model           ${figures.modelCommandsPerSecond} commands/s`,
-    `  implementation is ${figures.implementationToModelRatio}x the model's throughput`,
-  ];
-  const stopped = figures.runsStoppedByAViolation;
-  if (stopped > 0) lines.push(`  ${count(stopped, "run")} stopped early at a violation (bench measures speed; \`uvmcheck run\` finds and shows bugs)`);
-  const host = figures.machine;
-  lines.push(`machine: ${host.cpu}, ${count(host.cores, "core")}, Node.js ${host.node}, load average ${host.loadAverage} when it started`);
-  return lines;
 }

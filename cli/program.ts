@@ -8,6 +8,7 @@ import { uvmcheckVersion } from "../properties/counterexample-files/counterexamp
 import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { benchCommand } from "./bench-command.ts";
+import { mergeCommand } from "./merge-command.ts";
 import { diffCommand } from "./diff-command.ts";
 import { mutantsCommand } from "./mutants-command.ts";
 import { replayCommand } from "./replay-command.ts";
@@ -61,6 +62,9 @@ function declareRun(program: Command, session: Session, exit: Exit): void {
   withCiReports(withWorld(withCampaign(run.option("--variant <name>", "switch on one planted bug (see `uvmcheck variants`)"), "number of random command sequences")))
     .option("--seed <n>", "campaign seed (random if omitted; always printed)")
     .option("--from-run <k>", "start at run K of the campaign (0-based): go on where an interrupted run stopped", "0")
+    .option("--jobs <n>", "worker threads (default: every core); the verdict, coverage and counterexample are the same for any N")
+    .option("--shard <i/n>", "run only shard I of N (runs I, I+N, ...), printing JSON lines for `uvmcheck merge`")
+    .option("--duration <time>", "run until this much time has passed (90s, 10m, 2h) instead of a run count; --runs is then the most")
     .option("--ample", "the ample-memory property: 4096 frames and swap slots unless given, no failures; ENOMEM and EIO are violations")
     .addOption(new Option("--schedule <policy>", "thread scheduling").choices(["mixed", "uniform", "pct", "none"]).default("mixed"))
     .option("--out <dir>", "where a counterexample file is written", findingsFolder)
@@ -73,6 +77,14 @@ function declareRun(program: Command, session: Session, exit: Exit): void {
 }
 
 function declareFileCommands(program: Command, session: Session, exit: Exit): void {
+  program
+    .command("merge")
+    .description("merge the JSON lines of `run --shard I/N` (one file per shard) into run's report, with run's exit code")
+    .argument("<files...>", "the shards' files, every shard of one campaign once")
+    .option("--out <dir>", "where the campaign's counterexample file is written", findingsFolder)
+    .option("--statistics", "also print run lengths and the outcome and errno mix")
+    .option("--json", "print one JSON object on stdout")
+    .action(async (files: string[], flags) => exit(await mergeCommand(files, flags, session)));
   withFileSystem(program.command("replay"))
     .description("run a counterexample file's commands again: exit 1 if it still fails, 0 if it passes, 2 if the file is bad")
     .argument("<file>", "a counterexample file")
@@ -96,11 +108,14 @@ function declareFileCommands(program: Command, session: Session, exit: Exit): vo
 }
 
 function declareComparisons(program: Command, session: Session, exit: Exit): void {
-  withWorld(withSystem(program.command("bench").description("measure checked, implementation-only and model-only throughput")))
+  withWorld(withSystem(program.command("bench").description("measure the campaign's speed per core and its parts, with the goals of issue 16")))
     .option("--variant <name>", "switch on one planted bug")
-    .option("--runs <n>", "runs in the stream", "200")
-    .option("--max-commands <n>", "commands per run of the stream", String(defaultMaxCommands))
-    .option("--seed <n>", "stream seed", "1")
+    .option("--runs <n>", "campaign runs a round (the implementation/model stream has 5 times as many)", "20")
+    .option("--max-commands <n>", "commands per run", String(defaultMaxCommands))
+    .option("--seed <n>", "campaign and stream seed", "1")
+    .option("--repetitions <n>", "interleaved rounds after the warm-up", "5")
+    .option("--pages <n>", "resident pages of the large world (the small one has 32)", "4096")
+    .option("--long <n>", "commands per run of the long runs (compared with 100)", "1000")
     .option("--json", "print one JSON object on stdout")
     .action(async (flags) => exit(await benchCommand(flags)));
   withWorld(withCampaign(program.command("diff"), "number of random command sequences"))

@@ -15,7 +15,12 @@
 
 import { setAutoFreeze } from "immer";
 import { type DatabaseReplay, failingAgain, replayDatabase } from "../properties/counterexample-files/example-database.ts";
-import { runCampaignInterruptibly } from "../properties/hunting/interruptible-campaign.ts";
+import type { CampaignOptions } from "../properties/hunting/campaign.ts";
+import { runIndexedCampaign } from "../properties/hunting/interruptible-campaign.ts";
+import type { RunEvent } from "../properties/hunting/campaign-events.ts";
+import { withLanes } from "./campaign-lanes.ts";
+import { campaignFlags, shardLines } from "./shard-file.ts";
+import type { CampaignSpec } from "./campaign-task.ts";
 import { CampaignTally } from "./campaign-tally.ts";
 import { formatDatabase } from "./database-text.ts";
 import { exitCodes, finishReports } from "./error-report.ts";
@@ -39,30 +44,35 @@ function header(settings: RunSettings): string {
   return wrap(`uvmcheck run: system ${settings.system.name}${variant}, seed ${settings.seed}, ${runs}, schedule ${settings.schedule}`.split(" "), "  ").join("\n");
 }
 
+/** The campaign's options, and the same as plain data for worker threads. */
+function campaignOf(settings: RunSettings, tally: CampaignTally, progress: Progress, runs: RunEvent[]): { options: CampaignOptions; spec: CampaignSpec } {
+  const { system, world, seed, maxCommands, variant, contract, schedule } = settings;
+  const failures = !settings.ample;
+  const options: CampaignOptions = {
+    ...{ system, world, runs: settings.runs, seed, maxCommands, variant, contract, failures, schedule, startAt: settings.fromRun },
+    onEvent: (event) => {
+      tally.add(event);
+      if (event.kind !== "run") return;
+      if (settings.shard !== null) runs.push(event);
+      if (settings.durationSeconds === null) progress.update(tally.runs);
+      else progress.update(Math.floor(progress.seconds), count(tally.runs, "run"));
+    },
+  };
+  const spec = { systemSpec: settings.reference, variant, world, runs: settings.runs, seed, maxCommands, contract: contract.name, failures, schedule };
+  return { options, spec };
+}
+
 /** Runs the campaign with progress and Ctrl-C handling; the tally holds what was done even if it stops. */
-async function campaignWithProgress(settings: RunSettings, tally: CampaignTally, interrupt: Interrupt) {
-  const progress = new Progress({ label: "checking", noun: "run", total: settings.runs - settings.fromRun, enabled: !settings.json, hideCursor: true });
+async function campaignWithProgress(settings: RunSettings, tally: CampaignTally, interrupt: Interrupt, runs: RunEvent[]) {
+  const budget = settings.durationSeconds;
+  const total = budget === null ? settings.runs - settings.fromRun : Math.ceil(budget);
+  const progress = new Progress({ label: "checking", noun: budget === null ? "run" : "second", total, enabled: !settings.json, hideCursor: true });
+  const { options, spec } = campaignOf(settings, tally, progress, runs);
+  const lanes = Math.min(settings.jobs, Math.ceil((settings.runs - settings.fromRun) / (settings.shard?.count ?? 1)));
+  const limits = { ...(budget === null ? {} : { more: () => progress.seconds < budget }), ...(settings.shard === null ? {} : { shard: settings.shard }) };
   interrupt.install();
   try {
-    return await runCampaignInterruptibly(
-      {
-        system: settings.system,
-        world: settings.world,
-        runs: settings.runs,
-        startAt: settings.fromRun,
-        seed: settings.seed,
-        maxCommands: settings.maxCommands,
-        variant: settings.variant,
-        contract: settings.contract,
-        failures: !settings.ample,
-        schedule: settings.schedule,
-        onEvent: (event) => {
-          tally.add(event);
-          if (event.kind === "run") progress.update(tally.runs);
-        },
-      },
-      interrupt,
-    );
+    return await withLanes(lanes, options, spec, (carried) => runIndexedCampaign(options, carried, interrupt, limits));
   } finally {
     progress.stop();
     interrupt.uninstall();
@@ -73,13 +83,15 @@ export async function runCommand(flags: RunFlags, session: Session): Promise<num
   const settings = await runSettingsFrom(flags);
   session.reports.note({ system: settings.system.name, variant: settings.variant, seed: settings.seed, caseName: settings.again });
   setAutoFreeze(false);
-  if (!settings.json) process.stdout.write(`${header(settings)}\n`);
+  const lines = settings.json || settings.shard !== null ? "json" : "text";
+  if (lines === "text") process.stdout.write(`${header(settings)}\n`);
   const database: DatabaseReplay | null =
-    settings.db === null ? null : replayDatabase(settings.db, settings.system, { sameSystem: sameSystemAs(settings.reference), variant: settings.variant });
-  if (database !== null && !settings.json) process.stdout.write(`${formatDatabase(database).join("\n")}\n`);
+    settings.db === null || settings.shard !== null ? null : replayDatabase(settings.db, settings.system, { sameSystem: sameSystemAs(settings.reference), variant: settings.variant });
+  if (database !== null && lines === "text") process.stdout.write(`${formatDatabase(database).join("\n")}\n`);
   const tally = new CampaignTally(() => performance.now());
   const interrupt = new Interrupt("the campaign");
-  const result = await campaignWithProgress(settings, tally, interrupt);
+  const runs: RunEvent[] = [];
+  const result = await campaignWithProgress(settings, tally, interrupt, runs);
   const found = result.violations[0] ?? null;
   const origin = { reference: settings.reference, variant: settings.variant, contract: settings.contract.name, maxCommands: settings.maxCommands };
   const saved: Saved | null = found === null ? null : saveFinding(found, origin, settings.out);
@@ -91,6 +103,11 @@ export async function runCommand(flags: RunFlags, session: Session): Promise<num
       : exitCodes.passed;
   const end: CampaignEnd = { settings, result, tally, found, saved, page, database, exitCode, seconds: session.elapsedMilliseconds() / 1000 };
   finishReports(session, runCiFields(end));
+  if (settings.shard !== null) {
+    const shardHeader = { kind: "shard", format: 1, shard: settings.shard, flags: campaignFlags(flags, settings.seed) } as const;
+    process.stdout.write(`${shardLines(shardHeader, runs, found, saved, result.interrupted).join("\n")}\n`);
+    return exitCode;
+  }
   process.stdout.write(settings.json ? `${JSON.stringify(runJson(end))}\n` : `${runTextLines(end).join("\n")}\n`);
   return exitCode;
 }

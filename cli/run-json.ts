@@ -6,7 +6,8 @@
 //! `duplicate`, the failure, the shrunk commands, seed, path, replayPath, hardwareSeed,
 //! world, swarm, and `nondeterminism` when the system answered differently on replay),
 //! coverage; then verdict (`passed`, `violation`, `interrupted`), exitCode, interrupted,
-//! elapsedSeconds, database (the stored counterexamples replayed first, or null),
+//! elapsedSeconds, jobs and sameForAnyJobs (true: `--jobs` changes no other field),
+//! durationSeconds with `--duration`, database (the stored counterexamples replayed first, or null),
 //! reproduce, page, and statistics with `--statistics`. Only elapsedSeconds and
 //! statistics' time per run vary between two runs of the same seed.
 
@@ -78,6 +79,9 @@ export function runJson(end: CampaignEnd) {
     exitCode: end.exitCode,
     interrupted: result.interrupted,
     elapsedSeconds: Number(end.seconds.toFixed(3)),
+    jobs: end.settings.jobs,
+    sameForAnyJobs: true,
+    ...(end.settings.durationSeconds === null ? {} : { durationSeconds: end.settings.durationSeconds }),
     database: end.database,
     reproduce: { run: end.settings.again, replay: replayCommand(end), goOn: goOnCommand(end) },
     page: end.page,
@@ -87,7 +91,14 @@ export function runJson(end: CampaignEnd) {
 
 function summaryLines(end: CampaignEnd): string[] {
   const { result, seconds } = end;
-  const lines = [`${count(result.runs, "run")}, ${count(result.commands, "command")} checked in ${duration(seconds)} (${rate(result.runs / seconds)} runs/s)`];
+  const { jobs, shards } = end.settings;
+  const threads = shards !== null ? `across ${count(shards, "shard")}` : jobs === 1 ? "on this thread" : `on ${count(jobs, "worker thread")}`;
+  const lines = [
+    `${count(result.runs, "run")}, ${count(result.commands, "command")} checked in ${duration(seconds)} (${rate(result.runs / seconds)} runs/s) ${threads}`,
+    "  each run depends on the seed and its index alone: the same result for any --jobs",
+  ];
+  const first = end.settings.fromRun;
+  if (end.settings.durationSeconds !== null && end.found === null && !result.interrupted) lines.push(`  the time budget ended it: runs ${first} to ${first + result.runs - 1} again with --runs ${first + result.runs}`);
   if (result.abandoned > 0) {
     const words = `${count(result.abandoned, "run")} abandoned: a thread history too ambiguous to check (more than ${CONFIGURATION_LIMIT} linearizer configurations), neither passed nor failed`;
     lines.push(...wrap(words.split(" "), "  "));

@@ -3,15 +3,18 @@
 //! `--db`, `--junit`, `--report`), so a mistake is one line and exit 2 at once, never after
 //! the campaign. Also the command line that runs the same campaign again.
 
+import { availableParallelism } from "node:os";
 import { type ScheduleChoice, scheduleChoices } from "../properties/generation/thread-arbitraries.ts";
 import { ampleMemory, type Contract, exhaustibleMemory } from "../properties/checking/runner.ts";
 import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
+import type { Shard } from "../properties/hunting/interruptible-campaign.ts";
 import { splitSystemSpec } from "../systems/load-system.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import { seedFrom, type SystemFlags, systemFrom, type WorldFlags, worldFlagWords, worldFrom } from "./campaign-options.ts";
 import { checkWritableFile, checkWritableFolder } from "./destination.ts";
 import { shellWord } from "./output.ts";
+import { shardFrom } from "./shard-file.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";
 
 /** Where `run` (and `diff`, `mutants`) write the counterexamples they find: beside the stored regressions, never among them (git ignores it). */
@@ -35,6 +38,9 @@ export interface RunFlags extends WorldFlags, SystemFlags {
   readonly statistics?: boolean;
   readonly junit?: string;
   readonly report?: string;
+  readonly jobs?: string;
+  readonly duration?: string;
+  readonly shard?: string;
 }
 
 export interface RunSettings {
@@ -56,6 +62,14 @@ export interface RunSettings {
   readonly json: boolean;
   readonly html: boolean;
   readonly statistics: boolean;
+  /** Worker threads (`--jobs`, default every core): changes when runs happen, never what they find. */
+  readonly jobs: number;
+  /** `--shard I/N`: only the runs whose index is I modulo N, printed as JSON lines (cli/shard-file.ts); or null. */
+  readonly shard: Shard | null;
+  /** `merge`: the number of shards merged into this report; null for a run. */
+  readonly shards: number | null;
+  /** `--duration`: run until this many seconds have passed (at most `runs` runs), or null. */
+  readonly durationSeconds: number | null;
   /** The command line that runs this campaign again (without --from-run). */
   readonly again: string;
 }
@@ -84,7 +98,8 @@ export async function runSettingsFrom(flags: RunFlags): Promise<RunSettings> {
   const { system, variant, spec } = await systemFrom(flags);
   const ample = flags.ample === true;
   const world = worldFrom(ample ? { frames: "4096", swapSlots: "4096", ...definedOnly(flags) } : flags);
-  const runs = parseInteger("--runs", flags.runs ?? "300", 1, 10_000_000);
+  const durationSeconds = flags.duration === undefined ? null : durationFrom(flags.duration);
+  const runs = parseInteger("--runs", flags.runs ?? (durationSeconds === null ? "300" : String(unlimitedRuns)), 1, unlimitedRuns);
   const fromRun = parseInteger("--from-run", flags.fromRun ?? "0", 0, runs - 1);
   const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000);
   const seed = seedFrom(flags.seed);
@@ -100,8 +115,23 @@ export async function runSettingsFrom(flags: RunFlags): Promise<RunSettings> {
   }
   const settings = { system, variant, reference: splitSystemSpec(spec).reference, world, runs, fromRun, maxCommands, seed, schedule, ample, out, db };
   const contract = ample ? ampleMemory : exhaustibleMemory;
-  const rest = { contract, json: flags.json === true, html: flags.html === true, statistics: flags.statistics === true };
+  const jobs = parseInteger("--jobs", flags.jobs ?? String(availableParallelism()), 1, 256);
+  const shard = flags.shard === undefined ? null : shardFrom(flags.shard);
+  if (shard !== null && durationSeconds !== null) throw new UsageError("--shard and --duration exclude each other: a shard runs its slice of --runs");
+  const parallel = { jobs, durationSeconds, shard, shards: null };
+  const rest = { contract, json: flags.json === true, html: flags.html === true, statistics: flags.statistics === true, ...parallel };
   return { ...settings, ...rest, again: againCommand(flags, seed) };
+}
+
+/** The most runs of a campaign; with `--duration` and no `--runs`, the time ends it first. */
+const unlimitedRuns = 10_000_000;
+
+/** `--duration`: `90s`, `10m`, `2h` or plain seconds. Ensures: seconds > 0, or a UsageError. */
+function durationFrom(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  const seconds = match === null ? Number.NaN : Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "s" | "m" | "h"];
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--duration must be a time like 90s, 10m or 2h (got "${text}")`);
+  return seconds;
 }
 
 /** `npx uvmcheck run ...` with the flags that change the campaign (defaults left out). */
@@ -114,7 +144,9 @@ function againCommand(flags: RunFlags, seed: number): string {
   add("--system", flags.system, "uvm");
   add("--variant", flags.variant);
   words.push("--seed", String(seed));
-  add("--runs", flags.runs ?? "300");
+  if (flags.duration === undefined) add("--runs", flags.runs ?? "300");
+  else add("--runs", flags.runs);
+  add("--duration", flags.duration);
   add("--max-commands", flags.maxCommands, String(defaultMaxCommands));
   add("--schedule", flags.schedule, "mixed");
   add("--ample", flags.ample);

@@ -75,6 +75,7 @@ class UvmSystem implements SystemUnderTest {
     this.kernel = kernel;
     this.machine = new kernel.UvmMachine(options.world, seedBug, options.seed, options.failureRates);
     if (options.recordFrameEvents === true) this.machine.uvm.events = [];
+    this.machine.uvm.recordLockSites = options.replaying === true;
     this.invariantNames = kernel.uvmInvariants.map((invariant) => invariant.name);
   }
 

@@ -38,13 +38,13 @@ describe("uvmcheck run's report", () => {
     expect(status).toBe(1);
     const lines = stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("VIOLATION: observation at step 1 (seed 1)");
-    const order = ["coverage (", '"!" marks', "VIOLATION observation", "shrunk to 2 commands:", "3 runs, ", "reproduce: npx uvmcheck replay ", "run again: npx uvmcheck run"];
+    const order = ["coverage (", '"!" marks', "VIOLATION observation", "shrunk to 2 commands:", "4 runs, ", "reproduce: npx uvmcheck replay ", "run again: npx uvmcheck run"];
     const positions = order.map((start) => lines.findIndex((line) => line.trim().startsWith(start)));
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(stdout).toMatch(/\n {5}1 {2}write pid=1 va=0 word=0 value=1\n/);
     expect(stdout).not.toMatch(/\{"kind"/);
-    expect(stdout).toMatch(/3 runs, 113 commands checked in [\d.]+ (s|min)/);
+    expect(stdout).toMatch(/4 runs, 140 commands checked in [\d.]+ (s|min)/); // the failing run (index 3) counted
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 
@@ -113,9 +113,14 @@ describe("errors: one line, exit 2", () => {
   });
 
   it("bench on a failing variant measures and says that runs stopped early, exit 0", () => {
-    const { status, stdout } = uvmcheck(["bench", "--variant", "canary-cow-copy-skip", "--runs", "5"]);
+    const { status, stdout } = uvmcheck(["bench", "--variant", "canary-cow-copy-skip", "--runs", "2", "--max-commands", "30", "--repetitions", "1", "--pages", "64", "--long", "150"]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/\d+ runs? stopped early at a violation/);
     expect(stdout).toMatch(/\nmachine: .*, \d+ cores?, Node\.js v\d+/);
+    expect(stdout).toMatch(/\n {2}checked commands\/s per core +\d+ \[\d+\.\d\d-\d+\.\d\d\]/);
+    expect(stdout).toMatch(/\n {2}case-1A fault .* [\d.]+ µs \[[\d.]+-[\d.]+\] +goal <= 2 µs: (met|NOT met)\n/);
+    expect(stdout.match(/goal [^:]+: (met|NOT met)\n/g)).toHaveLength(6);
+    expect(stdout).toContain("goal >= 20x: not measured (recorded at --runs 20 --seed 1)\n");
+    for (const line of stdout.trimEnd().split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
   });
 });

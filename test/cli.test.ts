@@ -68,15 +68,32 @@ describe("uvmcheck variants and bench", () => {
     expect(variants.map((variant) => variant.name)).toEqual(uvmSystem.variants.map((variant) => variant.name));
   });
 
-  it("prints throughput figures as one JSON object", () => {
-    const { status, stdout } = uvmcheck(["bench", "--runs", "20", "--json"]);
-    expect(status).toBe(0);
-    const figures = JSON.parse(stdout) as Record<string, number>;
-    for (const key of ["checkedCommandsPerSecond", "implementationCommandsPerSecond", "modelCommandsPerSecond", "implementationToModelRatio"]) {
-      expect(figures[key], key).toBeGreaterThan(0);
-    }
+  it("prints the figures as one JSON object: medians with their spread, and the ratios of issue 16", () => {
+    const quick = ["--runs", "2", "--max-commands", "30", "--repetitions", "2", "--pages", "64", "--long", "150"];
+    const { status, stdout, stderr } = uvmcheck(["bench", ...quick, "--json"]);
+    expect(status, stderr).toBe(0);
+    const report = JSON.parse(stdout) as { figures: Record<string, Figure>; ratios: Record<string, Figure>; campaign: { commands: number } };
+    const names = ["campaign", "floor", "implementation", "model", "case-1A fault", "resident read hit", "resident 32", "resident 64", "run length 30", "run length 150", "jobs 1", "jobs 2"];
+    for (const name of names) wellFormed(report.figures[name], name, 2);
+    for (const name of ["campaignOverFloor", "modelOverImplementation", "residentLargeOverSmall", "longOverShort", "jobsOneOverMany"]) wellFormed(report.ratios[name], name, 2);
+    expect(report.campaign.commands).toBeGreaterThan(0);
   });
 });
+
+interface Figure {
+  secondsPerUnit: number;
+  spread: [number, number];
+  samples: number[];
+}
+
+/** A median with its spread: positive and finite, the spread around 1, one sample a round. */
+function wellFormed(figure: Figure | undefined, name: string, rounds: number): void {
+  expect(figure, name).toBeDefined();
+  expect(Number.isFinite(figure!.secondsPerUnit) && figure!.secondsPerUnit > 0, name).toBe(true);
+  expect(figure!.spread[0], name).toBeLessThanOrEqual(1);
+  expect(figure!.spread[1], name).toBeGreaterThanOrEqual(1);
+  expect(figure!.samples, name).toHaveLength(rounds);
+}
 
 describe("the README's own example", () => {
   const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");

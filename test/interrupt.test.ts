@@ -41,8 +41,8 @@ describe("Ctrl-C during run", () => {
     const running = startUvmcheck([...endless, "--json", "--system", "examples/uvm-with-logging.ts", "--out", temporaryDirectory()], { env: { UVMCHECK_LOG: "1" } });
     await running.stderrContains("\n     3  ");
     running.child.kill("SIGTERM");
-    const { status, stdout } = await running.exited;
-    expect(status).toBe(143);
+    const { status, stdout, stderr } = await running.exited;
+    expect(status, stderr.split("\n").filter((line) => line.startsWith("uvmcheck")).join("\n")).toBe(143);
     const report = JSON.parse(stdout) as { interrupted: boolean; verdict: string; runs: number; exitCode: number; reproduce: { goOn: string } };
     expect(report).toMatchObject({ interrupted: true, verdict: "interrupted", exitCode: 143 });
     expect(report.reproduce.goOn).toMatch(new RegExp(`--from-run ${report.runs}$`));

@@ -1,14 +1,20 @@
 // Threads: the scheduler (parking, resuming, priority inheritance, exit, liveness, lock
 // discipline at sleep points), the scheduling policies, the lock-order checker, and the
 // linearizability checker, each on scripted histories.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { produce } from "immer";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Kernel } from "../impl/kernel.ts";
 import { Scheduler } from "../impl/scheduler.ts";
 import { type LockContext, Mutex, mutexEnter, mutexExit, mutexTryEnter } from "../impl/uvm/lock.ts";
 import type { SleepPoint, Sleepy } from "../impl/uvm/sleep.ts";
 import type { Uvm } from "../impl/uvm/uvm.ts";
 import { observe } from "../model/observe.ts";
+import { parseCounterexample } from "../properties/counterexample-files/counterexample-file.ts";
+import { replayCommands, setupFromFile } from "../properties/counterexample-files/replay.ts";
+import { uvmSystem } from "../systems/uvm.ts";
+import { prepareUvmVariants } from "./support/variants.ts";
 import { initialState, type ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
 import { configurationKey } from "../properties/checking/configurations.ts";
@@ -115,6 +121,7 @@ function stubUvm(): Uvm {
   const uvm = {
     thread: threadId(0),
     held: new Set<Mutex>(),
+    recordLockSites: true,
     coverage: { hit: () => {} },
     switchTo(thread: ThreadId) {
       const previous = uvm.thread;
@@ -188,7 +195,7 @@ describe("the scheduler", () => {
 });
 
 describe("the lock-order checker", () => {
-  const context = (): LockContext => ({ thread: threadId(1), held: new Set() });
+  const context = (recordLockSites = true): LockContext => ({ thread: threadId(1), held: new Set(), recordLockSites });
 
   it("refuses an amap lock taken while an object lock is held, naming both sites", () => {
     const locks = context();
@@ -197,6 +204,14 @@ describe("the lock-order checker", () => {
     mutexEnter(locks, object);
     expect(() => mutexEnter(locks, amap)).toThrow(
       /acquires amap 1 \(amap\) at .*threads\.test\.ts.* while holding object vnode0 \(uobj\), acquired at .*threads\.test\.ts/,
+    );
+  });
+
+  it("captures no site unless asked (a campaign's runs), and says a replay shows them", () => {
+    const locks = context(false);
+    mutexEnter(locks, new Mutex("object vnode0", "uobj"));
+    expect(() => mutexEnter(locks, new Mutex("amap 1", "amap"))).toThrow(
+      "thread 1 acquires amap 1 (amap) at a site not recorded (replay the counterexample to see it) while holding object vnode0 (uobj), acquired at a site not recorded",
     );
   });
 
@@ -352,5 +367,17 @@ describe("configuration keys", () => {
     const keys = [base, ...variants].map(key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(key({ ...base, extra: undefined } as ModelState)).toBe(key(base));
+  });
+});
+
+describe("lock sites on replay", () => {
+  beforeAll(() => prepareUvmVariants(["canary-lock-order"]));
+
+  it("a replayed counterexample names where each lock was taken (a campaign's runs do not capture them)", () => {
+    const path = join(import.meta.dirname, "..", "counterexamples", "canary-lock-order-lock-order-1.json");
+    const file = parseCounterexample(readFileSync(path, "utf8"), path);
+    const violation = replayCommands(setupFromFile(file, uvmSystem), file.commands).violation;
+    expect(violation?.check).toBe("lock-order");
+    expect(violation?.message).toMatch(/acquires amap 1 \(amap\) at faultLowerIo \(impl\/uvm\/\S*fault-lower\.ts:\d+:\d+\) while holding object vnode0/);
   });
 });

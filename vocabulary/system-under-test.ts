@@ -111,6 +111,12 @@ export interface SystemOptions {
   readonly seed: number;
   /** Record frame events for `drainFrameEvents` (traces only; off by default). */
   readonly recordFrameEvents?: boolean;
+  /**
+   * Created to replay a failure (a counterexample, a shrinking attempt): a system may then
+   * pay for diagnostics a campaign skips (UVM captures where each lock was taken, for its
+   * lock-order and sleep-with-lock messages). Runs must behave the same either way.
+   */
+  readonly replaying?: boolean;
   /** Per-run device failure rates (none when absent). */
   readonly failureRates?: FailureRates;
 }

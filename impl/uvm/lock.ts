@@ -30,6 +30,12 @@ export interface LockContext {
   readonly held: Set<Mutex | MapLock>;
   /** Injected contention: whether a try-lock of a free lock fails anyway (another CPU holds it for a moment). */
   contended?(): boolean;
+  /**
+   * Whether acquisitions capture their call site (a stack trace: most of a lock's cost).
+   * Runs are deterministic, so a campaign leaves it off and a replay of a failure turns it
+   * on to name the sites in lock-order and sleep-with-lock messages.
+   */
+  readonly recordLockSites?: boolean;
 }
 
 /** Where a lock was acquired: a captured call stack, formatted only when a report needs it. */
@@ -39,7 +45,11 @@ export interface AcquisitionSite {
 
 const SITE_FRAMES = 8;
 
-function captureSite(): AcquisitionSite {
+/** The site of every acquisition while the context records none. */
+const unrecordedSite: AcquisitionSite = {};
+
+function captureSite(context: LockContext): AcquisitionSite {
+  if (context.recordLockSites !== true) return unrecordedSite;
   const site: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = SITE_FRAMES;
@@ -50,6 +60,7 @@ function captureSite(): AcquisitionSite {
 
 /** The first frame outside the lock helpers: `function (file:line)`. */
 export function describeSite(site: AcquisitionSite | null | undefined): string {
+  if (site === unrecordedSite) return "a site not recorded (replay the counterexample to see it)";
   const frames = (site?.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at "));
   const helpers = /\/(lock|map|page-allocator)\.ts:|captureSite|lockPageQueues|mapLockFor/;
   const frame = frames.find((line) => !helpers.test(line)) ?? frames[0];
@@ -93,7 +104,7 @@ function checkOrder(context: LockContext, lock: Mutex | MapLock, site: Acquisiti
 export function mutexEnter(context: LockContext, lock: Mutex): void {
   assert(lock.holder !== context.thread, `mutex_enter: ${lock.name} already held by this thread (recursive acquisition)`);
   assert(lock.holder === null, `mutex_enter: ${lock.name} held by thread ${lock.holder}`);
-  const site = captureSite();
+  const site = captureSite(context);
   checkOrder(context, lock, site);
   take(context, lock, site);
 }
@@ -107,7 +118,7 @@ function take(context: LockContext, lock: Mutex, site: AcquisitionSite): void {
 /** mutex_tryenter: fails if the lock is held, or if contention is injected; never checks the order. */
 export function mutexTryEnter(context: LockContext, lock: Mutex): boolean {
   if (lock.holder !== null || context.contended?.() === true) return false;
-  take(context, lock, captureSite());
+  take(context, lock, captureSite(context));
   return true;
 }
 
@@ -183,7 +194,7 @@ export class MapLock {
 
 export function mapLockRead(context: LockContext, lock: MapLock): void {
   assert(lock.readable(), `vm_map_lock_read: ${lock.name} write-locked by thread ${lock.writer}`);
-  const site = captureSite();
+  const site = captureSite(context);
   checkOrder(context, lock, site);
   lock.readers.set(context.thread, (lock.readers.get(context.thread) ?? 0) + 1);
   lock.recordSite(context.thread, site, false);
@@ -193,7 +204,7 @@ export function mapLockRead(context: LockContext, lock: MapLock): void {
 export function mapLockWrite(context: LockContext, lock: MapLock): void {
   assert(lock.writer !== context.thread, `vm_map_lock: ${lock.name} already write-locked by this thread`);
   assert(lock.writable(context.thread), `vm_map_lock: ${lock.name} held or busy (writer ${lock.writer}, readers ${[...lock.readers.keys()].join(",")}, busy ${lock.busy})`);
-  const site = captureSite();
+  const site = captureSite(context);
   checkOrder(context, lock, site);
   lock.writer = context.thread;
   lock.recordSite(context.thread, site, true);

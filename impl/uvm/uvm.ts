@@ -34,6 +34,8 @@ export class Uvm implements LockContext {
   held = new Set<Mutex | MapLock>();
   private readonly heldByThread = new Map<ThreadId, Set<Mutex | MapLock>>([[threadId(0), this.held]]);
   readonly coverage = new Coverage();
+  /** Capture where each lock is taken (LockContext); on only when replaying a failure. [at creation] */
+  recordLockSites = false;
   /** The vm_page array: `pages[frame]`. */
   readonly pages: readonly Page[];
   /** Paging queues, oldest first. [pageQueueLock] */

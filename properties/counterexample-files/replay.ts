@@ -80,7 +80,7 @@ export function setupFromFile(file: CounterexampleFile, system: SystemFactory, v
 /** A fresh Runner on a freshly created system. */
 export function newReplayRunner(setup: ReplaySetup, options: { readonly recordFrameEvents?: boolean } = {}): Runner {
   const { world, variant, hardwareSeed, failures } = setup;
-  const system = setup.system.create({ world, variant, seed: hardwareSeed, failureRates: failures, recordFrameEvents: options.recordFrameEvents === true });
+  const system = setup.system.create({ world, variant, seed: hardwareSeed, failureRates: failures, recordFrameEvents: options.recordFrameEvents === true, replaying: true });
   return new Runner(system, systemProfile(setup.system), world, setup.contract, failures);
 }
 

@@ -17,6 +17,8 @@ import type { StepRecord, Violation } from "../checking/runner.ts";
 
 export interface RunEvent {
   readonly kind: "run";
+  /** The run's index in the campaign (0-based), where the campaign runs by index (interruptible-campaign.ts). */
+  readonly index?: number;
   /** Runs the campaign has completed, this one included (1-based). */
   readonly completedRuns: number;
   /** Commands this run executed (the heal phase included). */

@@ -32,6 +32,7 @@ import { type Template, type ThreadContext, templateApplies } from "../generatio
 import type { ReplaySetup } from "../counterexample-files/replay.ts";
 import { type CampaignEvent, failingCommands, outcomeMix, type RunEvent } from "./campaign-events.ts";
 import { type FirstFailure, findNondeterminism, type Nondeterminism } from "./nondeterminism.ts";
+import { runAddress } from "./run-address.ts";
 
 /** The default campaign's longest command sequence (`uvmcheck run`). */
 export const defaultMaxCommands = 100;
@@ -52,6 +53,11 @@ export interface CampaignOptions {
   readonly failures?: boolean;
   /** Starts at this run of the campaign (0-based), skipping the ones before it (default 0). */
   readonly startAt?: number;
+  /**
+   * Runs only this run of the campaign (0-based; run-address.ts says which fast-check seed
+   * and path it is), shrinking it if it fails. An abandoned run is not replaced by the next.
+   */
+  readonly runIndex?: number;
   /** Replays one run of an earlier campaign (fast-check's counterexample path, and replayPath). */
   readonly replay?: { readonly path: string; readonly replayPath?: string };
   /** Called after each generated run (not during shrinking). */
@@ -197,8 +203,10 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
   );
 }
 
-function newRunner(options: CampaignOptions, input: RunInput): Runner {
-  const system = options.system.create({ world: input.world, variant: options.variant, seed: input.hardwareSeed, failureRates: input.failureRates });
+/** `replaying`: the shrunk counterexample's last run, where the system may record diagnostics (SystemOptions). */
+function newRunner(options: CampaignOptions, input: RunInput, replaying = false): Runner {
+  const { world, hardwareSeed: seed, failureRates } = input;
+  const system = options.system.create({ world, variant: options.variant, seed, failureRates, replaying });
   return new Runner(system, systemProfile(options.system), input.world, options.contract, input.failureRates, options.configurationLimit);
 }
 
@@ -245,6 +253,7 @@ export function campaignCheck(options: CampaignOptions): CampaignCheck {
         // not passed either. The run is abandoned, counted, and reported.
         if (!shrinking) abandoned++;
         failed = "capacity";
+        if (!shrinking && options.runIndex !== undefined) return;
         fc.pre(false);
       }
       if (!shrinking && error instanceof ViolationError) {
@@ -289,6 +298,7 @@ export function campaignCheck(options: CampaignOptions): CampaignCheck {
  */
 function campaignParameters(options: CampaignOptions): fc.Parameters<[RunInput]> {
   if (options.replay !== undefined) return { numRuns: 1, seed: options.seed, path: options.replay.path };
+  if (options.runIndex !== undefined) return { numRuns: 1, ...runAddress(options.seed, options.runIndex) };
   const startAt = options.startAt ?? 0;
   if (startAt === 0) return { numRuns: options.runs, seed: options.seed };
   assert(startAt < options.runs, `campaign: startAt ${startAt} is not below runs ${options.runs}`);
@@ -336,7 +346,7 @@ function replaySetupOf(options: CampaignOptions, input: RunInput): ReplaySetup {
  */
 function replayCounterexample(options: CampaignOptions, input: RunInput, seed: number, path: string, first: RecordedFailure | null): FoundViolation {
   const replayPath = /replayPath="([^"]*)"/.exec(String(input.commands))?.[1] ?? "";
-  const runner = newRunner(options, input);
+  const runner = newRunner(options, input, true);
   let violation: Violation | null = null;
   try {
     runOnce(runner, input);
