@@ -34,8 +34,9 @@ import { type Divergence, firstDivergence, type Observation, observationDifferen
 import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
 import type { ThreadCompletion } from "../../vocabulary/system-under-test.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
-import { type Configuration, capped, configurationKey, footprint, unique } from "./configurations.ts";
-import { startStates } from "./start-states.ts";
+import { type Configuration, capped, configurationKey, footprint, merged } from "./configurations.ts";
+import { boundLoan, provisionalLoan, withoutProvisionalLoans } from "./loan-handles.ts";
+import { startStates, windowCopies } from "./start-states.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
 export class CapacityExceeded extends Error {
@@ -95,7 +96,7 @@ export class Linearizer {
 
   /** A model state for the generators: one with nothing promised if there is one. */
   get model(): ModelState {
-    return (this.configurations.find((configuration) => configuration.promised.size === 0) ?? this.configurations[0]!).state;
+    return withoutProvisionalLoans((this.configurations.find((configuration) => configuration.promised.size === 0) ?? this.configurations[0]!).state);
   }
 
   /** The threads whose operations have started and not completed, by increasing id. */
@@ -231,10 +232,11 @@ export class Linearizer {
         continue;
       }
       if (!promisedOutcomes.some((seen) => outcomeEquals(seen, promise.outcome))) promisedOutcomes.push(promise.outcome);
-      if (!outcomeEquals(promise.outcome, returned)) continue;
+      const state = outcomeEquals(promise.outcome, returned) ? configuration.state : boundLoan(completion.thread, promise.outcome, returned, configuration.state);
+      if (state === null) continue;
       const promised = new Map(configuration.promised);
       promised.delete(completion.thread);
-      kept.push({ ...configuration, promised });
+      kept.push({ state, promised });
     }
     if (kept.length === 0) kept.push(...this.lateReadFailure(operation, returned));
     if (kept.length === 0) {
@@ -271,7 +273,7 @@ export class Linearizer {
       const shown = (seen: Observation) => (ignoreWired ? withoutWiring(seen) : seen);
       return firstDivergence(shown(observe(closest!)), shown(observation)) ?? { kind: "loans", expected: [], actual: [] };
     }
-    this.configurations = capped(unique(kept));
+    this.configurations = capped(merged(kept));
     return null;
   }
 
@@ -357,6 +359,7 @@ export class Linearizer {
         throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
       for (const pending of this.pending.values()) {
         if (configuration.promised.has(pending.thread)) continue;
+        for (const state of windowCopies(configuration.state, pending.operation)) queue.push({ ...configuration, state });
         const entries = this.steps(configuration.state, pending.operation);
         this.noteDeviceRead(pending, configuration.state, entries);
         for (const entry of entries) {
@@ -368,8 +371,9 @@ export class Linearizer {
             if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
             if (pending.readOnly || !failed) continue;
           }
-          const promised = new Map(configuration.promised).set(pending.thread, { outcome: entry.outcome, before: configuration.state, after: entry.state });
-          queue.push({ ...configuration, state: entry.state, promised });
+          const effect = provisionalLoan(pending.thread, pending.operation, entry.outcome, entry.state);
+          const promised = new Map(configuration.promised).set(pending.thread, { outcome: effect.outcome, before: configuration.state, after: effect.state });
+          queue.push({ ...configuration, state: effect.state, promised });
         }
       }
     }
