@@ -62,6 +62,8 @@ interface PendingOperation {
    * waiting for memory) and fail with a failure possible only by then (`lateReadFailure`).
    */
   readsInWindow: boolean;
+  /** Whether a swap read failure was possible at some instant of its window (armed or rated then). */
+  swapReadInWindow: boolean;
   /** Outcomes a device failure can explain at some instant of its window (EIO; a loan's EINVAL). */
   readonly failureOutcomes: Outcome[];
 }
@@ -147,6 +149,7 @@ export class Linearizer {
         admissible: [],
         failuresAtStart,
         readsInWindow: false,
+        swapReadInWindow: false,
         failureOutcomes: [],
       });
       started = kept.flatMap((configuration) => startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
@@ -203,7 +206,7 @@ export class Linearizer {
     this.pending.delete(completion.thread);
     const returned = completion.outcome;
     if (operation.readOnly) {
-      if (returned.kind === "error" && returned.errno === "EIO" && swapReadAtStart(operation)) this.readLosses++;
+      if (swapInFailed(operation, returned)) this.readLosses++;
       if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
         const late = this.lateReadFailure(operation, returned);
         if (late.length > 0) {
@@ -221,7 +224,7 @@ export class Linearizer {
       });
       return null;
     }
-    if (swapReadAtStart(operation) && operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned))) this.readLosses++; // its swap-in failed: the data is lost
+    if (swapInFailed(operation, returned)) this.readLosses++; // its swap-in failed: the data is lost, for every sharer
     const kept: Configuration[] = [];
     const promisedOutcomes: Outcome[] = [...operation.admissible];
     const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
@@ -359,6 +362,7 @@ export class Linearizer {
         throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
       for (const pending of this.pending.values()) {
         if (configuration.promised.has(pending.thread)) continue;
+        pending.swapReadInWindow ||= failurePossible(configuration.state, "swapRead");
         for (const state of windowCopies(configuration.state, pending.operation)) queue.push({ ...configuration, state });
         const entries = this.steps(configuration.state, pending.operation);
         this.noteDeviceRead(pending, configuration.state, entries);
@@ -381,9 +385,20 @@ export class Linearizer {
   }
 }
 
-/** Whether a swap read failure was possible when `operation` started (its swap-in may have failed then). */
-function swapReadAtStart(operation: PendingOperation): boolean {
-  return operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
+/**
+ * Whether `returned` may report that `operation`'s swap-in failed, destroying the data for
+ * every process and loan sharing it (the observation then adopts that loss, model/failures.ts):
+ * a failure outcome (EIO; a loan's EINVAL) of an operation that, at some instant of its
+ * window, could have failed so, or passed its checks on the way to a device read while a
+ * swap read failure was possible (it may have issued the read after the data was shared by
+ * a fork and unmapped by its own process: fixed-loan-swapin-loss-after-fork).
+ */
+function swapInFailed(operation: PendingOperation, returned: Outcome): boolean {
+  if (returned.kind !== "error") return false;
+  const atStart = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
+  if (atStart && (operation.readOnly ? returned.errno === "EIO" : operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned)))) return true;
+  const failedRead = returned.errno === "EIO" || (returned.errno === "EINVAL" && operation.operation.kind === "loan");
+  return failedRead && operation.readsInWindow && operation.swapReadInWindow;
 }
 
 /** `observation` with every page unwired (wiring is in progress while an mlock sleeps). */
