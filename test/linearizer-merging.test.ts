@@ -89,10 +89,10 @@ describe("merging configurations", () => {
     expect(observe(parentLost).processes.map((process) => process.pages[0]!.contents)).toEqual(["lost", [7, 0, 0, 0]]);
     expect(history().observe(observe(bothLost))).toBeNull();
     expect(history().observe(observe(parentLost))).toBeNull();
-    const childLost = produce(withWriteCopy(shared, 1, 0), (draft) => {
-      draft.lostTags[tag(shared, 2)] = true;
+    const childWired = produce(parentLost, (draft) => {
+      draft.processes[2]!.regions[0]!.wired = true;
     });
-    expect(history().observe(observe(childLost))).not.toBeNull();
+    expect(history().observe(observe(childWired))).not.toBeNull();
   });
 });
 
