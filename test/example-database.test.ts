@@ -35,7 +35,7 @@ function copy(directory: string, name: string, as: string, status?: "open" | "fi
 /** A database with one file of each kind. */
 function database(): string {
   const directory = temporaryDirectory();
-  copy(directory, "open-write-copy-after-fork.json", "regressed.json", "fixed");
+  copy(directory, "open-anonget-relocks-freed-anon.json", "regressed.json", "fixed");
   copy(directory, "fixed-write-swapin-loss.json", "fixed.json");
   copy(directory, "fixed-loan-reuse-capped.json", "welcome.json", "open");
   mkdirSync(join(directory, "variants"));
@@ -71,7 +71,7 @@ describe("replaying the example database", () => {
     expect(joined).toContain(
       `\nstored counterexamples in ${directory}: 3 apply to this system: 1 passes as fixed, 1 FAILS AGAIN, 1 passes now (open: mark it fixed)\n`,
     );
-    expect(joined).toMatch(new RegExp(`\\n {2}FAILS AGAIN ${join(directory, "regressed.json")}: observation at step \\d+`));
+    expect(joined).toMatch(new RegExp(`\\n {2}FAILS AGAIN ${join(directory, "regressed.json")}: crash at step \\d+`));
     expect(stdout.trimEnd().split("\n").at(-1)).toBe("FAILED: 1 stored counterexample failing again; no new violation in 1 run");
     const skipped = uvmcheck(["run", "--runs", "1", "--seed", "1", "--db", directory, "--no-db", "--out", out, "--json"]);
     expect(skipped.status).toBe(0);

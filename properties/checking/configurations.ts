@@ -1,12 +1,13 @@
 //! The configurations the linearizability checker keeps (linearizer.ts): a model state plus
-//! the pending operations that already took effect in it. How two are told apart, how many
-//! alternatives are kept when the observation cannot tell them apart, and what a promised
-//! effect changed (its footprint, which the implementation shows only once it completes).
+//! the pending operations that already took effect in it. How two are told apart (and kept
+//! once when nothing can tell them apart), and what a promised effect changed (its
+//! footprint, which the implementation shows only once it completes).
 
 import type { ModelState } from "../../model/state.ts";
 import { observe } from "../../model/observe.ts";
 import { observationDifferences } from "../../vocabulary/observation.ts";
-import { formatOutcome, type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
+import { formatOutcome, type Outcome } from "../../vocabulary/outcome.ts";
+import { canonicalStateKey } from "./canonical-state.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
 
 export interface Promised {
@@ -34,14 +35,6 @@ export interface Configuration {
   /** Pending operations that have already taken effect in `state`, by thread. */
   readonly promised: ReadonlyMap<ThreadId, Promised>;
 }
-
-/**
- * Most configurations kept with the same promises. Alternatives the observation cannot tell
- * apart (which anon a loan reused, which copy a failed access left behind) differ only in
- * what a later swap failure would destroy; beyond this many, one of each distinct
- * observation is kept, then an even spread of the rest in the model's own order.
- */
-const CANDIDATES_PER_PROMISE = 64;
 
 /**
  * States are keyed by hash-consing: every object of a state gets a small number, equal for
@@ -76,7 +69,7 @@ function structuralKey(value: unknown): string {
   return key;
 }
 
-/** A state's contents as a short key (equal for states with equal contents). */
+/** A state's contents as a key: equal for states equal up to the names of copies, overlays and shared memories (canonical-state.ts). */
 function stateKey(state: ModelState): string {
   if (interned.size >= INTERNED_LIMIT) {
     // Between two states, never inside one: a key of one generation means nothing in another
@@ -84,25 +77,59 @@ function stateKey(state: ModelState): string {
     interned = new Map();
     generation++;
   }
-  return `${generation}${structuralKey(state)}`;
+  const known = stateKeys.get(state);
+  if (known !== undefined && known.generation === generation) return known.key;
+  const key = `${generation}${canonicalStateKey(state, structuralKey)}`;
+  stateKeys.set(state, { generation, key });
+  return key;
 }
 
+/** Each state's key, computed once (states are immutable). */
+const stateKeys = new WeakMap<ModelState, { readonly generation: number; readonly key: string }>();
+
 /**
- * Configurations are told apart by state contents and promises: the same operations taking
- * effect in different orders, or before and after a command they commute with, often end in
- * equal states, and keeping one of them is enough.
+ * Configurations are told apart by their state up to renaming and by their promises (which
+ * pending operations took effect, with what outcome, changing which observation keys): the
+ * same operations taking effect in different orders, before and after a command they commute
+ * with, or a copy made at different instants, often end in states equal up to the names of
+ * their copies, and keeping one of them is enough (Lowe's and Porcupine's memoisation of
+ * (operations linearized, model state)).
  */
 export function configurationKey(configuration: Configuration): string {
   return `${promiseSignature(configuration)}|${stateKey(configuration.state)}`;
 }
 
-/** The promises of a configuration, as a string: which pending operations took effect, with what outcome. */
+/** The promises of a configuration, as a string: which pending operations took effect, with what outcome and footprint. */
 function promiseSignature(configuration: Configuration): string {
   return [...configuration.promised]
     .sort(([a], [b]) => a - b)
-    .map(([thread, promise]) => `${thread}=${formatOutcome(promise.outcome)}`)
+    .map(([thread, promise]) => `${thread}=${formatOutcome(promise.outcome)}{${[...footprint(promise)].sort().join(",")}}`)
     .join(",");
 }
+
+/**
+ * One configuration of each key, in their order: what no observation can tell apart, now or
+ * after any later command, is kept once.
+ */
+export function merged(configurations: readonly Configuration[]): Configuration[] {
+  if (configurations.length <= 1) return [...configurations];
+  const seen = new Set<string>();
+  return configurations.filter((configuration) => {
+    const key = configurationKey(configuration);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Most configurations kept with the same promises once equal ones are merged. What merging
+ * leaves are alternatives that differ in hidden sharing (which anon a loan to anons reused,
+ * which copy a failed access left behind), told apart only by a later swap failure or a
+ * wiring rule; beyond this many, one of each distinct observation is kept, then an even
+ * spread of the rest in the model's own order.
+ */
+const CANDIDATES_PER_PROMISE = 64;
 
 /**
  * At most CANDIDATES_PER_PROMISE configurations per promise signature: first one of each
@@ -140,24 +167,4 @@ export function capped(configurations: readonly Configuration[]): Configuration[
     for (const member of chosen) kept.add(member);
   }
   return configurations.filter((configuration) => kept.has(configuration));
-}
-
-/** Configurations with distinct states (by identity) or promises. */
-export function unique(configurations: readonly Configuration[]): Configuration[] {
-  if (configurations.length <= 1) return [...configurations];
-  const result: Configuration[] = [];
-  for (const configuration of configurations) {
-    const duplicate = result.some((kept) => kept.state === configuration.state && samePromises(kept.promised, configuration.promised));
-    if (!duplicate) result.push(configuration);
-  }
-  return result;
-}
-
-function samePromises(a: ReadonlyMap<ThreadId, Promised>, b: ReadonlyMap<ThreadId, Promised>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [thread, promise] of a) {
-    const other = b.get(thread);
-    if (other === undefined || !outcomeEquals(other.outcome, promise.outcome)) return false;
-  }
-  return true;
 }

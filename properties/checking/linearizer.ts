@@ -34,35 +34,14 @@ import { type Divergence, firstDivergence, type Observation, observationDifferen
 import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
 import type { ThreadCompletion } from "../../vocabulary/system-under-test.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
-import { type Configuration, capped, configurationKey, footprint, unique } from "./configurations.ts";
-import { startStates } from "./start-states.ts";
+import { type Configuration, capped, configurationKey, footprint, merged } from "./configurations.ts";
+import { boundLoan, provisionalLoan, withoutProvisionalLoans } from "./loan-handles.ts";
+import { type PendingOperation, swapInFailed } from "./pending-operation.ts";
+import { startStates, windowCopies } from "./start-states.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
 export class CapacityExceeded extends Error {
   override readonly name = "CapacityExceeded";
-}
-
-interface PendingOperation {
-  readonly thread: ThreadId;
-  readonly operation: ThreadOperation;
-  /** Changes nothing visible: checked against the outcomes allowed anywhere in its window. */
-  readonly readOnly: boolean;
-  /**
-   * The outcomes the model allows it, at some instant of its window, by a step that changes
-   * nothing (a read's value; a write's EFAULT or ENOMEM): such a step may be taken at any of
-   * those instants without forking a configuration.
-   */
-  readonly admissible: Outcome[];
-  /** The device failures possible when it started (its I/O may have failed then, even if they are off by now). */
-  readonly failuresAtStart: ModelState["failures"];
-  /**
-   * Whether, at some instant of its window, it passed its checks on the way to reading a
-   * file page or a swap slot: the read may then be issued later (after a restart, after
-   * waiting for memory) and fail with a failure possible only by then (`lateReadFailure`).
-   */
-  readsInWindow: boolean;
-  /** Outcomes a device failure can explain at some instant of its window (EIO; a loan's EINVAL). */
-  readonly failureOutcomes: Outcome[];
 }
 
 /** A command's allowed outcomes, each with the configuration it leads to. */
@@ -95,7 +74,7 @@ export class Linearizer {
 
   /** A model state for the generators: one with nothing promised if there is one. */
   get model(): ModelState {
-    return (this.configurations.find((configuration) => configuration.promised.size === 0) ?? this.configurations[0]!).state;
+    return withoutProvisionalLoans((this.configurations.find((configuration) => configuration.promised.size === 0) ?? this.configurations[0]!).state);
   }
 
   /** The threads whose operations have started and not completed, by increasing id. */
@@ -146,6 +125,7 @@ export class Linearizer {
         admissible: [],
         failuresAtStart,
         readsInWindow: false,
+        swapReadInWindow: false,
         failureOutcomes: [],
       });
       started = kept.flatMap((configuration) => startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
@@ -202,7 +182,7 @@ export class Linearizer {
     this.pending.delete(completion.thread);
     const returned = completion.outcome;
     if (operation.readOnly) {
-      if (returned.kind === "error" && returned.errno === "EIO" && swapReadAtStart(operation)) this.readLosses++;
+      if (swapInFailed(operation, returned)) this.readLosses++;
       if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
         const late = this.lateReadFailure(operation, returned);
         if (late.length > 0) {
@@ -220,7 +200,7 @@ export class Linearizer {
       });
       return null;
     }
-    if (swapReadAtStart(operation) && operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned))) this.readLosses++; // its swap-in failed: the data is lost
+    if (swapInFailed(operation, returned)) this.readLosses++; // its swap-in failed: the data is lost, for every sharer
     const kept: Configuration[] = [];
     const promisedOutcomes: Outcome[] = [...operation.admissible];
     const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
@@ -231,10 +211,11 @@ export class Linearizer {
         continue;
       }
       if (!promisedOutcomes.some((seen) => outcomeEquals(seen, promise.outcome))) promisedOutcomes.push(promise.outcome);
-      if (!outcomeEquals(promise.outcome, returned)) continue;
+      const state = outcomeEquals(promise.outcome, returned) ? configuration.state : boundLoan(completion.thread, promise.outcome, returned, configuration.state);
+      if (state === null) continue;
       const promised = new Map(configuration.promised);
       promised.delete(completion.thread);
-      kept.push({ ...configuration, promised });
+      kept.push({ state, promised });
     }
     if (kept.length === 0) kept.push(...this.lateReadFailure(operation, returned));
     if (kept.length === 0) {
@@ -271,7 +252,7 @@ export class Linearizer {
       const shown = (seen: Observation) => (ignoreWired ? withoutWiring(seen) : seen);
       return firstDivergence(shown(observe(closest!)), shown(observation)) ?? { kind: "loans", expected: [], actual: [] };
     }
-    this.configurations = capped(unique(kept));
+    this.configurations = capped(merged(kept));
     return null;
   }
 
@@ -357,6 +338,8 @@ export class Linearizer {
         throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
       for (const pending of this.pending.values()) {
         if (configuration.promised.has(pending.thread)) continue;
+        pending.swapReadInWindow ||= failurePossible(configuration.state, "swapRead");
+        for (const state of windowCopies(configuration.state, pending.operation)) queue.push({ ...configuration, state });
         const entries = this.steps(configuration.state, pending.operation);
         this.noteDeviceRead(pending, configuration.state, entries);
         for (const entry of entries) {
@@ -368,18 +351,14 @@ export class Linearizer {
             if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
             if (pending.readOnly || !failed) continue;
           }
-          const promised = new Map(configuration.promised).set(pending.thread, { outcome: entry.outcome, before: configuration.state, after: entry.state });
-          queue.push({ ...configuration, state: entry.state, promised });
+          const effect = provisionalLoan(pending.thread, pending.operation, entry.outcome, entry.state);
+          const promised = new Map(configuration.promised).set(pending.thread, { outcome: effect.outcome, before: configuration.state, after: effect.state });
+          queue.push({ ...configuration, state: effect.state, promised });
         }
       }
     }
     return capped(result);
   }
-}
-
-/** Whether a swap read failure was possible when `operation` started (its swap-in may have failed then). */
-function swapReadAtStart(operation: PendingOperation): boolean {
-  return operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
 }
 
 /** `observation` with every page unwired (wiring is in progress while an mlock sleeps). */

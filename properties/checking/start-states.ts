@@ -39,6 +39,21 @@ export function startStates(state: ModelState, operation: ThreadOperation): Mode
 }
 
 /**
+ * The copy a pending write's fault may make at any instant of its window, before it takes
+ * effect: the write may restart (a failed pmap_enter, an empty free list, a lock it had to
+ * drop) and promote the page it stores to then, when a fork meanwhile has shared it
+ * (fixed-write-copy-after-fork). The linearizer offers it in every state of the window; the
+ * copy and the state it was made from differ only in sharing, and copies made at different
+ * instants end in states equal up to their names (canonical-state.ts), so offering it at
+ * every instant adds at most one configuration per state.
+ */
+export function windowCopies(state: ModelState, operation: ThreadOperation): ModelState[] {
+  if (operation.kind !== "write" || !allows(state, "promotionBeforePark")) return [];
+  const copied = withWriteCopy(state, operation.pid, operation.va);
+  return copied === state ? [] : [copied];
+}
+
+/**
  * The copies an mlock's wire faults may have made before it parks: the states its pass 2
  * leaves when it stops for want of memory (uvm_map_pageable keeps the copies it made, and a
  * fault whose pmap_enter fails after promoting keeps its promotion, F:2155-2195), taken

@@ -1,0 +1,49 @@
+//! A thread operation the linearizer (linearizer.ts) has seen start and not yet complete:
+//! what it learnt of the operation's window so far (the outcomes allowed without an effect,
+//! the device failures possible), and what a failed outcome of it explains.
+
+import type { ModelState } from "../../model/state.ts";
+import type { ThreadOperation } from "../../vocabulary/command.ts";
+import { type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
+import type { ThreadId } from "../../vocabulary/units.ts";
+
+export interface PendingOperation {
+  readonly thread: ThreadId;
+  readonly operation: ThreadOperation;
+  /** Changes nothing visible: checked against the outcomes allowed anywhere in its window. */
+  readonly readOnly: boolean;
+  /**
+   * The outcomes the model allows it, at some instant of its window, by a step that changes
+   * nothing (a read's value; a write's EFAULT or ENOMEM): such a step may be taken at any of
+   * those instants without forking a configuration.
+   */
+  readonly admissible: Outcome[];
+  /** The device failures possible when it started (its I/O may have failed then, even if they are off by now). */
+  readonly failuresAtStart: ModelState["failures"];
+  /**
+   * Whether, at some instant of its window, it passed its checks on the way to reading a
+   * file page or a swap slot: the read may then be issued later (after a restart, after
+   * waiting for memory) and fail with a failure possible only by then (`lateReadFailure`).
+   */
+  readsInWindow: boolean;
+  /** Whether a swap read failure was possible at some instant of its window (armed or rated then). */
+  swapReadInWindow: boolean;
+  /** Outcomes a device failure can explain at some instant of its window (EIO; a loan's EINVAL). */
+  readonly failureOutcomes: Outcome[];
+}
+
+/**
+ * Whether `returned` may report that `operation`'s swap-in failed, destroying the data for
+ * every process and loan sharing it (the observation then adopts that loss, model/failures.ts):
+ * a failure outcome (EIO; a loan's EINVAL) of an operation that, at some instant of its
+ * window, could have failed so, or passed its checks on the way to a device read while a
+ * swap read failure was possible (it may have issued the read after the data was shared by
+ * a fork and unmapped by its own process: fixed-loan-swapin-loss-after-fork).
+ */
+export function swapInFailed(operation: PendingOperation, returned: Outcome): boolean {
+  if (returned.kind !== "error") return false;
+  const atStart = operation.failuresAtStart.rated.swapRead === true || (operation.failuresAtStart.armed.swapRead ?? 0) > 0;
+  if (atStart && (operation.readOnly ? returned.errno === "EIO" : operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned)))) return true;
+  const failedRead = returned.errno === "EIO" || (returned.errno === "EINVAL" && operation.operation.kind === "loan");
+  return failedRead && operation.readsInWindow && operation.swapReadInWindow;
+}
