@@ -35,6 +35,7 @@ const notCatchableYet: ReadonlySet<string> = new Set(["seed-F4", "seed-F5"]);
 
 /** The coverage counters each fixed regression must drive above zero: the paths where it once failed. */
 const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
+  "fixed-anonget-relocks-freed-anon.json": ["restart.memoryWait", "restart.amapSlotChanged", "unloan.anon"],
   "fixed-aobj-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
   "fixed-late-backing-read-failure.json": ["fault.lowerIo", "restart.memoryWait"],
   "fixed-late-swap-read-failure.json": ["trylock.contended", "unloan.anon"],
