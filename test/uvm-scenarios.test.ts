@@ -72,6 +72,20 @@ describe("UVM fault, single thread", () => {
   });
 });
 
+describe("UVM memory waits (semantic decision 9)", () => {
+  it.each([
+    ["write", c.write(1, 1, 5), "ok"],
+    ["read", c.read(1, 1), "=0"],
+    ["mlock", c.mlock(1, 1, 1), "ok"],
+  ])("a one-shot frame-allocation failure with frames free and only wired pages resident costs a %s a retry, not ENOMEM", (_name, access, answer) => {
+    const checked = check([c.mmapAnon(1, 2), c.write(1, 0, 1), c.mlock(1, 0, 1), c.failNext("frameAllocation"), access]);
+    expect(checked.violation).toBeNull();
+    expect(checked.outcomes.at(-1)).toBe(answer);
+    expect(counter(checked, "alloc.failure")).toBe(1);
+    expect(counter(checked, "restart.memoryWait")).toBe(1);
+  });
+});
+
 describe("UVM wiring and fork of wired memory", () => {
   it("G17: wired pages are off the queues and lose their swap copy; unwiring puts them back", () => {
     const checked = check([c.mmapAnon(1, 2), c.write(1, 0, 1), c.mlock(1, 0, 2)]);
