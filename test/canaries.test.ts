@@ -34,6 +34,8 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-pagein-keeps-clean": "invariant:G16 anon-residency",
   "canary-exit-aobj-leak": "healed",
   "canary-mlock-limit-enomem": "outcome",
+  "canary-lent-page-unqueued": "invariant:queue-membership",
+  "canary-orphan-left-queued": "invariant:queue-membership",
   "canary-lock-order": "lock-order",
   "canary-lower-io-slot-recheck": "assertion",
   "canary-relock-fails-efault": "linearizability",

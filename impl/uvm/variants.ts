@@ -199,6 +199,18 @@ export const variantCatalog = [
     corrupts: "F:325-349 uvm_anonget (UVM_UNLOCK_AND_WAIT on the busy page, L2)",
   },
   {
+    name: "canary-lent-page-unqueued",
+    kind: "canary",
+    description: "uvm_loanpage takes the page it lends off the paging queues instead of activating it, so the page daemon never sees it again",
+    corrupts: "L:482 uvm_loanpage (uvm_pageactivate)",
+  },
+  {
+    name: "canary-orphan-left-queued",
+    kind: "canary",
+    description: "uvm_pagefree leaves a loaned page that lost its last owner on its paging queue",
+    corrupts: "uvm_pagefree (uvm_page.c): uvm_pagedequeue of an ownerless loaned page",
+  },
+  {
     name: "canary-mlock-limit-enomem",
     kind: "canary",
     description: "mlock's limit check counts each page as a whole limit and refuses ranges of three pages or more with ENOMEM",

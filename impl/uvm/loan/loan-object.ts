@@ -21,7 +21,7 @@ import type { Status } from "../errors.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll } from "../fault/fault-info.ts";
 import { Mutex, mutexEnter, mutexExit, mutexOwned, mutexTryEnter } from "../lock.ts";
 import type { PageSlot, UvmObject } from "../object.ts";
-import { lockPageQueues, pageActivate, pageClearBusy, pageFree, pageUnbusy, unlockPageQueues, wakeupPage } from "../page-allocator.ts";
+import { lockPageQueues, pageActivate, pageClearBusy, pageDequeue, pageFree, pageUnbusy, unlockPageQueues, wakeupPage } from "../page-allocator.ts";
 import { type Page, PG_BUSY, PG_PAGEOUT, PG_RELEASED, PG_WANTED } from "../page.ts";
 import { sleep, type Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
@@ -187,7 +187,8 @@ export function* loanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<Status> {
     }
     if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
     if (!uvm.planted("canary-loanpage-count")) page.loanCount++;
-    pageActivate(uvm, page);
+    if (uvm.planted("canary-lent-page-unqueued")) pageDequeue(uvm, page);
+    else pageActivate(uvm, page);
     unlockPageQueues(uvm);
     lent++;
   }
