@@ -34,6 +34,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-pagein-keeps-clean": "invariant:G16 anon-residency",
   "canary-exit-aobj-leak": "healed",
   "canary-mlock-limit-enomem": "outcome",
+  "canary-enomem-on-transient-failure": "outcome",
   "canary-lent-page-unqueued": "invariant:queue-membership",
   "canary-orphan-left-queued": "invariant:queue-membership",
   "canary-lock-order": "lock-order",

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { PROT_WRITE } from "../vocabulary/protection.ts";
 import { vpn } from "../vocabulary/units.ts";
+import { defaultWorld } from "../vocabulary/world.ts";
 import * as c from "./support/commands.ts";
 import { check } from "./support/check.ts";
 
@@ -83,6 +84,21 @@ describe("UVM memory waits (semantic decision 9)", () => {
     expect(checked.outcomes.at(-1)).toBe(answer);
     expect(counter(checked, "alloc.failure")).toBe(1);
     expect(counter(checked, "restart.memoryWait")).toBe(1);
+  });
+
+  it("an ENOMEM far from exhaustion is unearned: a kernel that gives up on a transient allocation failure fails the outcome check", () => {
+    const commands = [c.mmapAnon(1, 2), c.write(1, 0, 1), c.mlock(1, 0, 1), c.failNext("frameAllocation"), c.write(1, 1, 5)];
+    const checked = check(commands, { variant: "canary-enomem-on-transient-failure" });
+    expect(checked.violation?.check).toBe("outcome");
+    expect(checked.violation?.step).toBe(4);
+    expect(checked.violation?.message).toContain("ENOMEM");
+  });
+
+  it("an ENOMEM with every frame pinned is earned", () => {
+    const world = { ...defaultWorld, frames: 6, swapSlots: 0 };
+    const checked = check([c.mmapAnon(1, 8), c.mlock(1, 0, 8)], { world });
+    expect(checked.outcomes).toEqual(["=0", "ENOMEM"]);
+    expect(checked.violation).toBeNull();
   });
 });
 

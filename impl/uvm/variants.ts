@@ -211,6 +211,13 @@ export const variantCatalog = [
     corrupts: "uvm_pagefree (uvm_page.c): uvm_pagedequeue of an ownerless loaned page",
   },
   {
+    name: "canary-enomem-on-transient-failure",
+    kind: "canary",
+    description:
+      "uvm_reclaimable looks only at the paging queues: with the resident pages wired and nearly every frame free, a one-shot frame-allocation failure answers ENOMEM instead of waiting",
+    corrupts: "uvmReclaimable (impl/uvm/page-daemon.ts): free frames not counted before the queue scan",
+  },
+  {
     name: "canary-mlock-limit-enomem",
     kind: "canary",
     description: "mlock's limit check counts each page as a whole limit and refuses ranges of three pages or more with ENOMEM",
