@@ -1,12 +1,15 @@
 // Catalog section G scenarios on the UVM implementation, through the full checker (model,
 // observation, every invariant after every step), plus what the scenario says about the
 // implementation's own state: which fault path ran, how pages are mapped.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PROT_WRITE } from "../vocabulary/protection.ts";
 import { vpn } from "../vocabulary/units.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import * as c from "./support/commands.ts";
 import { check } from "./support/check.ts";
+import { prepareUvmVariants } from "./support/variants.ts";
+
+beforeAll(() => prepareUvmVariants(["canary-enomem-on-transient-failure"]));
 
 function translationOf(checked: ReturnType<typeof check>, pid: number, va: number) {
   const process = checked.system.internals.kernel.processes.get(pid as never)!;

@@ -149,12 +149,12 @@ export class AnonymousObject extends UvmObject {
    * We hold a reference across the sleep. Requires: locked.
    */
   private holdAcrossSleep(uvm: Uvm): void {
-    if (!uvm.planted("seed-aobj-get-unreferenced")) this.references++;
+    if (!uvm.seedBehaviour("seed-aobj-get-unreferenced")) this.references++;
   }
 
   /** Drops the sleep's reference. Requires: locked. Ensures: true (and unlocked) if it was the last: the object is gone. */
   private *releaseAfterSleep(uvm: Uvm): Sleepy<boolean> {
-    if (uvm.planted("seed-aobj-get-unreferenced")) return false;
+    if (uvm.seedBehaviour("seed-aobj-get-unreferenced")) return false;
     this.references--;
     if (this.references > 0) return false;
     mutexExit(uvm, this.lock);
@@ -177,7 +177,7 @@ export class AnonymousObject extends UvmObject {
       pageFree(uvm, page);
       unlockPageQueues(uvm);
     }
-    const slots = uvm.planted("mutant-aobj-detach-keeps-swap") ? [] : [...this.swapSlots];
+    const slots = [...this.swapSlots];
     for (const [offset, slot] of slots) {
       if (slot > 0) uvm.swap.onlyCopies--;
       this.dropSwap(uvm, offset);

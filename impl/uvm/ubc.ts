@@ -55,7 +55,7 @@ export function* fileWrite(uvm: Uvm, vnode: Vnode, offset: number, word: number,
     const got = yield* getFilePage(uvm, vnode, offset, PROT_WRITE);
     if (got.status !== 0) return got.status;
     let page = got.page!;
-    if (page.loanCount > 0 && !uvm.planted("canary-ubc-skip-loanbreak")) {
+    if (page.loanCount > 0) {
       mutexEnter(uvm, vnode.lock);
       const fresh = loanBreak(uvm, page);
       if (fresh === null) {
@@ -69,7 +69,7 @@ export function* fileWrite(uvm: Uvm, vnode: Vnode, offset: number, word: number,
       page = fresh;
     }
     uvm.machine.memory.write(page.frame, word, value);
-    if (!uvm.planted("mutant-ubc-write-keeps-clean")) page.flags &= ~PG_CLEAN;
+    page.flags &= ~PG_CLEAN;
     releaseFilePage(uvm, vnode, page);
     return 0;
   }

@@ -12,7 +12,6 @@
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
-import { threadId } from "../../vocabulary/units.ts";
 import type { Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
@@ -64,7 +63,7 @@ export class Vnode extends UvmObject {
       }
       if (resident !== null) {
         pageSetBusy(uvm, resident);
-        if ((access & PROT_WRITE) !== 0 && !uvm.planted("canary-vnode-write-clean")) this.markDirty();
+        if ((access & PROT_WRITE) !== 0) this.markDirty();
         mutexExit(uvm, this.lock);
         return { status: 0, page: resident };
       }
@@ -75,21 +74,19 @@ export class Vnode extends UvmObject {
         mutexEnter(uvm, this.lock);
         continue;
       }
-      if (uvm.planted("canary-busy-owner")) page.busyOwner = threadId(0); // UVM_PAGE_OWN names the wrong thread
-      const keepsLock = uvm.planted("canary-sleep-with-lock");
-      if (!keepsLock) mutexExit(uvm, this.lock);
+      mutexExit(uvm, this.lock);
       const read = uvm.machine.disk.read(this.file, offset); // the device decides now whether the read fails
       yield* sleep({ kind: "io", site: "U12 vnode read" });
-      if (!keepsLock) mutexEnter(uvm, this.lock);
+      mutexEnter(uvm, this.lock);
       if (read.kind === "error") {
         pageFree(uvm, page);
-        if (!uvm.planted("mutant-getpages-error-keeps-lock")) mutexExit(uvm, this.lock);
+        mutexExit(uvm, this.lock);
         return { status: read.errno, page: null };
       }
       uvm.machine.memory.fill(page.frame, read.words);
       page.flags &= ~PG_FAKE;
+      if ((access & PROT_WRITE) !== 0) this.markDirty();
       pagerQueue(uvm, page);
-      if ((access & PROT_WRITE) !== 0 && !uvm.planted("canary-vnode-write-clean")) this.markDirty();
       mutexExit(uvm, this.lock);
       return { status: 0, page };
     }

@@ -46,18 +46,18 @@ export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source:
   if (anon === null) anon = anonAlloc(uvm); // F:576-581 (user maps only: no kernel_map here)
   assert(anon.lock === null, `uvmfault_promote: new anon ${anon.id} already locked`); // F:608
   anonSetLock(anon, amap.lock);
-  const page = pageAlloc(uvm, { anon }, { zero: sourcePage === null && !uvm.planted("canary-zero-fill-garbage") }); // F:611-612
+  const page = pageAlloc(uvm, { anon }, { zero: sourcePage === null }); // F:611-612
   if (page === null) {
     anonClearLock(anon);
     fault.anonSpare = anon; // F:625-629
     anon.spareOf = uvm.thread;
-    if (source.kind === "object" && !uvm.planted("mutant-promote-enomem-keeps-busy")) pageUnbusy(uvm, source.page); // F:632
+    if (source.kind === "object") pageUnbusy(uvm, source.page); // F:632
     faultUnlockAll(uvm, info, amap, object);
     if (!uvmReclaimable(uvm)) return { status: "ENOMEM", anon: null }; // F:635-640
     yield* uvmWait(uvm, "flt_noram5");
     return { status: "ERESTART", anon: null };
   }
-  if (sourcePage !== null && !uvm.planted("canary-cow-copy-skip")) pageCopy(uvm, sourcePage, page); // F:650-652
+  if (sourcePage !== null) pageCopy(uvm, sourcePage, page); // F:650-652
   amapAdd(uvm, entry, info.origVa - entry.start, anon, source.kind === "anon"); // F:654-655
   return { status: 0, anon };
 }

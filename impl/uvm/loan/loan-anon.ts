@@ -31,10 +31,10 @@ export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: A
     if (page !== null && (page.pqFlags & PQ_ANON) !== 0 && anon.references === 1) {
       if (page.wireCount > 0) {
         uvm.coverage.hit("loan.failWired");
-        faultUnlockAll(uvm, info, amap, uvm.planted("seed-F6") ? entry.object : null); // L:367-369
+        faultUnlockAll(uvm, info, amap, uvm.seedBehaviour("seed-F6") ? entry.object : null); // L:367-369
         return -1;
       }
-      if (!uvm.planted("mutant-loan-anon-no-protect")) uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:372
+      uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:372
     }
     anon.references++;
     output.anons.push(anon);
@@ -54,10 +54,10 @@ export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: A
     unlockPageQueues(uvm); // L:420-427
     assert(page.object === null, `uvm_loananon: wired ${page.describe()} lent by an object (catalog F7)`);
     uvm.coverage.hit("loan.failWired");
-    faultUnlockAll(uvm, info, uvm.planted("mutant-loan-wired-keeps-lock") ? null : amap, null); // L:424-425
+    faultUnlockAll(uvm, info, amap, null); // L:424-425
     return -1;
   }
-  if (page.loanCount === 0 && !uvm.planted("mutant-loan-kernel-no-protect")) uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:428-430
+  if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:428-430
   page.loanCount++;
   pageActivate(uvm, page);
   unlockPageQueues(uvm);

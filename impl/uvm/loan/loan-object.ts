@@ -21,7 +21,7 @@ import type { Status } from "../errors.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll } from "../fault/fault-info.ts";
 import { Mutex, mutexEnter, mutexExit, mutexOwned, mutexTryEnter } from "../lock.ts";
 import type { PageSlot, UvmObject } from "../object.ts";
-import { lockPageQueues, pageActivate, pageClearBusy, pageDequeue, pageFree, pageUnbusy, unlockPageQueues, wakeupPage } from "../page-allocator.ts";
+import { lockPageQueues, pageActivate, pageClearBusy, pageFree, pageUnbusy, unlockPageQueues, wakeupPage } from "../page-allocator.ts";
 import { type Page, PG_BUSY, PG_PAGEOUT, PG_RELEASED, PG_WANTED } from "../page.ts";
 import { sleep, type Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
@@ -84,7 +84,7 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);
   const owner = page.object!;
   mutexEnter(uvm, owner.lock);
-  const checkedVa = uvm.planted("seed-F5") ? info.origVa : va;
+  const checkedVa = uvm.seedBehaviour("seed-F5") ? info.origVa : va;
   const slotFilled = locked && amap !== null && amapLookup(uvm, entry, checkedVa - entry.start) !== null;
   if (slotFilled) uvm.coverage.hit("restart.amapSlotChanged");
   if ((page.flags & PG_RELEASED) !== 0) uvm.coverage.hit("restart.pageReleased");
@@ -110,7 +110,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
   const amap = info.currentEntry.amap;
   const object = page.object!;
   const borrower = page.anon;
-  if (borrower?.dying && !uvm.planted("seed-loan-revives-dying-anon")) {
+  if (borrower?.dying && !uvm.seedBehaviour("seed-loan-revives-dying-anon")) {
     pageUnbusy(uvm, page); // a dying borrower is not lent again (see loan-zero.ts)
     faultUnlockAll(uvm, info, amap, object);
     yield* awaitDisposal(uvm, borrower);
@@ -179,16 +179,15 @@ export function* loanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<Status> {
     assert((page.flags & (PG_RELEASED | PG_PAGEOUT)) === 0, `uvm_loanpage: ${page.describe()} released or under pageout`); // L:467
     assert(mutexOwned(uvm, object.lock) && page.busy, `uvm_loanpage: ${page.describe()} not locked and BUSY`); // L:468-469
     lockPageQueues(uvm);
-    if (page.wireCount > 0 && !uvm.planted("mutant-loanpage-lends-wired")) {
+    if (page.wireCount > 0) { // L:472: a wired page is not lent
       unlockPageQueues(uvm); // L:472-477
       uvm.coverage.hit("loan.failWired");
       error = "EBUSY";
       break;
     }
     if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
-    if (!uvm.planted("canary-loanpage-count")) page.loanCount++;
-    if (uvm.planted("canary-lent-page-unqueued")) pageDequeue(uvm, page);
-    else pageActivate(uvm, page);
+    page.loanCount++; // L:481
+    pageActivate(uvm, page); // L:482
     unlockPageQueues(uvm);
     lent++;
   }

@@ -28,14 +28,14 @@ export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy
       if (page === null) {
         mutexExit(uvm, zeroObject.lock); // L:860-871
         faultUnlockAll(uvm, info, amap, null);
-        if (!uvm.planted("seed-F16") && !uvmReclaimable(uvm)) return -1;
+        if (!uvm.seedBehaviour("seed-F16") && !uvmReclaimable(uvm)) return -1;
         yield* uvmWait(uvm, "L5 loanzero");
         if (!(yield* faultRelock(uvm, info))) return 0;
         if (amap !== null) mutexEnter(uvm, amap.lock);
         continue;
       }
       pageClearBusy(uvm, page, PG_WANTED | PG_BUSY | PG_FAKE); // L:875-880
-      if (!uvm.planted("canary-zero-page-writable")) page.flags |= PG_RDONLY;
+      page.flags |= PG_RDONLY; // L:876
       uvm.zeroPageMade = true;
       lockPageQueues(uvm);
       pageActivate(uvm, page);
@@ -58,7 +58,7 @@ function lendZeroToKernel(uvm: Uvm, output: LoanOutput, page: Page): LoanStep {
 function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): Sleepy<LoanStep> {
   const zeroObject = uvm.zeroObject!;
   const borrower = page.anon;
-  if (borrower?.dying && !uvm.planted("seed-loan-revives-dying-anon")) {
+  if (borrower?.dying && !uvm.seedBehaviour("seed-loan-revives-dying-anon")) {
     mutexExit(uvm, zeroObject.lock);
     faultUnlockAll(uvm, info, info.currentEntry.amap, null);
     yield* awaitDisposal(uvm, borrower);

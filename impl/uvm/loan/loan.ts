@@ -57,7 +57,6 @@ export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to:
   uvm.loansInProgress.delete(output);
   const items: LoanItems = to === "kernel" ? { to, pages: output.pages } : { to, anons: output.anons };
   if (error === 0) return { status: 0, items };
-  if (uvm.planted("mutant-loan-fail-no-undo")) return { status: error, items: null };
   yield* giveBack(uvm, items); // L:316-330: all or nothing
   return { status: error, items: null };
 }

@@ -32,7 +32,7 @@ export function* faultLowerPromote(
     assert(objectPage.busy, `uvm_fault_lower_promote: ${objectPage.describe()} not BUSY`); // F:2062
     if (amap.shared) {
       uvm.coverage.hit("fault.sharedAmapPromote");
-      if (!uvm.planted("canary-shared-amap-flush")) uvm.machine.mmu.pageProtect(objectPage.frame, 0); // F:2072-2077
+      uvm.machine.mmu.pageProtect(objectPage.frame, 0); // F:2072-2077
     }
     if ((objectPage.flags & PG_WANTED) !== 0) wakeupPage(uvm, objectPage);
     pageClearBusy(uvm, objectPage, PG_BUSY | PG_WANTED);
