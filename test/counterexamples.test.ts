@@ -39,9 +39,11 @@ const notCatchableYet: ReadonlySet<string> = new Set(["seed-F4", "seed-F5"]);
 
 /** The coverage counters each fixed regression must drive above zero: the paths where it once failed. */
 const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
+  "fixed-anonget-relocks-freed-anon.json": ["restart.memoryWait", "restart.amapSlotChanged", "unloan.anon"],
   "fixed-aobj-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
   "fixed-late-backing-read-failure.json": ["fault.lowerIo", "restart.memoryWait"],
   "fixed-late-swap-read-failure.json": ["trylock.contended", "unloan.anon"],
+  "fixed-loanfile-enomem-unqueued.json": ["loan.objectPages", "alloc.failure", "unloan.page"],
   "fixed-loan-einval-swapin-loss.json": ["loan.objectToKernel", "swap.readFailure"],
   "fixed-loan-handle-at-completion.json": ["loan.zeroToKernel", "swap.in", "thread.parked"],
   "fixed-loan-reuse-capped.json": ["loan.objectToAnon", "pdaemon.loanBreak", "swap.writeFailure"],
@@ -51,6 +53,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-mlock-copy-before-park.json": ["fault.wire", "fault.2B.copy", "pmap.enterFailure"],
   "fixed-mlock-meets-unmapped-loss.json": ["fault.wire", "swap.readFailure", "restart.pageBusyWait"],
   "fixed-pdaemon-inactive-target.json": ["pdaemon.run", "restart.memoryWait"],
+  "fixed-promote-source-unqueued.json": ["fault.2B.copy", "fork.copy"],
   "fixed-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
   "fixed-stale-wired-translation.json": ["fault.wire", "fault.1B", "pmap.enterFailure"],
   "fixed-swapin-fake-after-read.json": ["swap.in", "restart.relockFailed"],

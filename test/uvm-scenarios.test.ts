@@ -1,11 +1,15 @@
 // Catalog section G scenarios on the UVM implementation, through the full checker (model,
 // observation, every invariant after every step), plus what the scenario says about the
 // implementation's own state: which fault path ran, how pages are mapped.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PROT_WRITE } from "../vocabulary/protection.ts";
 import { vpn } from "../vocabulary/units.ts";
+import { defaultWorld } from "../vocabulary/world.ts";
 import * as c from "./support/commands.ts";
 import { check } from "./support/check.ts";
+import { prepareUvmVariants } from "./support/variants.ts";
+
+beforeAll(() => prepareUvmVariants(["canary-enomem-on-transient-failure"]));
 
 function translationOf(checked: ReturnType<typeof check>, pid: number, va: number) {
   const process = checked.system.internals.kernel.processes.get(pid as never)!;
@@ -69,6 +73,35 @@ describe("UVM fault, single thread", () => {
     expect(checked.outcomes).toEqual(["=0", "ok", "ok", "=1000", "ok"]);
     expect(checked.violation).toBeNull();
     expect(counter(checked, "fault.2B.copy")).toBe(2);
+  });
+});
+
+describe("UVM memory waits (semantic decision 9)", () => {
+  it.each([
+    ["write", c.write(1, 1, 5), "ok"],
+    ["read", c.read(1, 1), "=0"],
+    ["mlock", c.mlock(1, 1, 1), "ok"],
+  ])("a one-shot frame-allocation failure with frames free and only wired pages resident costs a %s a retry, not ENOMEM", (_name, access, answer) => {
+    const checked = check([c.mmapAnon(1, 2), c.write(1, 0, 1), c.mlock(1, 0, 1), c.failNext("frameAllocation"), access]);
+    expect(checked.violation).toBeNull();
+    expect(checked.outcomes.at(-1)).toBe(answer);
+    expect(counter(checked, "alloc.failure")).toBe(1);
+    expect(counter(checked, "restart.memoryWait")).toBe(1);
+  });
+
+  it("an ENOMEM far from exhaustion is unearned: a kernel that gives up on a transient allocation failure fails the outcome check", () => {
+    const commands = [c.mmapAnon(1, 2), c.write(1, 0, 1), c.mlock(1, 0, 1), c.failNext("frameAllocation"), c.write(1, 1, 5)];
+    const checked = check(commands, { variant: "canary-enomem-on-transient-failure" });
+    expect(checked.violation?.check).toBe("outcome");
+    expect(checked.violation?.step).toBe(4);
+    expect(checked.violation?.message).toContain("ENOMEM");
+  });
+
+  it("an ENOMEM with every frame pinned is earned", () => {
+    const world = { ...defaultWorld, frames: 6, swapSlots: 0 };
+    const checked = check([c.mmapAnon(1, 8), c.mlock(1, 0, 8)], { world });
+    expect(checked.outcomes).toEqual(["=0", "ENOMEM"]);
+    expect(checked.violation).toBeNull();
   });
 });
 

@@ -158,6 +158,35 @@ export const uvmCanaries = [
     edits: [edit("impl/uvm/fault/promote.ts", "if (sourcePage !== null) pageCopy(uvm, sourcePage, page); // F:650-652", "")],
   },
   {
+    name: "canary-lent-page-unqueued",
+    kind: "canary",
+    description: "uvm_loanpage takes the page it lends off the paging queues instead of activating it, so the page daemon never sees it again",
+    corrupts: "L:482 uvm_loanpage (uvm_pageactivate)",
+    edits: [
+      edit(
+        "impl/uvm/loan/loan-object.ts",
+        'import { lockPageQueues, pageActivate, pageClearBusy, pageFree, pageUnbusy, unlockPageQueues, wakeupPage } from "../page-allocator.ts";',
+        'import { lockPageQueues, pageActivate, pageClearBusy, pageDequeue, pageFree, pageUnbusy, unlockPageQueues, wakeupPage } from "../page-allocator.ts";',
+      ),
+      edit("impl/uvm/loan/loan-object.ts", "pageActivate(uvm, page); // L:482", "pageDequeue(uvm, page);"),
+    ],
+  },
+  {
+    name: "canary-orphan-left-queued",
+    kind: "canary",
+    description: "uvm_pagefree leaves a loaned page that lost its last owner on its paging queue",
+    corrupts: "uvm_pagefree (uvm_page.c): uvm_pagedequeue of an ownerless loaned page",
+    edits: [edit("impl/uvm/page-allocator.ts", "if (page.anon === null) pageDequeue(uvm, page); // an ownerless orphan leaves the queues", "")],
+  },
+  {
+    name: "canary-enomem-on-transient-failure",
+    kind: "canary",
+    description:
+      "uvm_reclaimable looks only at the paging queues: with the resident pages wired and nearly every frame free, a one-shot frame-allocation failure answers ENOMEM instead of waiting",
+    corrupts: "uvmReclaimable (impl/uvm/page-daemon.ts): free frames not counted before the queue scan",
+    edits: [edit("impl/uvm/page-daemon.ts", "if (room >= FRAMES_PER_OPERATION) return true; // free frames count even with nothing queued", "")],
+  },
+  {
     name: "canary-loanpage-count",
     kind: "canary",
     description: "uvm_loanpage lends an object page to the kernel without counting the loan",

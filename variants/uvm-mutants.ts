@@ -332,8 +332,8 @@ export const uvmMutants = [
     edits: [
       edit(
         "impl/uvm/fault/upper/anonget.ts",
-        "if (info !== null && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {",
-        "if (false) {",
+        "return amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) === anon;",
+        "return true;",
       ),
     ],
   },

@@ -1,8 +1,9 @@
 //! The simulated world's fixed shape: how big pages, files, address spaces and the machine
 //! are. One `WorldConfig` is chosen per run and stored in every counterexample file.
 //!
-//! The model reads only the semantic part (page words, files, address-space size, process
-//! limit); the physical part (frames) is the hardware's. Initial file contents are part of
+//! The model reads the semantic part (page words, files, address-space size, process limit),
+//! and of the physical part only `frames`, to tell an earned ENOMEM from an unearned one
+//! (model/memory-bound.ts). Initial file contents are part of
 //! the world's definition, so both sides compute them with `initialFileWord`.
 
 import type { FileId, FilePage, WordIndex } from "./units.ts";

@@ -17,7 +17,7 @@ import type { Result, Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
 import { getResidentPages, waitForBusyPage, waitForMemory } from "./object-pages.ts";
-import { lockPageQueues, pageAlloc, pageDeactivate, pageFree, pageSetBusy, unlockPageQueues } from "./page-allocator.ts";
+import { lockPageQueues, pageAlloc, pageDeactivate, pageFree, pagerQueue, pageSetBusy, unlockPageQueues } from "./page-allocator.ts";
 import { type Page, PG_FAKE, PQ_AOBJ } from "./page.ts";
 import { sleep, type Sleepy } from "./sleep.ts";
 import { swapFree, swapGetDone, swapMarkBad, swapRead } from "./swap.ts";
@@ -65,6 +65,7 @@ export class AnonymousObject extends UvmObject {
       if (page === null) return null;
       page.flags &= ~PG_FAKE;
       page.pqFlags |= PQ_AOBJ;
+      pagerQueue(uvm, page);
       return page;
     });
   }
@@ -105,6 +106,7 @@ export class AnonymousObject extends UvmObject {
         if (status !== 0) return { status, page: null };
       }
       page.flags &= ~PG_FAKE;
+      pagerQueue(uvm, page);
       mutexExit(uvm, this.lock);
       return { status: 0, page };
     }

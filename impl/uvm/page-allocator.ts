@@ -92,7 +92,7 @@ export function pageFree(uvm: Uvm, page: Page): void {
     page.busyOwner = null;
     if (page.loanCount > 0) {
       assert(page.object === null, `uvm_pagefree: orphan ${page.describe()} still in an object`);
-      if (page.anon === null) pageDequeue(uvm, page);
+      if (page.anon === null) pageDequeue(uvm, page); // an ownerless orphan leaves the queues
       return;
     }
   }
@@ -168,6 +168,20 @@ export function pageActivate(uvm: Uvm, page: Page): void {
   pageDequeue(uvm, page);
   uvm.activeQueue.add(page);
   page.queue = "active";
+}
+
+/**
+ * A pager queues a page it has just allocated and filled, BUSY as it is (the page daemon
+ * skips BUSY pages). Our fix: genfs_getpages and uao_get leave the pages a caller asked for
+ * on no queue ("activating it is the caller's job"), and the seeds' callers that give such
+ * a page up without mapping or lending it (a promotion's source, F:2079-2089; its ENOMEM
+ * path, F:632; the pages uvm_loanuobjpages got and did not lend, L:486, L:541-542) leave it
+ * there, out of the page daemon's sight for good. Requires: the owner locked.
+ */
+export function pagerQueue(uvm: Uvm, page: Page): void {
+  lockPageQueues(uvm);
+  pageActivate(uvm, page);
+  unlockPageQueues(uvm);
 }
 
 /** uvm_pageenqueue: the clock policy treats it as activate. */

@@ -61,6 +61,7 @@ const FRAMES_PER_OPERATION = 2;
  */
 export function uvmReclaimable(uvm: Uvm): boolean {
   let room = uvm.machine.memory.freeCount;
+  if (room >= FRAMES_PER_OPERATION) return true; // free frames count even with nothing queued
   for (const queue of [uvm.inactiveQueue, uvm.activeQueue]) {
     for (const page of queue) {
       if (pageoutCandidate(uvm, page)) room++;
@@ -156,8 +157,9 @@ function scanInactive(uvm: Uvm, target: number): void {
 
 /** uvmpd_trylockowner: try-locks the page's owner (page queues are taken first, against the order). Adopts an orphaned O->A page. */
 function tryLockOwner(uvm: Uvm, page: Page): Mutex | null {
-  const lock = page.object !== null ? page.object.lock : page.anon?.lock;
-  if (lock === undefined || lock === null) return null;
+  assert(page.object !== null || page.anon !== null, `uvmpd_trylockowner: queued ${page.describe()} has no owner`); // NetBSD: KASSERT(anon != NULL)
+  const lock = page.object !== null ? page.object.lock : page.anon!.lock;
+  if (lock === null) return null;
   if (!mutexTryEnter(uvm, lock)) return null;
   if (page.object === null && page.anon !== null && (page.pqFlags & PQ_ANON) === 0) {
     assert(page.loanCount > 0, `uvmpd_trylockowner: orphan ${page.describe()} has no loan`);

@@ -16,7 +16,7 @@ import type { Result, Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
 import { getResidentPages, waitForBusyPage, waitForMemory } from "./object-pages.ts";
-import { lockPageQueues, pageAlloc, pageDeactivate, pageFree, pageSetBusy, unlockPageQueues } from "./page-allocator.ts";
+import { lockPageQueues, pageAlloc, pageDeactivate, pageFree, pagerQueue, pageSetBusy, unlockPageQueues } from "./page-allocator.ts";
 import { type Page, PG_CLEAN, PG_FAKE } from "./page.ts";
 import { sleep, type Sleepy } from "./sleep.ts";
 import type { Uvm } from "./uvm.ts";
@@ -86,6 +86,7 @@ export class Vnode extends UvmObject {
       uvm.machine.memory.fill(page.frame, read.words);
       page.flags &= ~PG_FAKE;
       if ((access & PROT_WRITE) !== 0) this.markDirty();
+      pagerQueue(uvm, page);
       mutexExit(uvm, this.lock);
       return { status: 0, page };
     }

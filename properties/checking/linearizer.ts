@@ -28,6 +28,7 @@ import { adoptObservedLosses, consumeFailure, failurePossible } from "../../mode
 import { observe } from "../../model/observe.ts";
 import { allows, type ModelState } from "../../model/state.ts";
 import { step } from "../../model/step.ts";
+import { withEarnedExhaustion } from "./earned-enomem.ts";
 import type { Allowed, Cause } from "../../model/transition.ts";
 import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds } from "../../vocabulary/command.ts";
 import { type Divergence, firstDivergence, type Observation, observationDifferences } from "../../vocabulary/observation.ts";
@@ -316,7 +317,8 @@ export class Linearizer {
   }
 
   private steps(state: ModelState, command: Command) {
-    return step(state, command).allowed.filter((entry) => this.allowedCauses.has(entry.cause));
+    const allowed = step(state, command).allowed.filter((entry) => this.allowedCauses.has(entry.cause));
+    return withEarnedExhaustion(allowed, this.pending.size);
   }
 
   /**

@@ -11,6 +11,7 @@ import { lockIdentity } from "./lock-identity.ts";
 import { loanAccounting, loanedPagesReadOnly, zeroPage } from "./loans.ts";
 import { ownershipLinks } from "./ownership.ts";
 import { pageQueues } from "./page-queues.ts";
+import { queueMembership } from "./queue-membership.ts";
 import { parkedThreadsOnly, quiescence } from "./quiescence.ts";
 import { anonResidency, swapSlots, wiredPagesOffSwap } from "./swap.ts";
 import { noFakeMapped, translationsMatchLayers } from "./translations.ts";
@@ -25,6 +26,7 @@ export const uvmInvariants: readonly HeapInvariant[] = [
   amapReferences,
   lockIdentity,
   pageQueues,
+  queueMembership,
   translationsMatchLayers,
   noFakeMapped,
   sharedAnonsReadOnly,

@@ -187,7 +187,7 @@ export function* loanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<Status> {
     }
     if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
     page.loanCount++; // L:481
-    pageActivate(uvm, page);
+    pageActivate(uvm, page); // L:482
     unlockPageQueues(uvm);
     lent++;
   }

@@ -70,7 +70,18 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
       }
     }
     const locked = yield* faultRelock(uvm, info); // R, F:397-400
-    if (locked || weOwn) mutexEnter(uvm, anon.lock!);
+    if (locked && !weOwn && info !== null) {
+      // Our fix: nothing pinned the anon while we slept (no BUSY page of ours), so it may have
+      // been freed (its lock gone). The seed takes anon->an_lock first (F:399) and checks the
+      // slot only after (F:504). Take the amap's lock, the anon's own while the slot holds it,
+      // and check the slot before touching the anon (fixed-anonget-relocks-freed-anon).
+      mutexEnter(uvm, amap.lock);
+      if (!slotStillHolds(uvm, info, anon)) {
+        uvm.coverage.hit("restart.amapSlotChanged");
+        faultUnlockAll(uvm, info, amap, null);
+        return "ERESTART";
+      }
+    } else if (locked || weOwn) mutexEnter(uvm, anon.lock!);
     if (weOwn) {
       const settled = finishSwapIn(uvm, info, anon, page!, error, locked); // W, F:413-486
       if (settled !== null) return settled;
@@ -80,13 +91,18 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
       if (weOwn) mutexExit(uvm, anon.lock!);
       return "ERESTART";
     }
-    if (info !== null && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
+    if (info !== null && !slotStillHolds(uvm, info, anon)) {
       // V, F:504-510
       uvm.coverage.hit("restart.amapSlotChanged");
       faultUnlockAll(uvm, info, amap, null);
       return "ERESTART";
     }
   }
+}
+
+/** V (F:504-505): the amap slot of the faulting address still holds `anon`. Requires: amap locked. */
+function slotStillHolds(uvm: Uvm, info: FaultInfo, anon: Anon): boolean {
+  return amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) === anon;
 }
 
 /** L2: mark the page WANTED, drop every lock, sleep on the page (atomically with the owner's lock). */
