@@ -4,7 +4,9 @@
 //!
 //! A SYSTEM is a system spec (systems/load-system.ts): `uvm`, `uvm:VARIANT`, a module path,
 //! or `PATH:VARIANT`. Exit 0 when A and B agreed on every run, 1 when they diverged, 2 on bad
-//! usage. `--json` prints exactly one JSON object on stdout.
+//! usage. `--json` prints exactly one JSON object on stdout. Ctrl-C (SIGTERM) stops before
+//! the next run: the runs compared so far are reported (and a divergence found, shrunk as
+//! far as it got), the reports written, exit 130 (143).
 //!
 //! The comparison is per command, so diff runs no threads (no `start`/`resume`: `run`
 //! checks threads against the model). A divergence is a difference between A and B, not
@@ -13,7 +15,7 @@
 //! counterexample file into `--out DIR` like `run`'s (diff-file.ts), and the report names it.
 
 import { setAutoFreeze } from "immer";
-import { type DiffResult, type FoundDivergence, runDiff } from "../properties/hunting/diff.ts";
+import { type DiffResult, type FoundDivergence, runDiffInterruptibly } from "../properties/hunting/diff.ts";
 import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
 import { ampleMemory, exhaustibleMemory } from "../properties/checking/runner.ts";
 import { formatCommand } from "../vocabulary/command-format.ts";
@@ -21,6 +23,7 @@ import { seedFrom, systemSpecFrom, type WorldFlags, worldFlagWords, worldFrom } 
 import { checkWritableFolder } from "./destination.ts";
 import { diffCiFields, fileLines, type SideFile, saveDivergence } from "./diff-file.ts";
 import { finishReports } from "./error-report.ts";
+import { Interrupt } from "./interrupt.ts";
 import { count, clip, wrap } from "./output.ts";
 import { Progress } from "./progress.ts";
 import { findingsFolder } from "./run-settings.ts";
@@ -57,17 +60,20 @@ export async function diffCommand(flags: DiffFlags, session: Session): Promise<n
   if (!json) process.stdout.write(`uvmcheck diff: A ${a.spec}, B ${b.spec}, seed ${seed}, ${count(runs, "run")} of up to ${count(maxCommands, "command")}, no threads\n`);
   const progress = new Progress({ label: "comparing", noun: "run", total: runs, enabled: !json });
   const contract = flags.ample === true ? ampleMemory : exhaustibleMemory;
-  let result: DiffResult;
+  const interrupt = new Interrupt("the diff").install();
+  let result: DiffResult & { readonly interrupted: boolean };
   try {
-    result = runDiff({ a, b, world, runs, seed, maxCommands, contract, onRun: (done) => progress.update(done) });
+    result = await runDiffInterruptibly({ a, b, world, runs, seed, maxCommands, contract, onRun: (done) => progress.update(done) }, interrupt);
   } finally {
     progress.stop();
+    interrupt.uninstall();
   }
   const files = result.divergence === null ? [] : saveDivergence(result.divergence, { a, b, world, contract, maxCommands }, out);
-  const exitCode = result.divergence === null ? 0 : 1;
+  const exitCode = result.interrupted ? interrupt.exitCode : result.divergence === null ? 0 : 1;
   finishReports(session, diffCiFields(result, files));
-  if (json) process.stdout.write(`${JSON.stringify({ ...result, files })}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ ...result, files, exitCode })}\n`);
   else process.stdout.write(`${formatDiffResult(result, reproduceLine(flags, seed, runs, maxCommands), files)}\n`);
+  if (!json && result.interrupted) process.stdout.write(`INTERRUPTED after ${count(result.runs, "run")} of ${runs} (seed ${seed})\n`);
   return exitCode;
 }
 

@@ -71,12 +71,17 @@ export function fileLines(files: readonly SideFile[]): string[] {
  * The fields of the CI reports.
  * Ensures: the verdict violation exactly when A and B diverged.
  */
-export function diffCiFields(result: { readonly divergence: FoundDivergence | null; readonly runs: number; readonly commands: number }, files: readonly SideFile[]) {
+export function diffCiFields(
+  result: { readonly divergence: FoundDivergence | null; readonly runs: number; readonly commands: number; readonly interrupted?: boolean },
+  files: readonly SideFile[],
+) {
   const found = result.divergence;
   const paths = files.flatMap(({ saved }) => (saved.kind === "unwritten" ? [] : [saved.path]));
+  const verdict = found !== null ? ("violation" as const) : result.interrupted === true ? ("interrupted" as const) : ("passed" as const);
   return {
-    verdict: found === null ? ("passed" as const) : ("violation" as const),
+    verdict,
     ...(found === null ? {} : { failureType: "divergence", message: `A and B differ at command ${found.index} (${found.command.kind}): ${found.kind}` }),
+    ...(found === null && result.interrupted === true ? { message: `INTERRUPTED after ${result.runs} runs` } : {}),
     runs: result.runs,
     commands: result.commands,
     counterexamples: paths,

@@ -12,7 +12,9 @@
 //! sizes before and after.
 //!
 //! Exit 0 when the new file is written; 2 when FILE is bad, no longer fails with its stored
-//! check (nothing to shrink), or the destination is unusable: one line on stderr.
+//! check (nothing to shrink), or the destination is unusable: one line on stderr. Ctrl-C
+//! (or SIGTERM) stops the shrink before its next attempt, writes the smallest counterexample
+//! found so far (the work done is kept) and exits 130 (143).
 
 import { existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,12 +24,14 @@ import type { WorldConfig } from "../vocabulary/world.ts";
 import { type CounterexampleFile, failureOf } from "../properties/counterexample-files/counterexample-file.ts";
 import { writeCounterexample, writeCounterexampleAt } from "../properties/counterexample-files/counterexample-store.ts";
 import { replayCommands, sameFailure } from "../properties/counterexample-files/replay.ts";
-import { type ShrinkResult, shrinkCounterexample } from "../properties/counterexample-files/shrink/shrink.ts";
+import { defaultAttemptBudget, type ShrinkResult, shrinkCounterexampleInterruptibly } from "../properties/counterexample-files/shrink/shrink.ts";
 import { storedSystemReference } from "./system-reference.ts";
 import { CampaignError } from "../properties/hunting/campaign.ts";
 import { asUsageError, loadCounterexample } from "./counterexample-input.ts";
 import { checkWritableFile, checkWritableFolder } from "./destination.ts";
+import { Interrupt } from "./interrupt.ts";
 import { count } from "./output.ts";
+import { Progress } from "./progress.ts";
 import type { Session } from "./session.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -109,7 +113,16 @@ export async function shrinkCommand(path: string, flags: ShrinkFlags, _session: 
   if (!sameFailure(replayed, file.failure)) {
     throw new UsageError(`${path}: now fails with ${replayed.check}, not the stored ${file.failure.check}; replay it before shrinking`);
   }
-  const result = shrinkCounterexample(setup, file.commands);
+  const interrupt = new Interrupt("the shrink").install();
+  const progress = new Progress({ label: "shrinking", noun: "attempt", total: defaultAttemptBudget, enabled: flags.json !== true, hideCursor: true });
+  let result: ShrinkResult | null;
+  try {
+    const watch = { stopRequested: interrupt.requested, onAttempt: (attempts: number) => progress.update(attempts) };
+    result = await shrinkCounterexampleInterruptibly(setup, file.commands, watch);
+  } finally {
+    progress.stop();
+    interrupt.uninstall();
+  }
   if (result === null) throw new CampaignError(`${path}: stopped failing while it was shrunk: the system answers differently to the same commands (not deterministic)`);
   const written = write(target, (directory) => shrunkFile(file, result, storedSystemReference(systemReference, directory)), flags.force === true);
   if (flags.json === true) {
@@ -120,13 +133,16 @@ export async function shrinkCommand(path: string, flags: ShrinkFlags, _session: 
       failure: result.violation.check,
       attempts: result.attempts,
       complete: result.complete,
+      interrupted: interrupt.requested(),
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
-    return 0;
+    return interrupt.requested() ? interrupt.exitCode : 0;
   }
   process.stdout.write(`wrote ${written}\n`);
   process.stdout.write(`  commands: ${result.before.commands} → ${result.after.commands}; ${worldChanges(result.before.world, result.after.world)}\n`);
   process.stdout.write(`  same failure: ${result.violation.check} at step ${result.violation.step}: ${result.violation.message}\n`);
-  process.stdout.write(`  ${count(result.attempts, "attempt")}${result.complete ? ", 1-minimal" : ", attempt budget exhausted before a fixpoint"}\n`);
-  return 0;
+  process.stdout.write(`  ${count(result.attempts, "attempt")}${result.complete ? ", 1-minimal" : interrupt.requested() ? "" : ", attempt budget exhausted before a fixpoint"}\n`);
+  if (!interrupt.requested()) return 0;
+  process.stdout.write(`INTERRUPTED: the file holds the smallest counterexample found so far; \`uvmcheck shrink ${written}\` goes on\n`);
+  return interrupt.exitCode;
 }

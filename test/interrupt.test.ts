@@ -1,9 +1,9 @@
-// Ctrl-C and SIGTERM during a campaign: the partial summary (runs done, coverage so far, the
+// Ctrl-C and SIGTERM during a campaign (and during diff and shrink): the partial summary (runs done, coverage so far, the
 // seed, the command that goes on where it stopped), the CI reports written, exit 130 (143),
 // in text and in --json; and --from-run goes on with the same runs and the same finding as
 // the whole campaign. The signal is sent once the campaign has shown it runs (a progress
 // line, a log line), never after a delay.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startUvmcheck, uvmcheck } from "./support/cli.ts";
@@ -72,5 +72,47 @@ describe("--from-run", () => {
     const resumed = JSON.parse(uvmcheck([...caught, "--from-run", String(failingRun - 2), "--out", temporaryDirectory()]).stdout) as typeof whole;
     expect(resumed.violations[0]!.path).toBe(whole.violations[0]!.path);
     expect(resumed.violations[0]!.commands).toEqual(whole.violations[0]!.commands);
+  });
+});
+
+describe("Ctrl-C during diff", () => {
+  it("prints the runs compared so far, writes the reports, and exits 130", async () => {
+    const directory = temporaryDirectory();
+    const report = join(directory, "report.json");
+    const args = ["diff", "--a", "uvm", "--b", "uvm", "--runs", "1000000", "--seed", "1", "--out", directory, "--report", report];
+    const running = startUvmcheck(args, { env: { UVMCHECK_PROGRESS_SECONDS: "0" } });
+    await running.stderrContains("comparing: 2/");
+    running.child.kill("SIGINT");
+    const { status, stdout, stderr } = await running.exited;
+    expect(status).toBe(130);
+    expect(stderr).toMatch(/uvmcheck: Ctrl-C: stopping the diff at the next pause/);
+    const done = Number(/INTERRUPTED after (\d+) runs? of 1000000 \(seed 1\)\n$/.exec(stdout)![1]);
+    expect(done).toBeGreaterThanOrEqual(2);
+    expect(stdout).toContain(`${done} runs, `);
+    expect(JSON.parse(readFileSync(report, "utf8"))).toMatchObject({ verdict: "interrupted", runs: done });
+  });
+});
+
+describe("Ctrl-C during shrink", () => {
+  it("writes the smallest counterexample found so far, which still fails, and exits 130", async () => {
+    const directory = temporaryDirectory();
+    const stored = JSON.parse(readFileSync("counterexamples/seed-f1-invariant-g11-translations-match-layers-1.json", "utf8")) as { commands: unknown[] };
+    // 400 reads of a page not yet mapped (EFAULT, nothing changes) before the failing
+    // commands: every attempt replays them, so the shrink is still at work when the signal comes.
+    const padding = Array.from({ length: 400 }, () => ({ kind: "read", pid: 1, va: 8, word: 0 }));
+    const long = join(directory, "long.json");
+    writeFileSync(long, JSON.stringify({ ...stored, commands: [...padding, ...stored.commands] }));
+    const out = join(directory, "partial.json");
+    const running = startUvmcheck(["shrink", long, "--out", out], { env: { UVMCHECK_PROGRESS_SECONDS: "0" } });
+    await running.stderrContains("shrinking: ");
+    running.child.kill("SIGINT");
+    const { status, stdout, stderr } = await running.exited;
+    expect(status, stderr).toBe(130);
+    expect(stdout).toContain(`wrote ${out}\n`);
+    expect(stdout).toMatch(/INTERRUPTED: the file holds the smallest counterexample found so far/);
+    const partial = JSON.parse(readFileSync(out, "utf8")) as { commands: unknown[] };
+    expect(partial.commands.length).toBeLessThanOrEqual(padding.length + stored.commands.length);
+    const replayed = uvmcheck(["replay", out]);
+    expect(replayed.status, replayed.stdout).toBe(1);
   });
 });

@@ -25,6 +25,7 @@ import { type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "..
 import { Lockstep, type LockstepDivergence } from "../checking/lockstep.ts";
 import type { Contract } from "../checking/runner.ts";
 import { resolveTemplate, type Template } from "../generation/templates.ts";
+import { pause, type StopSignal, stopWhenAsked } from "./interruptible-campaign.ts";
 
 /** One side of a diff: a system, the variant switched on, and the spec that named them. */
 export interface DiffSide {
@@ -149,12 +150,13 @@ export function compareCommands(
 }
 
 /** The diff campaign. Ensures: a reported divergence replays from its concrete commands. */
-export function runDiff(options: DiffOptions): DiffResult {
+/** The diff as a fast-check property: its arbitrary, the predicate of one run, and the result of a check. */
+function diffCheck(options: DiffOptions) {
   let completedRuns = 0;
   let executed = 0;
   let runsEndedByBothThrowing = 0;
   let shrinking = false;
-  const property = fc.property(runArbitrary(options), (input) => {
+  const predicate = (input: RunInput): boolean => {
     const result = runTemplates(options, input);
     if (!shrinking) {
       completedRuns++;
@@ -164,19 +166,41 @@ export function runDiff(options: DiffOptions): DiffResult {
     }
     if (result.divergence !== null) shrinking = true;
     return result.divergence === null;
+  };
+  const finish = (outcome: fc.RunDetails<[RunInput]>): DiffResult => {
+    let divergence: FoundDivergence | null = null;
+    if (outcome.failed && outcome.counterexample !== null) {
+      const [input] = outcome.counterexample;
+      divergence = confirmCounterexample(options, input, outcome.counterexamplePath ?? "");
+    } else if (outcome.failed) {
+      throw new Error(`the diff property failed without a counterexample: ${outcome.errorInstance ?? "unknown error"}`);
+    }
+    const a = options.a.spec;
+    const b = options.b.spec;
+    const leftOut = familiesLeftOut(systemProfile(options.a.system), systemProfile(options.b.system));
+    return { a, b, seed: options.seed, runs: completedRuns, commands: executed, runsEndedByBothThrowing, familiesLeftOut: leftOut, divergence };
+  };
+  return { arbitrary: runArbitrary(options), predicate, finish, parameters: { numRuns: options.runs, seed: options.seed } };
+}
+
+export function runDiff(options: DiffOptions): DiffResult {
+  const check = diffCheck(options);
+  return check.finish(fc.check(fc.property(check.arbitrary, check.predicate), check.parameters));
+}
+
+/**
+ * runDiff with a turn of the event loop before each run, so a signal handler can ask it to
+ * stop. Ensures: runDiff's result when never asked; otherwise the runs done so far (and a
+ * divergence shrunk as far as it got), `interrupted` true.
+ */
+export async function runDiffInterruptibly(options: DiffOptions, stop: StopSignal): Promise<DiffResult & { readonly interrupted: boolean }> {
+  const check = diffCheck(options);
+  const property = fc.asyncProperty(check.arbitrary, async (input) => {
+    await pause();
+    return stop.requested() || check.predicate(input);
   });
-  const outcome = fc.check(property, { numRuns: options.runs, seed: options.seed });
-  let divergence: FoundDivergence | null = null;
-  if (outcome.failed && outcome.counterexample !== null) {
-    const [input] = outcome.counterexample;
-    divergence = confirmCounterexample(options, input, outcome.counterexamplePath ?? "");
-  } else if (outcome.failed) {
-    throw new Error(`the diff property failed without a counterexample: ${outcome.errorInstance ?? "unknown error"}`);
-  }
-  const a = options.a.spec;
-  const b = options.b.spec;
-  const leftOut = familiesLeftOut(systemProfile(options.a.system), systemProfile(options.b.system));
-  return { a, b, seed: options.seed, runs: completedRuns, commands: executed, runsEndedByBothThrowing, familiesLeftOut: leftOut, divergence };
+  const details = await fc.check(property, { ...check.parameters, plugins: [stopWhenAsked<RunInput>(stop)] });
+  return { ...check.finish(details as fc.RunDetails<[RunInput]>), interrupted: details.interrupted };
 }
 
 /** Re-runs the shrunk input, then replays its concrete prefix to confirm the index. */

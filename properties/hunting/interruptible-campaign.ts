@@ -24,12 +24,12 @@ export interface InterruptibleResult extends CampaignResult {
 }
 
 /** One turn of the event loop. */
-function pause(): Promise<void> {
+export function pause(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A fast-check plugin that interrupts the check once `stop` asks for it (fast-check ≥ 4.10). */
-function stopWhenAsked(stop: StopSignal): fc.Plugin<[RunInput]> {
+export function stopWhenAsked<Input>(stop: StopSignal): fc.Plugin<[Input]> {
   return () => ({
     decorateRun: (nested) => (value) => (stop.requested() ? new fc.PreconditionFailure(true) : nested(value)),
   });
@@ -47,6 +47,6 @@ export async function runCampaignInterruptibly(options: CampaignOptions, stop: S
     await pause();
     if (!stop.requested()) check.predicate(input);
   });
-  const details = await fc.check(property, { ...check.parameters, plugins: [stopWhenAsked(stop)] });
+  const details = await fc.check(property, { ...check.parameters, plugins: [stopWhenAsked<RunInput>(stop)] });
   return { ...check.finish(details as fc.RunDetails<[RunInput]>), interrupted: details.interrupted };
 }

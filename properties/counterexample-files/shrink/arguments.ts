@@ -19,7 +19,7 @@
 
 import { commandSpecOf, type FieldType, fieldValue } from "../../../vocabulary/command-fields.ts";
 import { failureKinds } from "../../../vocabulary/failure.ts";
-import { type Candidate, type Effort, attempt } from "./attempt.ts";
+import { type Candidate, type Effort, type Shrinking, attempt } from "./attempt.ts";
 import { type AnnotatedCommand, withPlainField } from "./references.ts";
 
 /** Integers in [least, value), least first, then ever closer to `value`. */
@@ -83,22 +83,22 @@ function simplerItems(item: AnnotatedCommand, name: string, type: FieldType): An
 }
 
 /** Simplifies field `name` of command `index` as far as one pass goes. */
-function simplifyField(current: Candidate, index: number, name: string, type: FieldType, effort: Effort): Candidate {
+function* simplifyField(current: Candidate, index: number, name: string, type: FieldType, effort: Effort): Shrinking<Candidate> {
   for (const simpler of simplerItems(current.commands[index]!, name, type)) {
     const commands = current.commands.map((other, position) => (position === index ? simpler : other));
-    const accepted = attempt(current.setup, commands, current.violation, current.commands.length, effort);
+    const accepted = yield* attempt(current.setup, commands, current.violation, current.commands.length, effort);
     if (accepted !== null) return accepted;
   }
   return current;
 }
 
 /** One pass over every field of every command. Ensures: never longer; every change simpler. */
-export function simplifyArguments(current: Candidate, effort: Effort): Candidate {
+export function* simplifyArguments(current: Candidate, effort: Effort): Shrinking<Candidate> {
   for (let index = 0; index < current.commands.length; index++) {
     const fields = commandSpecOf(current.commands[index]!.command.kind)?.fields ?? [];
     for (const field of fields) {
       if (index >= current.commands.length) break;
-      current = simplifyField(current, index, field.name, field.type, effort);
+      current = yield* simplifyField(current, index, field.name, field.type, effort);
     }
   }
   return current;

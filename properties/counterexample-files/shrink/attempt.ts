@@ -23,11 +23,17 @@ export interface Candidate {
   readonly violation: Violation;
 }
 
-/** Counts runs, so a shrink can report its effort and stop at a budget. */
+/** Counts runs, so a shrink can report its effort and stop at a budget (or when asked). */
 export interface Effort {
   attempts: number;
-  readonly budget: number;
+  budget: number;
 }
+
+/**
+ * A step of a shrink: a generator that yields once before each attempt (a point where a
+ * driver may pause, or lower the budget to stop) and returns what the step reached.
+ */
+export type Shrinking<T> = Generator<void, T, void>;
 
 /** Runs `commands` under `setup`. Ensures: the commands as they ran, their outcomes, and the violation, if any. */
 export function execute(
@@ -58,7 +64,14 @@ export function execute(
  * Runs `commands` under `setup` and keeps the result if it fails with `target`'s check and
  * is no longer than `limit` commands. Ensures: null, or an annotated candidate of its own run.
  */
-export function attempt(setup: ReplaySetup, commands: readonly AnnotatedCommand[], target: Violation, limit: number, effort: Effort): Candidate | null {
+export function* attempt(
+  setup: ReplaySetup,
+  commands: readonly AnnotatedCommand[],
+  target: Violation,
+  limit: number,
+  effort: Effort,
+): Shrinking<Candidate | null> {
+  yield;
   if (effort.attempts >= effort.budget) return null;
   effort.attempts++;
   const result = execute(setup, commands);

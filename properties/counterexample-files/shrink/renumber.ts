@@ -16,7 +16,7 @@
 
 import type { Command } from "../../../vocabulary/command.ts";
 import { commandSpecOf, fieldValue, withField } from "../../../vocabulary/command-fields.ts";
-import { type Candidate, type Effort, attempt } from "./attempt.ts";
+import { type Candidate, type Effort, type Shrinking, attempt } from "./attempt.ts";
 import { type AnnotatedCommand, withPlainField } from "./references.ts";
 
 /** `commands` with the process `creator` made folded into the one it came from. */
@@ -37,11 +37,11 @@ function mergedInto(commands: readonly AnnotatedCommand[], creator: AnnotatedCom
 }
 
 /** Tries to fold each spawned or forked process into its origin, last first. Ensures: never longer. */
-export function mergeProcesses(current: Candidate, effort: Effort): Candidate {
+export function* mergeProcesses(current: Candidate, effort: Effort): Shrinking<Candidate> {
   for (let index = current.commands.length - 1; index >= 0; index--) {
     const creator = current.commands[index];
     if (creator === undefined || commandSpecOf(creator.command.kind)?.creates !== "pid") continue;
-    const accepted = attempt(current.setup, mergedInto(current.commands, creator), current.violation, current.commands.length - 1, effort);
+    const accepted = yield* attempt(current.setup, mergedInto(current.commands, creator), current.violation, current.commands.length - 1, effort);
     if (accepted !== null) current = accepted;
   }
   return current;
@@ -93,10 +93,10 @@ function renamedFiles(command: Command, uses: ReadonlyMap<number, FileUse>, rank
 }
 
 /** Renumbers files canonically, if that changes anything and keeps the failure. Ensures: never longer. */
-export function renumberFiles(current: Candidate, effort: Effort): Candidate {
+export function* renumberFiles(current: Candidate, effort: Effort): Shrinking<Candidate> {
   const uses = fileUses(current.commands);
   const rank = new Map([...uses.keys()].map((file, index) => [file, index]));
   const commands = current.commands.map((item) => ({ ...item, command: renamedFiles(item.command, uses, rank) }));
   if (JSON.stringify(commands.map((item) => item.command)) === JSON.stringify(current.commands.map((item) => item.command))) return current;
-  return attempt(current.setup, commands, current.violation, current.commands.length, effort) ?? current;
+  return (yield* attempt(current.setup, commands, current.violation, current.commands.length, effort)) ?? current;
 }

@@ -21,7 +21,7 @@ import type { WorldConfig } from "../../../vocabulary/world.ts";
 import type { ReplaySetup } from "../replay.ts";
 import type { Violation } from "../../checking/runner.ts";
 import { simplifyArguments } from "./arguments.ts";
-import { type Candidate, type Effort, initialCandidate } from "./attempt.ts";
+import { type Candidate, type Effort, initialCandidate, type Shrinking } from "./attempt.ts";
 import { deleteChunks, deleteSingles } from "./deletion.ts";
 import { mergeProcesses, renumberFiles } from "./renumber.ts";
 import { shrinkWorld } from "./world.ts";
@@ -46,29 +46,23 @@ function signatureOf(candidate: Candidate): string {
   return JSON.stringify([candidate.setup.world, candidate.setup.failures, candidate.setup.hardwareSeed, candidate.commands.map((item) => item.command)]);
 }
 
-function round(current: Candidate, effort: Effort): Candidate {
-  current = deleteChunks(current, effort);
-  current = deleteSingles(current, effort);
-  current = mergeProcesses(current, effort);
-  current = simplifyArguments(current, effort);
-  current = renumberFiles(current, effort);
-  current = shrinkWorld(current, effort);
-  return deleteSingles(current, effort);
+function* round(current: Candidate, effort: Effort): Shrinking<Candidate> {
+  current = yield* deleteChunks(current, effort);
+  current = yield* deleteSingles(current, effort);
+  current = yield* mergeProcesses(current, effort);
+  current = yield* simplifyArguments(current, effort);
+  current = yield* renumberFiles(current, effort);
+  current = yield* shrinkWorld(current, effort);
+  return yield* deleteSingles(current, effort);
 }
 
-/**
- * Requires: `commands` fail under `setup`. Ensures: a counterexample failing with the same
- * check, no longer than `commands`, in a world no larger; null if `commands` do not fail.
- */
-export function shrinkCounterexample(setup: ReplaySetup, commands: readonly Command[], budget = defaultAttemptBudget): ShrinkResult | null {
-  const initial = initialCandidate(setup, commands);
-  if (initial === null) return null;
-  const effort: Effort = { attempts: 0, budget };
+/** Rounds until one changes nothing (or the budget is spent). */
+function* rounds(initial: Candidate, commands: readonly Command[], setup: ReplaySetup, effort: Effort): Shrinking<ShrinkResult> {
   let current = initial;
   let complete = false;
-  for (let rounds = 0; rounds < ROUNDS_MAX && !complete; rounds++) {
+  for (let count = 0; count < ROUNDS_MAX && !complete; count++) {
     const before = signatureOf(current);
-    current = round(current, effort);
+    current = yield* round(current, effort);
     complete = signatureOf(current) === before;
   }
   complete &&= effort.attempts < effort.budget;
@@ -81,4 +75,50 @@ export function shrinkCounterexample(setup: ReplaySetup, commands: readonly Comm
     attempts: effort.attempts,
     complete,
   };
+}
+
+/** Runs a shrink to its end. */
+function drain<T>(steps: Shrinking<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * Requires: `commands` fail under `setup`. Ensures: a counterexample failing with the same
+ * check, no longer than `commands`, in a world no larger; null if `commands` do not fail.
+ */
+export function shrinkCounterexample(setup: ReplaySetup, commands: readonly Command[], budget = defaultAttemptBudget): ShrinkResult | null {
+  const initial = initialCandidate(setup, commands);
+  if (initial === null) return null;
+  return drain(rounds(initial, commands, setup, { attempts: 0, budget }));
+}
+
+/**
+ * shrinkCounterexample with a turn of the event loop before each attempt, so a signal
+ * handler can run; once `stopRequested()` says so, no further attempt is made and the
+ * result is the smallest counterexample found so far (`complete` false). `onAttempt` hears
+ * the number of attempts made, before each new one.
+ */
+export async function shrinkCounterexampleInterruptibly(
+  setup: ReplaySetup,
+  commands: readonly Command[],
+  watch: { readonly stopRequested: () => boolean; readonly onAttempt?: (attempts: number) => void },
+  budget = defaultAttemptBudget,
+): Promise<ShrinkResult | null> {
+  const initial = initialCandidate(setup, commands);
+  if (initial === null) return null;
+  const effort: Effort = { attempts: 0, budget };
+  const steps = rounds(initial, commands, setup, effort);
+  for (;;) {
+    await new Promise((resolve) => setImmediate(resolve));
+    watch.onAttempt?.(effort.attempts);
+    if (watch.stopRequested()) {
+      effort.budget = effort.attempts;
+      return { ...drain(steps), complete: false };
+    }
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
 }

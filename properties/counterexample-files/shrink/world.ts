@@ -6,7 +6,7 @@
 
 import { validateWorld, type WorldConfig } from "../../../vocabulary/world.ts";
 import type { ReplaySetup } from "../replay.ts";
-import { type Candidate, type Effort, attempt } from "./attempt.ts";
+import { type Candidate, type Effort, type Shrinking, attempt } from "./attempt.ts";
 
 /** The parameters shrunk, in order, with the least value each may take. */
 const parameters: readonly [keyof WorldConfig, number][] = [
@@ -28,27 +28,27 @@ function smallerValues(value: number, least: number): number[] {
   return [...new Set(ladder)].sort((a, b) => a - b);
 }
 
-function withSetup(current: Candidate, setup: ReplaySetup, effort: Effort): Candidate | null {
-  return attempt(setup, current.commands, current.violation, current.commands.length, effort);
+function* withSetup(current: Candidate, setup: ReplaySetup, effort: Effort): Shrinking<Candidate | null> {
+  return yield* attempt(setup, current.commands, current.violation, current.commands.length, effort);
 }
 
-function shrinkParameter(current: Candidate, key: keyof WorldConfig, least: number, effort: Effort): Candidate {
+function* shrinkParameter(current: Candidate, key: keyof WorldConfig, least: number, effort: Effort): Shrinking<Candidate> {
   for (const smaller of smallerValues(current.setup.world[key], least)) {
     const world = { ...current.setup.world, [key]: smaller };
     if (validateWorld(world) !== null) continue;
-    const accepted = withSetup(current, { ...current.setup, world }, effort);
+    const accepted = yield* withSetup(current, { ...current.setup, world }, effort);
     if (accepted !== null) return accepted;
   }
   return current;
 }
 
 /** One pass over the world, the failure rates and the hardware seed. Ensures: nothing grows. */
-export function shrinkWorld(current: Candidate, effort: Effort): Candidate {
-  for (const [key, least] of parameters) current = shrinkParameter(current, key, least, effort);
+export function* shrinkWorld(current: Candidate, effort: Effort): Shrinking<Candidate> {
+  for (const [key, least] of parameters) current = yield* shrinkParameter(current, key, least, effort);
   for (const kind of Object.keys(current.setup.failures)) {
     const failures = Object.fromEntries(Object.entries(current.setup.failures).filter(([other]) => other !== kind));
-    current = withSetup(current, { ...current.setup, failures }, effort) ?? current;
+    current = (yield* withSetup(current, { ...current.setup, failures }, effort)) ?? current;
   }
-  if (current.setup.hardwareSeed !== 0) current = withSetup(current, { ...current.setup, hardwareSeed: 0 }, effort) ?? current;
+  if (current.setup.hardwareSeed !== 0) current = (yield* withSetup(current, { ...current.setup, hardwareSeed: 0 }, effort)) ?? current;
   return current;
 }
