@@ -57,7 +57,8 @@ export function swapPagerPutPage(vm: Vm, object: VmObject, page: VmPage): boolea
     return false;
   }
   vm.coverage.hit("swap.out");
-  swapPagerUnswapped(vm, object, page.pindex);
+  if (vm.planted("canary-swap-old-block-kept")) object.swapBlocks.delete(page.pindex);
+  else swapPagerUnswapped(vm, object, page.pindex);
   object.swapBlocks.set(page.pindex, slot);
   object.type = "swap";
   return true;

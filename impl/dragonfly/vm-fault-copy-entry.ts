@@ -23,7 +23,7 @@ export function vmFaultCopyEntry(vm: Vm, childMap: VmMap, destination: VmMapEntr
   destination.offset = 0;
   destination.needsCopy = false;
   for (let index = 0; index < source.pages; index++) {
-    const found = findInChain(source.object, source.offset + index);
+    const found = vm.planted("seed-F37-source-object-only") ? sourceObjectOnly(source.object, source.offset + index) : findInChain(source.object, source.offset + index);
     if (found === null) continue;
     if (found.page === null || found.object.type === "vnode") {
       backByVnode(object, found.object, found.pindex - index);
@@ -74,4 +74,11 @@ function findInChain(first: VmObject | null, pindex: number): { object: VmObject
     object = object.backingObject;
   }
   return null;
+}
+
+/** The seed's lookup (D:1081-1084): the source's first object only; a page elsewhere is a panic. */
+function sourceObjectOnly(object: VmObject | null, pindex: number): { object: VmObject; pindex: number; page: VmPage } | null {
+  const page = object?.pages.get(pindex);
+  assert(object !== null && page !== undefined, `vm_fault_copy_entry: page missing at ${pindex}`);
+  return { object, pindex, page };
 }

@@ -45,7 +45,7 @@ export function vmFaultUnwire(vm: Vm, map: VmMap, start: number, end: number): v
     if (vm.planted("seed-F36-frame-zero-unmapped") && translation?.frame === 0) continue; // D:993-995 pmap_extract == 0
     if (translation?.wired) {
       map.pmap.unwire(vpn(va)); // D:996
-      vmPageUnwire(vm.pageOfFrame(translation.frame));
+      if (!vm.planted("mutant-unwire-keeps-page-wired")) vmPageUnwire(vm.pageOfFrame(translation.frame));
       continue;
     }
     const entry = vmMapLookupEntry(map, va);

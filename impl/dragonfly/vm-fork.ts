@@ -54,7 +54,7 @@ function forkShare(vm: Vm, entry: VmMapEntry, child: VmMap): void {
     entry.object = vmObjectAllocate(vm, "default", entry.pages);
     entry.offset = 0;
   }
-  if (entry.object !== null) vmObjectReference(entry.object);
+  if (entry.object !== null && !vm.planted("mutant-fork-share-no-reference")) vmObjectReference(entry.object);
   const copy = entry.cloneRange(entry.start, entry.end);
   copy.wiredCount = 0;
   copy.userWired = false;
@@ -93,7 +93,7 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
     vmObjectReference(object);
   } else {
     vmObjectReference(object);
-    if (!source.needsCopy) parent.pmap.protect(source.start, source.end, source.protection & ~PROT_WRITE);
+    if (!source.needsCopy && !vm.planted("mutant-fork-no-write-protect")) parent.pmap.protect(source.start, source.end, source.protection & ~PROT_WRITE);
     source.needsCopy = true;
   }
   destination.object = object;

@@ -29,7 +29,7 @@ export function vmObjectCollapse(vm: Vm, object: VmObject): void {
       collapseInto(vm, object, backing);
       continue;
     }
-    if (!allShadowed(object, backing)) return;
+    if (!allShadowed(object, backing) && !vm.planted("mutant-bypass-unshadowed")) return;
     bypass(vm, object, backing);
   }
 }
@@ -45,8 +45,10 @@ function collapseInto(vm: Vm, object: VmObject, backing: VmObject): void {
   for (const page of [...backing.pages.values()]) {
     assert(!page.busy, `vm_object_collapse: ${page.describe()} busy`);
     const pindex = page.pindex - object.backingOffset;
-    if (pindex < 0 || pindex >= object.size || holds(object, pindex)) vmPageFree(vm, page);
-    else vmPageRename(page, object, pindex);
+    const shadowed = holds(object, pindex) && !vm.planted("mutant-collapse-overwrites");
+    if (pindex < 0 || pindex >= object.size || shadowed) {
+      if (!vm.planted("canary-collapse-leaks-page")) vmPageFree(vm, page);
+    } else vmPageRename(page, object, pindex);
   }
   for (const [backingIndex, slot] of [...backing.swapBlocks]) {
     const pindex = backingIndex - object.backingOffset;
@@ -63,7 +65,7 @@ function collapseInto(vm: Vm, object: VmObject, backing: VmObject): void {
     unlinkShadow(next, backing);
     linkShadow(next, object);
   }
-  object.backingObject = next;
+  if (!vm.planted("canary-collapse-stale-backing")) object.backingObject = next;
   object.backingOffset += backing.backingOffset;
   backing.backingObject = null;
   backing.refCount = 0;

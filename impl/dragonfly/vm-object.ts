@@ -152,13 +152,14 @@ export function vmObjectTerminate(vm: Vm, object: VmObject): void {
  * old object isn't shared"). Returns the (possibly new) object and its offset.
  */
 export function vmObjectShadow(vm: Vm, source: VmObject | null, offset: number, length: number): { object: VmObject; offset: number } {
-  if (source !== null && source.refCount === 1 && source.handle === null && source.type !== "vnode") return { object: source, offset };
+  const unshared = source !== null && (source.refCount === 1 || vm.planted("mutant-shadow-reuses-shared")) && source.handle === null && source.type !== "vnode";
+  if (unshared) return { object: source, offset };
   const result = vmObjectAllocate(vm, "default", length);
   vm.coverage.hit("object.shadow");
   if (source !== null) {
     result.backingObject = source;
     linkShadow(source, result);
   }
-  result.backingOffset = offset;
+  result.backingOffset = vm.planted("mutant-shadow-drops-offset") ? 0 : offset;
   return { object: result, offset: 0 };
 }

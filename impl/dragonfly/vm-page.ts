@@ -115,7 +115,8 @@ export function vmPageRename(page: VmPage, object: VmObject, pindex: number): vo
  * daemon never discards a private copy that exists nowhere else.
  */
 export function vmPageCopy(vm: Vm, source: VmPage, destination: VmPage): void {
-  vm.machine.memory.copy(source.frame, destination.frame);
+  if (vm.planted("mutant-cow-copy-zeroes")) vm.machine.memory.zero(destination.frame);
+  else vm.machine.memory.copy(source.frame, destination.frame);
   destination.valid = true;
   destination.dirty = !vm.planted("seed-F35-copy-clean");
 }
@@ -151,7 +152,7 @@ export function vmPageCache(vm: Vm, page: VmPage): void {
 /** vm_page_wire: wire_count++ and off every queue. */
 export function vmPageWire(vm: Vm, page: VmPage): void {
   page.wireCount++;
-  if (!vm.planted("mutant-wired-page-queued")) page.queue = "none";
+  if (!vm.planted("canary-wired-page-queued")) page.queue = "none";
 }
 
 /** vm_page_unwire(m, activate): wire_count--; back on the active queue at zero. */

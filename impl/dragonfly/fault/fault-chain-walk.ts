@@ -116,13 +116,13 @@ function descend(vm: Vm, fs: FaultState): boolean {
     fs.firstM = null; // D:572
     const page = fs.m;
     assert(page !== null, "vm_fault: no placeholder to zero-fill");
-    vm.machine.memory.zero(page.frame); // D:577-583
+    if (!vm.planted("mutant-zero-fill-skipped")) vm.machine.memory.zero(page.frame); // D:577-583
     page.valid = true;
     vm.coverage.hit("fault.zeroFill");
     return true;
   }
-  fs.pindex += fs.object.backingOffset; // D:558
-  if (fs.object !== fs.firstObject) pipWakeup(fs.object); // D:586-588
+  if (!vm.planted("mutant-descend-drops-offset")) fs.pindex += fs.object.backingOffset; // D:558
+  if (fs.object !== fs.firstObject && !vm.planted("canary-descend-pip-leak")) pipWakeup(fs.object); // D:586-588
   assert(fs.object !== next, `vm_fault: object loop at ${next.describe()}`); // D:589
   vm.coverage.hit("fault.descend");
   fs.object = next;

@@ -58,7 +58,8 @@ function pmapPrefault(vm: Vm, fs: FaultState, va: number): void {
       if (page === null) continue;
       vm.coverage.hit("fault.prefault");
       if (page.queue === "cache") page.queue = "active";
-      fs.map.pmap.enter(vpn(near), page.frame, PROT_READ, { wired: false, canFail: false, access: 0 });
+      const prot = vm.planted("mutant-prefault-entry-protection") ? entry.protection : PROT_READ;
+      fs.map.pmap.enter(vpn(near), page.frame, prot, { wired: false, canFail: false, access: 0 });
     }
   }
 }
