@@ -11,10 +11,10 @@ export const dragonflyVariantCatalog = [
     corrupts: "vm_map_lookup (vm_map.c): prot &= ~VM_PROT_WRITE",
   },
   {
-    name: "canary-collapse-stale-backing",
+    name: "canary-deallocate-kills-backing",
     kind: "canary",
-    description: "vm_object_collapse frees the backing object but leaves the shadow pointing at it",
-    corrupts: "vm_object_collapse (vm_object.c): object->backing_object = backing_object->backing_object",
+    description: "vm_object_deallocate terminates an object at two references and one shadow, though the shadow still backs onto it",
+    corrupts: "vm_object_deallocate (vm_object.c 333-370): ref_count 2, shadow_count 1",
   },
   {
     name: "canary-clip-no-reference",
@@ -43,8 +43,14 @@ export const dragonflyVariantCatalog = [
   {
     name: "canary-wired-page-queued",
     kind: "canary",
-    description: "vm_page_wire leaves the page on its paging queue",
-    corrupts: "vm_page_wire (vm_page.c): vm_page_unqueue",
+    description: "vm_page_activate puts a wired page on the active queue",
+    corrupts: "vm_page_activate (vm_page.c): the wire_count test",
+  },
+  {
+    name: "canary-wired-keeps-swap",
+    kind: "canary",
+    description: "a wiring fault wires a page swapped in without releasing its swap block",
+    corrupts: "D:859-861 (our vm_pager_page_unswapped at wiring)",
   },
   {
     name: "canary-delete-keeps-wiring",
@@ -75,6 +81,12 @@ export const dragonflyVariantCatalog = [
     kind: "seed-bug",
     description: "vm_fault_copy_entry looks each page up in the source's first object only and panics when a wired page lives in a backing object",
     corrupts: "D:1081-1084 vm_fault_copy_entry (catalog F37)",
+  },
+  {
+    name: "seed-copy-leaves-sharers-mapped",
+    kind: "seed-bug",
+    description: "found by uvmcheck: a copy-on-write copy into a first object other entries share leaves their translations of the old backing page in place: they read stale data",
+    corrupts: "D:673-685 (vm_page_copy without removing the other mappings of fs.m)",
   },
   {
     name: "seed-copy-entry-breaks-sharing",

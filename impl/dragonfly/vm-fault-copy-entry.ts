@@ -38,7 +38,7 @@ export function vmFaultCopyEntry(vm: Vm, childMap: VmMap, destination: VmMapEntr
       vm.planted("seed-F37-max-protection") ? destination.maxProtection : destination.protection,
       { wired: false, canFail: false, access: 0 },
     ); // D:1093
-    vmPageActivate(copy);
+    vmPageActivate(vm, copy);
     vmPageWakeup(copy);
   }
   return true;

@@ -65,7 +65,7 @@ function collapseInto(vm: Vm, object: VmObject, backing: VmObject): void {
     unlinkShadow(next, backing);
     linkShadow(next, object);
   }
-  if (!vm.planted("canary-collapse-stale-backing")) object.backingObject = next;
+  object.backingObject = next;
   object.backingOffset += backing.backingOffset;
   backing.backingObject = null;
   backing.refCount = 0;

@@ -104,6 +104,11 @@ export function vmObjectDeallocate(vm: Vm, first: VmObject | null): void {
     }
     if (object.refCount === 2 && object.shadowCount === 1) {
       object.refCount -= vm.planted("mutant-deallocate-keeps-reference") ? 0 : 1;
+      if (vm.planted("canary-deallocate-kills-backing")) {
+        object.refCount = 0;
+        vmObjectTerminate(vm, object);
+        return;
+      }
       const shadow = object.shadows[0]!;
       if (shadow.handle !== null || shadow.type === "vnode") return;
       if (object.pagingInProgress > 0 || shadow.pagingInProgress > 0) return; // the seed sleeps (objde1/2); nothing is in flight between commands

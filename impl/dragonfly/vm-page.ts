@@ -133,8 +133,8 @@ export function vmPageWakeup(page: VmPage): void {
 }
 
 /** vm_page_activate: onto the active queue, unless wired. */
-export function vmPageActivate(page: VmPage): void {
-  if (page.wireCount === 0) page.queue = "active";
+export function vmPageActivate(vm: Vm, page: VmPage): void {
+  if (page.wireCount === 0 || vm.planted("canary-wired-page-queued")) page.queue = "active";
 }
 
 /** vm_page_deactivate */
@@ -152,7 +152,7 @@ export function vmPageCache(vm: Vm, page: VmPage): void {
 /** vm_page_wire: wire_count++ and off every queue. */
 export function vmPageWire(vm: Vm, page: VmPage): void {
   page.wireCount++;
-  if (!vm.planted("canary-wired-page-queued")) page.queue = "none";
+  page.queue = "none";
 }
 
 /** vm_page_unwire(m, activate): wire_count--; back on the active queue at zero. */

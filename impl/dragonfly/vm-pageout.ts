@@ -44,7 +44,7 @@ function pageOut(vm: Vm, page: VmPage): boolean {
   if (page.dirty) {
     if (object.type === "vnode") vnodePagerPutPage(vm, object, page);
     else if (!swapPagerPutPage(vm, object, page)) {
-      vmPageActivate(page);
+      vmPageActivate(vm, page);
       return false;
     }
   }

@@ -5,7 +5,10 @@
 //!           backing object is the first object's direct parent, has one shadow and one
 //!           reference, no handle, and is anonymous, and the map has not changed; the page
 //!           then moves up (vm_page_rename, dirty) instead of being copied. Otherwise it is
-//!           copied into the placeholder (D:677) and the original released.
+//!           copied into the placeholder (D:677) and the original released; when other
+//!           entries share the first object, their translations of the original are removed
+//!           (a fix: the seed leaves them mapping the old page, variant
+//!           seed-copy-leaves-sharers-mapped).
 
 import { PROT_NONE, PROT_WRITE } from "../../../vocabulary/protection.ts";
 import type { DragonflyCoverageName } from "../coverage.ts";
@@ -36,6 +39,9 @@ export function faultBackingPage(vm: Vm, fs: FaultState): void {
     vm.coverage.hit(refusal);
     vm.coverage.hit("fault.backingWriteCopy");
     vmPageCopy(vm, page, placeholder); // D:677
+    // Found by uvmcheck: other entries sharing the first object (inherit=share of a private
+    // mapping) may map the old page through it; they must refault onto the copy.
+    if (fs.firstObject.refCount > 2 && !vm.planted("seed-copy-leaves-sharers-mapped")) vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
   }
   if (fs.m !== null) releasePage(fs); // D:680-685
   pipWakeup(fs.object); // D:692

@@ -78,7 +78,7 @@ function residentPage(vm: Vm, fs: FaultState, page: VmPage): FaultStep | null {
   page.queue = "none"; // vm_page_unqueue_nowakeup, D:323
   if (queue === "cache" && vmPageCountSevere(vm)) {
     vm.coverage.hit("fault.cachePageSevere");
-    vmPageActivate(page); // D:326-331
+    vmPageActivate(vm, page); // D:326-331
     fs.m = null;
     unlockAndDeallocate(vm, fs);
     vmWait(vm);

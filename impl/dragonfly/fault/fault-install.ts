@@ -31,12 +31,12 @@ export function faultInstall(vm: Vm, fs: FaultState, va: number, faultFlags: num
   if ((faultFlags & VM_FAULT_WIRE_MASK) !== 0) {
     if (fs.wired) {
       vmPageWire(vm, page); // D:859-861
-      if (page.object!.swapBlocks.has(page.pindex)) {
+      if (page.object!.swapBlocks.has(page.pindex) && !vm.planted("canary-wired-keeps-swap")) {
         page.dirty = true;
         swapPagerUnswapped(vm, page.object!, page.pindex);
       }
     } else vmPageUnwire(page);
-  } else vmPageActivate(page); // D:865
+  } else vmPageActivate(vm, page); // D:865
   vmPageWakeup(page); // D:880
   vmObjectDeallocate(vm, fs.firstObject); // D:881
 }
