@@ -33,7 +33,10 @@ export function vmMmap(vm: Vm, map: VmMap, request: MmapRequest): number | null 
     object = request.file.object;
     vmObjectReference(object);
     offset = request.file.offset;
-  } else if (request.shared && !request.reserved) object = vmObjectAllocate(vm, "default", request.pages);
+  } else if (request.shared && !request.reserved) {
+    object = vmObjectAllocate(vm, "default", request.pages);
+    object.sharedMapping = true;
+  }
   const copyOnWrite = !request.shared && !request.reserved;
   vmMapInsert(
     map,

@@ -29,7 +29,7 @@ export function vmFaultCopyEntry(vm: Vm, childMap: VmMap, destination: VmMapEntr
       backByVnode(object, found.object, found.pindex - index);
       continue;
     }
-    const copy = allocate(vm, object, index);
+    const copy = vmPageAllocWaiting(vm, object, index);
     if (copy === null) return false;
     vmPageCopy(vm, found.page, copy); // D:1086
     childMap.pmap.enter(
@@ -44,7 +44,8 @@ export function vmFaultCopyEntry(vm: Vm, childMap: VmMap, destination: VmMapEntr
   return true;
 }
 
-function allocate(vm: Vm, object: VmObject, pindex: number): VmPage | null {
+/** vm_page_alloc with VM_WAIT until it succeeds, or null when the page daemon cannot make room. */
+export function vmPageAllocWaiting(vm: Vm, object: VmObject, pindex: number): VmPage | null {
   for (;;) {
     const page = vmPageAlloc(vm, object, pindex);
     if (page !== null) return page;

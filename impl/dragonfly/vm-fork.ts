@@ -19,8 +19,8 @@ import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
 import { vmObjectCollapse } from "./vm-object-collapse.ts";
 import { linkShadow, unlinkShadow, type VmObject, vmObjectAllocate, vmObjectReference, vmObjectShadow } from "./vm-object.ts";
 import { vmMapInsert, type VmMap, VmMapEntry } from "./vm-map.ts";
-import { vmPageRename } from "./vm-page.ts";
-import { vmFaultCopyEntry } from "./vm-fault-copy-entry.ts";
+import { vmPageActivate, vmPageCopy, vmPageRename, vmPageWakeup } from "./vm-page.ts";
+import { vmFaultCopyEntry, vmPageAllocWaiting } from "./vm-fault-copy-entry.ts";
 import type { Vm } from "./vm.ts";
 
 /** vmspace_fork: fills `child` from `parent`. Returns false when a copy ran out of memory (child to be torn down). */
@@ -89,8 +89,8 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
   if (!source.cow && !faithful) {
     vmObjectReference(object); // a shared entry: only the child copies on write
   } else if (!source.needsCopy && object.refCount - object.shadowCount > 1 && !faithful) {
-    object = interpose(vm, object);
-    vmObjectReference(object);
+    const below = interpose(vm, object);
+    return wiredPagesCopied(vm, object, below, source, destination);
   } else {
     vmObjectReference(object);
     if (!source.needsCopy && !vm.planted("mutant-fork-no-write-protect")) parent.pmap.protect(source.start, source.end, source.protection & ~PROT_WRITE);
@@ -109,6 +109,7 @@ function interpose(vm: Vm, object: VmObject): VmObject {
   vm.coverage.hit("fork.copyInterposed");
   const below = vmObjectAllocate(vm, object.swapBlocks.size > 0 ? "swap" : "default", object.size);
   for (const page of [...object.pages.values()]) {
+    if (page.wireCount > 0) continue; // a locked page stays where its wired translations expect it
     vm.machine.mmu.pageProtect(page.frame, PROT_READ);
     vmPageRename(page, below, page.pindex);
   }
@@ -125,4 +126,35 @@ function interpose(vm: Vm, object: VmObject): VmObject {
   object.backingOffset = 0;
   linkShadow(below, object);
   return below;
+}
+
+/**
+ * The child's view after an interposition: the snapshot below, and a copy of each page some
+ * entry has wired, which stayed in `object` (semantic decision 6: no copy-on-write fault may
+ * ever hit a locked page). Out of memory: false.
+ */
+function wiredPagesCopied(vm: Vm, object: VmObject, below: VmObject, source: VmMapEntry, destination: VmMapEntry): boolean {
+  const wired = [...object.pages.values()].filter((page) => page.wireCount > 0 && page.pindex >= source.offset && page.pindex < source.offset + source.pages);
+  if (wired.length === 0) {
+    vmObjectReference(below);
+    destination.object = below;
+    destination.offset = source.offset;
+    return true;
+  }
+  const own = vmObjectAllocate(vm, "default", source.pages);
+  vmObjectReference(below);
+  own.backingObject = below;
+  own.backingOffset = source.offset;
+  linkShadow(below, own);
+  destination.object = own;
+  destination.offset = 0;
+  destination.needsCopy = false;
+  for (const page of wired) {
+    const copy = vmPageAllocWaiting(vm, own, page.pindex - source.offset);
+    if (copy === null) return false;
+    vmPageCopy(vm, page, copy);
+    vmPageActivate(vm, copy);
+    vmPageWakeup(copy);
+  }
+  return true;
 }

@@ -9,6 +9,9 @@
 //!
 //! Only anonymous objects (default, swap) without a handle take part; paging in progress on
 //! either object stops it (the seed then does the cheap vm_object_qcollapse; here nothing).
+//! Nor does shared anonymous memory a copying fork put shadows over (`sharedMapping`): its
+//! sharers write into it, so "every page it has is shadowed" says nothing about tomorrow
+//! (found by uvmcheck in this implementation: counterexamples/dragonfly/fixed-bypass-mutable-backing.json).
 
 import { assert } from "../../vocabulary/assert.ts";
 import { linkShadow, unlinkShadow, type VmObject, vmObjectDeallocate, vmObjectReference } from "./vm-object.ts";
@@ -24,6 +27,7 @@ export function vmObjectCollapse(vm: Vm, object: VmObject): void {
   for (;;) {
     const backing = object.backingObject;
     if (backing === null || !anonymous(backing) || !anonymous(object)) return;
+    if (backing.sharedMapping) return; // it may still change: its shadows must keep seeing it
     if (object.pagingInProgress !== 0 || backing.pagingInProgress !== 0) return;
     if (backing.refCount === 1) {
       collapseInto(vm, object, backing);

@@ -31,6 +31,11 @@ export class VmObject {
   refCount = 1;
   shadowCount = 0;
   pagingInProgress = 0;
+  /**
+   * Mapped shared (MAP_SHARED anonymous memory): entries write into it directly, so it may
+   * change under the shadows a copying fork puts over it. Never collapsed or bypassed.
+   */
+  sharedMapping = false;
   backingObject: VmObject | null = null;
   /** backing_object_offset, in pages */
   backingOffset = 0;
