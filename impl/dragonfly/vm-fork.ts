@@ -82,7 +82,7 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
   }
   vm.coverage.hit("fork.copy");
   vmMapInsert(child, destination);
-  let object = source.object;
+  const object = source.object;
   if (object === null) return true; // reserved or untouched: the child's first fault makes its own
   if (object.handle === null && object.type !== "vnode") vmObjectCollapse(vm, object);
   const faithful = vm.planted("seed-copy-entry-breaks-sharing");

@@ -150,7 +150,7 @@ export function vmPageCache(vm: Vm, page: VmPage): void {
 }
 
 /** vm_page_wire: wire_count++ and off every queue. */
-export function vmPageWire(vm: Vm, page: VmPage): void {
+export function vmPageWire(page: VmPage): void {
   page.wireCount++;
   page.queue = "none";
 }

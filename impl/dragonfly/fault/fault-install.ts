@@ -30,7 +30,7 @@ export function faultInstall(vm: Vm, fs: FaultState, va: number, faultFlags: num
   if ((faultFlags & VM_FAULT_WIRE_MASK) === 0 && !fs.wired) pmapPrefault(vm, fs, va); // D:845-847
   if ((faultFlags & VM_FAULT_WIRE_MASK) !== 0) {
     if (fs.wired) {
-      vmPageWire(vm, page); // D:859-861
+      vmPageWire(page); // D:859-861
       if (page.object!.swapBlocks.has(page.pindex) && !vm.planted("canary-wired-keeps-swap")) {
         page.dirty = true;
         swapPagerUnswapped(vm, page.object!, page.pindex);
