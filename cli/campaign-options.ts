@@ -3,7 +3,7 @@
 
 import { randomInt } from "node:crypto";
 import { defaultWorld, validateWorld, type WorldConfig } from "../vocabulary/world.ts";
-import { loadSystemSpec, type SystemChoice, SystemLoadError } from "../systems/load-system.ts";
+import { loadSystemSpec, prepareVariant, type SystemChoice, SystemLoadError } from "../systems/load-system.ts";
 import { parseInteger, UsageError } from "./usage-error.ts";
 
 export interface WorldFlags {
@@ -46,6 +46,12 @@ export async function systemFrom(flags: SystemFlags): Promise<SystemChoice> {
   if (choice.variant !== null) throw new UsageError(`--system ${spec} already names variant ${choice.variant}; drop --variant ${flags.variant}`);
   if (!choice.system.variants.some((known) => known.name === flags.variant)) {
     throw new UsageError(`unknown variant "${flags.variant}" for system ${choice.system.name}; \`uvmcheck variants --system ${spec}\` lists them`);
+  }
+  try {
+    await prepareVariant(choice.system, flags.variant);
+  } catch (error) {
+    if (error instanceof SystemLoadError) throw new UsageError(`--variant: ${error.message}`);
+    throw error;
   }
   return { ...choice, variant: flags.variant };
 }

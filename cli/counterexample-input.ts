@@ -9,7 +9,7 @@ import { type CounterexampleFile, CounterexampleFileError } from "../properties/
 import { readCounterexample } from "../properties/counterexample-files/counterexample-store.ts";
 import { type ReplaySetup, setupFromFile } from "../properties/counterexample-files/replay.ts";
 import { resolveStoredSystem } from "./system-reference.ts";
-import { loadSystem, loadSystemSpec, SystemLoadError, splitSystemSpec } from "../systems/load-system.ts";
+import { loadSystem, loadSystemSpec, prepareVariant, SystemLoadError, splitSystemSpec } from "../systems/load-system.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -35,10 +35,14 @@ async function systemFor(path: string, file: CounterexampleFile, override: strin
   try {
     if (override !== undefined) {
       const choice = await loadSystemSpec(override);
-      return { system: choice.system, variant: choice.variant ?? file.variant, reference: splitSystemSpec(override).reference };
+      const variant = choice.variant ?? file.variant;
+      await prepareVariant(choice.system, variant);
+      return { system: choice.system, variant, reference: splitSystemSpec(override).reference };
     }
     const reference = resolveStoredSystem(file.system, path);
-    return { system: await loadSystem(reference), variant: file.variant, reference };
+    const system = await loadSystem(reference);
+    await prepareVariant(system, file.variant);
+    return { system, variant: file.variant, reference };
   } catch (error) {
     if (error instanceof SystemLoadError) {
       const hint = override === undefined ? " (give --system PATH to load it from elsewhere)" : "";

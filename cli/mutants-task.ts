@@ -8,7 +8,7 @@
 import { setAutoFreeze } from "immer";
 import { type HuntResult, huntVariant, seedRange } from "../properties/hunting/mutant-hunt.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
-import { loadSystemSpec } from "../systems/load-system.ts";
+import { loadSystemSpec, prepareVariant } from "../systems/load-system.ts";
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 
@@ -50,5 +50,7 @@ export async function huntInWorker(task: HuntTask): Promise<HuntResult> {
     system = loadSystemSpec(task.systemSpec).then((choice) => choice.system);
     loaded.set(task.systemSpec, system);
   }
-  return runHuntTask(await system, task);
+  const factory = await system;
+  await prepareVariant(factory, task.variant);
+  return runHuntTask(factory, task);
 }

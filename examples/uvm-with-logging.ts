@@ -104,8 +104,10 @@ function writeLogLine(systemNumber: number, step: number, command: Command, outc
 const system: SystemFactory = {
   name: "uvm-with-logging",
   description: `${uvmSystem.description}, counting and optionally logging every command`,
-  // The wrapped system's planted bugs work unchanged: create() passes the variant through.
+  // The wrapped system's planted bugs work unchanged: prepare() loads the variant's code
+  // (a canary's or mutant's copy of impl/), create() passes the variant through.
   variants: uvmSystem.variants,
+  ...(uvmSystem.prepare === undefined ? {} : { prepare: uvmSystem.prepare }),
   requiredCoverage: [...uvmSystem.requiredCoverage, "logging.commands"],
   // The same command families and allowances as the wrapped system (a module without these
   // fields gets every family, threads only if it has drainCompletions, and every allowance).

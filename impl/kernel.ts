@@ -71,7 +71,6 @@ export class Kernel {
           return 0;
         });
       case "mlock":
-        if (this.uvm.planted("canary-mlock-limit-enomem") && command.pages >= 3) return error("ENOMEM");
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
           const status = yield* uvmMapWire(uvm, process.map, start, end);
           return status === "EFAULT" ? "ENOMEM" : status;

@@ -55,7 +55,7 @@ export class LoanCalls {
     const valid = Number.isInteger(command.va) && Number.isInteger(command.pages) && command.va >= 0 && command.pages >= 1;
     if (!valid || command.va + command.pages > this.uvm.world.vaPages) return error("EINVAL");
     const lent = yield* uvmLoan(this.uvm, process.map, command.va, command.pages, command.to);
-    return lent.status === 0 ? this.register(lent.items!) : error(toErrno(lent.status));
+    return lent.status === 0 ? this.register(lent.items) : error(toErrno(lent.status));
   }
 
   private *loanFile(command: LoanFile): Sleepy<Outcome> {

@@ -1,6 +1,7 @@
 //! The UVM implementation as a system under test: a simulated machine, the kernel on it, the
 //! scheduler that runs each command (on thread 0, or on the thread a `start` names), and the
-//! observation.
+//! observation; and `uvmKernel`, everything of impl/ that systems/uvm.ts uses, in one module,
+//! so that a variant's copy of impl/ (variants/materialize.ts) supplies all of it at once.
 
 import type { Command } from "../vocabulary/command.ts";
 import type { FailureRates } from "../vocabulary/failure.ts";
@@ -13,7 +14,10 @@ import { observeKernel } from "./observe.ts";
 import { Scheduler } from "./scheduler.ts";
 import { bootUvm } from "./uvm/boot.ts";
 import type { Uvm } from "./uvm/uvm.ts";
-import type { VariantName } from "./uvm/variants.ts";
+import { describeFrames } from "./describe-frames.ts";
+import { healedLeaks } from "./uvm/invariants/healed.ts";
+import { uvmInvariants } from "./uvm/invariants/uvm-invariants.ts";
+import type { SeedBugName } from "./uvm/seed-bugs.ts";
 
 export class UvmMachine {
   readonly machine: Machine;
@@ -21,10 +25,10 @@ export class UvmMachine {
   readonly kernel: Kernel;
   readonly scheduler: Scheduler;
 
-  constructor(world: WorldConfig, variant: VariantName | null, seed: number, failureRates: FailureRates = {}) {
+  constructor(world: WorldConfig, seedBug: SeedBugName | null, seed: number, failureRates: FailureRates = {}) {
     this.machine = new Machine(world, seed);
     this.machine.failures.setRates(failureRates);
-    this.uvm = bootUvm(this.machine, world, variant);
+    this.uvm = bootUvm(this.machine, world, seedBug);
     this.kernel = new Kernel(this.uvm);
     this.scheduler = new Scheduler(this.uvm, this.kernel, world.livenessBound);
   }
@@ -37,3 +41,8 @@ export class UvmMachine {
     return observeKernel(this.kernel);
   }
 }
+
+/** What systems/uvm.ts takes from impl/: the machine, its heap-walk invariants, the healed check and the frame descriptions. */
+export const uvmKernel = { UvmMachine, uvmInvariants, healedLeaks, describeFrames };
+
+export type UvmKernel = typeof uvmKernel;

@@ -96,7 +96,22 @@ export async function loadSystemSpec(spec: string, cwd: string = process.cwd()):
   if (variant !== null && !system.variants.some((known) => known.name === variant)) {
     throw new SystemLoadError(`unknown variant "${variant}" for system ${system.name}; \`uvmcheck variants --system ${reference}\` lists them`);
   }
+  await prepareVariant(system, variant);
   return { system, variant, spec };
+}
+
+/**
+ * Makes `variant` of `system` ready for `create` (SystemFactory.prepare); the faithful
+ * system (null) needs nothing. A variant that cannot be loaded (say, an edit that no longer
+ * applies) is a SystemLoadError.
+ */
+export async function prepareVariant(system: SystemFactory, variant: string | null): Promise<void> {
+  if (variant === null || system.prepare === undefined) return;
+  try {
+    await system.prepare(variant);
+  } catch (error) {
+    throw new SystemLoadError(`system ${system.name}: variant ${variant} failed to load: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 const variantKinds: readonly string[] = ["canary", "mutant", "seed-bug"];
@@ -116,6 +131,7 @@ export function factoryProblems(candidate: unknown): string[] {
   if (families !== null) problems.push(`\`families\` ${families}`);
   const allowances = factory.allowances === undefined ? null : allowancesProblem(factory.allowances);
   if (allowances !== null) problems.push(`\`allowances\` ${allowances}`);
+  if (factory.prepare !== undefined && typeof factory.prepare !== "function") problems.push("`prepare` must be a function (variant) => Promise<void> when present");
   if (!Array.isArray(factory.variants)) problems.push("`variants` must be an array (empty when there are none)");
   else {
     factory.variants.forEach((variant: unknown, index: number) => {

@@ -1,18 +1,14 @@
 //! The NetBSD UVM implementation, plugged in as a system under test: the kernel of impl/,
-//! its heap-walk invariants (impl/uvm/invariants/), its planted bugs and the coverage
-//! counters a campaign must reach.
+//! its heap-walk invariants (impl/uvm/invariants/), its planted bugs (systems/uvm-variants.ts)
+//! and the coverage counters a campaign must reach.
 
-import { describeFrames } from "../impl/describe-frames.ts";
-import { UvmMachine } from "../impl/uvm-system.ts";
+import type { UvmKernel, UvmMachine } from "../impl/uvm-system.ts";
 import { type CoverageName, coverageNames } from "../impl/uvm/coverage.ts";
-import { isVariantName, variantCatalog } from "../impl/uvm/variants.ts";
-import type { HeapInvariant } from "../impl/uvm/invariants/heap.ts";
-import { healedLeaks } from "../impl/uvm/invariants/healed.ts";
-import { uvmInvariants } from "../impl/uvm/invariants/uvm-invariants.ts";
 import { allowanceNames } from "../vocabulary/allowance.ts";
 import type { Command } from "../vocabulary/command.ts";
 import { commandFamilies } from "../vocabulary/command-family.ts";
 import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
+import { kernelFor, prepareUvmVariant, uvmVariants } from "./uvm-variants.ts";
 
 /** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero: every path issues 2-4 name. */
 export const uvmRequiredCoverage: readonly CoverageName[] = [
@@ -72,16 +68,14 @@ export const uvmRequiredCoverage: readonly CoverageName[] = [
 class UvmSystem implements SystemUnderTest {
   readonly invariantNames: readonly string[];
   private readonly machine: UvmMachine;
+  private readonly kernel: UvmKernel;
 
-  constructor(
-    options: SystemOptions,
-    private readonly invariants: readonly HeapInvariant[],
-  ) {
-    const variant = options.variant;
-    if (variant !== null && !isVariantName(variant)) throw new Error(`unknown variant ${variant}`);
-    this.machine = new UvmMachine(options.world, variant, options.seed, options.failureRates);
+  constructor(options: SystemOptions) {
+    const { kernel, seedBug } = kernelFor(options.variant);
+    this.kernel = kernel;
+    this.machine = new kernel.UvmMachine(options.world, seedBug, options.seed, options.failureRates);
     if (options.recordFrameEvents === true) this.machine.uvm.events = [];
-    this.invariantNames = invariants.map((invariant) => invariant.name);
+    this.invariantNames = kernel.uvmInvariants.map((invariant) => invariant.name);
   }
 
   apply(command: Command) {
@@ -94,7 +88,7 @@ class UvmSystem implements SystemUnderTest {
 
   checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
     const heap = this.heap();
-    for (const invariant of this.invariants) {
+    for (const invariant of this.kernel.uvmInvariants) {
       if (invariant.quiescentOnly === true && !options.quiescent) continue;
       const message = invariant.check(heap);
       if (message !== null) return { invariant: invariant.name, message };
@@ -106,7 +100,7 @@ class UvmSystem implements SystemUnderTest {
   allViolations(): InvariantViolation[] {
     const heap = this.heap();
     const violations: InvariantViolation[] = [];
-    for (const invariant of this.invariants) {
+    for (const invariant of this.kernel.uvmInvariants) {
       const message = invariant.check(heap);
       if (message !== null) violations.push({ invariant: invariant.name, message });
     }
@@ -118,12 +112,12 @@ class UvmSystem implements SystemUnderTest {
   }
 
   checkHealed(): InvariantViolation | null {
-    const message = healedLeaks(this.heap());
+    const message = this.kernel.healedLeaks(this.heap());
     return message === null ? null : { invariant: "healed-no-leaks", message };
   }
 
   describeFrames() {
-    return describeFrames(this.machine.kernel, this.machine.uvm);
+    return this.kernel.describeFrames(this.machine.kernel, this.machine.uvm);
   }
 
   drainFrameEvents() {
@@ -152,12 +146,13 @@ class UvmSystem implements SystemUnderTest {
 export const uvmSystem: SystemFactory = {
   name: "uvm",
   description: "NetBSD UVM fault handler (uvm_fault.c 1.173.2.9), page loans (uvm_loan.c 1.77) and swap, on a simulated machine",
-  variants: variantCatalog,
+  variants: uvmVariants,
   requiredCoverage: uvmRequiredCoverage,
   // Every command family, and every allowance: the model's allowances are UVM's own ways.
   families: commandFamilies,
   allowances: allowanceNames,
-  create: (options) => new UvmSystem(options, uvmInvariants),
+  prepare: prepareUvmVariant,
+  create: (options) => new UvmSystem(options),
 };
 
 export { coverageNames, UvmSystem };

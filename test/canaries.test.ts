@@ -3,9 +3,10 @@
 // canary that proves it can fail. A campaign reports its first violation only, and with
 // some seeds another check sees the bug first; so the budget is a fixed list of seeds, and
 // one of them must end in the canary's own check. Budgets are seeds and run counts, not time.
-import { describe, expect, it } from "vitest";
-import { variantCatalog } from "../impl/uvm/variants.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { uvmCanaries } from "../variants/uvm-canaries.ts";
 import { ampleSettings, type CampaignSettings, violationWithCheck } from "./support/campaign.ts";
+import { prepareUvmVariants } from "./support/variants.ts";
 
 const expectedCheck: Readonly<Record<string, string>> = {
   "canary-1A-write-protect": "invariant:G6 shared-anons-read-only",
@@ -58,9 +59,11 @@ const seedsFor: Readonly<Record<string, readonly number[]>> = {
   "canary-shared-amap-flush": [7],
 };
 
-const canaries = variantCatalog.filter((variant) => variant.kind === "canary");
+const canaries = uvmCanaries;
 
 describe("canaries", () => {
+  beforeAll(() => prepareUvmVariants(canaries.map((canary) => canary.name)));
+
   it("every canary has an expected check, and every invariant and every other check is some canary's target", async () => {
     expect(canaries.map((canary) => canary.name).sort()).toEqual(Object.keys(expectedCheck).sort());
     const { uvmInvariants } = await import("../impl/uvm/invariants/uvm-invariants.ts");

@@ -21,6 +21,10 @@ import { defaultWorld } from "../vocabulary/world.ts";
 import { uvmcheck } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
 import { type FakeSystem, uvmWithout } from "./support/fake-systems.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 beforeAll(() => setAutoFreeze(false));
 

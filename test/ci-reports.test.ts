@@ -8,6 +8,10 @@ import { describe, expect, it } from "vitest";
 import { junitXml, xmlEscape } from "../cli/reports/junit.ts";
 import { uvmcheck } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 function reports(extra: readonly string[]) {
   const directory = temporaryDirectory();

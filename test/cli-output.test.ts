@@ -9,6 +9,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { entry, uvmcheck } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 const version = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string }).version;
 const caught = ["run", "--variant", "canary-cow-copy-skip", "--seed", "1", "--runs", "200", "--schedule", "none"];

@@ -5,6 +5,10 @@ import { describe, expect, it } from "vitest";
 import { uvmSystem } from "../systems/uvm.ts";
 import { uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
 import { storedRegressions, temporaryDirectory } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 describe("uvmcheck run", () => {
   it("--runs 300 --seed 1 --json exits 0 with no violation and every required counter above zero", () => {

@@ -8,6 +8,10 @@ import { formatCommand } from "../vocabulary/command-format.ts";
 import { CommandParseError, parseCommand } from "../vocabulary/command-parse.ts";
 import * as c from "./support/commands.ts";
 import { fileFor, uvmSetup } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 const sampleValue: Readonly<Record<FieldType, unknown>> = {
   pid: 2,

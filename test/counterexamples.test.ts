@@ -17,6 +17,10 @@ import { shrinkCounterexample } from "../properties/counterexample-files/shrink/
 import { uvmSystem } from "../systems/uvm.ts";
 import type { WorldConfig } from "../vocabulary/world.ts";
 import { storedRegressions } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants of the stored counterexamples, loaded before any test replays one in-process.
+await prepareVariantsNamedIn(join(import.meta.dirname, "..", "counterexamples"));
 
 const directory = join(import.meta.dirname, "..", "counterexamples");
 const names = storedRegressions(directory);

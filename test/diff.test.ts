@@ -10,6 +10,10 @@ import type { Command } from "../vocabulary/command.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 const canary = "canary-cow-copy-skip";
 

@@ -14,6 +14,10 @@ import { sameSystemAs } from "../cli/system-reference.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import { uvmcheck } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 const stored = join(import.meta.dirname, "..", "counterexamples");
 

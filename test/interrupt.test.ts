@@ -8,6 +8,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startUvmcheck, uvmcheck } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 const endless = ["run", "--runs", "1000000", "--seed", "1"];
 

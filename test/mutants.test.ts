@@ -7,8 +7,7 @@
 // and the check of the first violation are what is asserted (`uvmcheck mutants` shrinks).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { variantCatalog } from "../impl/uvm/variants.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { catchMatrix, checksOf, deadChecks } from "../properties/hunting/catch-matrix.ts";
 import { huntVariant } from "../properties/hunting/mutant-hunt.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
@@ -18,6 +17,7 @@ import { defaultWorld } from "../vocabulary/world.ts";
 import { campaign } from "./support/campaign.ts";
 import { uvmcheck } from "./support/cli.ts";
 import { storedRegressions, temporaryDirectory } from "./support/counterexample.ts";
+import { prepareUvmVariants } from "./support/variants.ts";
 
 interface Expected {
   /** The check that catches the mutant on `seeds[0]`. */
@@ -97,7 +97,9 @@ const runsPerSeed = 300;
 /** The default campaign (`uvmcheck run`'s), as `uvmcheck mutants` hunts with it. */
 const defaults = { system: uvmSystem, world: defaultWorld, contract: exhaustibleMemory, failures: true, runs: runsPerSeed, maxCommands: 60 } as const;
 
-const mutants = variantCatalog.filter((variant) => variant.kind === "mutant");
+const mutants = uvmSystem.variants.filter((variant) => variant.kind === "mutant");
+
+beforeAll(() => prepareUvmVariants());
 
 /** The check each killed mutant was caught by in this file's runs. */
 const caughtBy = new Map<string, string>();
@@ -156,7 +158,7 @@ describe("mutants", () => {
   it("every check of the system catches some planted bug (no dead checks)", () => {
     const canaries = canaryChecks();
     expect([...canaries.keys()].sort()).toEqual(
-      variantCatalog
+      uvmSystem.variants
         .filter((variant) => variant.kind === "canary")
         .map((variant) => variant.name)
         .sort(),

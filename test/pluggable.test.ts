@@ -10,6 +10,10 @@ import { factoryProblems, instanceProblems, loadSystemSpec, SystemLoadError, spl
 import { uvmSystem } from "../systems/uvm.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 const example = "examples/uvm-with-logging.ts";
 const scratch = mkdtempSync(join(tmpdir(), "uvmcheck-pluggable-"));

@@ -9,6 +9,10 @@ import { uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
 import * as c from "./support/commands.ts";
 import { serializeCounterexample } from "../properties/counterexample-files/counterexample-file.ts";
 import { fileFor, temporaryDirectory, uvmSetup } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 /** A sequential campaign (no threads) that catches the canary by its observation at once. */
 const found = (seed: number) => ["run", "--variant", "canary-cow-copy-skip", "--seed", String(seed), "--runs", "200", "--schedule", "none"];

@@ -14,6 +14,10 @@ import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uvmcheck } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 const browserPath = "/usr/bin/chromium";
 const artifacts = join(import.meta.dirname, "..", "test-artifacts");

@@ -8,6 +8,10 @@ import { serializeCounterexample } from "../properties/counterexample-files/coun
 import { uvmcheck } from "./support/cli.ts";
 import * as c from "./support/commands.ts";
 import { fileFor, temporaryDirectory, uvmSetup } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 /** A failing file with a command too many, so that a shrink has something to do. */
 function failingFile(): { directory: string; path: string } {

@@ -18,6 +18,10 @@ import { defaultWorld, type WorldConfig } from "../vocabulary/world.ts";
 import { uvmcheck } from "./support/cli.ts";
 import * as c from "./support/commands.ts";
 import { fileFor, temporaryDirectory, uvmSetup } from "./support/counterexample.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 beforeAll(() => setAutoFreeze(false));
 

@@ -23,6 +23,10 @@ import { type ThreadId, threadId } from "../vocabulary/units.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { check } from "./support/check.ts";
 import * as c from "./support/commands.ts";
+import { prepareVariantsNamedIn } from "./support/variants.ts";
+
+// The variants this file runs in-process, loaded before any test creates a system with one.
+await prepareVariantsNamedIn(import.meta.filename);
 
 describe("threads on the UVM system", () => {
   it("a read parked in the vnode read completes inside the write that waits for its page, with the old value", () => {

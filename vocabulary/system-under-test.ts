@@ -137,9 +137,16 @@ export interface SystemFactory {
    */
   readonly allowances?: readonly AllowanceName[];
   /**
+   * Optional: makes `variant` (one of `variants`) ready for `create`, once per process or
+   * worker thread; awaited before the first `create` with that variant. A system whose
+   * variants are source edits loads its edited copy here (variants/materialize.ts). Absent:
+   * nothing to prepare. Calling it again, or with a variant that needs nothing, is harmless.
+   */
+  prepare?(variant: string): Promise<void>;
+  /**
    * A freshly booted system: one live process (pid 1, init) with no mappings, every file at
    * its initial contents (`initialFileWord`), no loans.
-   * Requires: `options.variant` is null or one of `variants`. Ensures: instances share no
+   * Requires: `options.variant` is null or one of `variants`, prepared (`prepare`). Ensures: instances share no
    * mutable state that changes behaviour; equal options give equal behaviour.
    */
   create(options: SystemOptions): SystemUnderTest;

@@ -91,20 +91,11 @@ export function amapAdd(uvm: Uvm, entry: MapEntry, index: number, anon: Anon, re
   const old = amap.slots[slot] ?? null;
   if (replace) {
     assert(old !== null, `amap_add: replacing empty slot ${slot} of amap ${amap.id}`);
-    if (amap.shared && old.page !== null && !uvm.planted("mutant-amap-add-no-flush")) uvm.machine.mmu.pageProtect(old.page.frame, 0);
+    if (amap.shared && old.page !== null) uvm.machine.mmu.pageProtect(old.page.frame, 0);
   } else {
     assert(old === null, `amap_add: slot ${slot} of amap ${amap.id} occupied`);
   }
   amap.slots[slot] = anon;
-}
-
-/** amap_unadd: empties the slot of page `index`. Requires: amap locked, slot occupied. */
-export function amapUnadd(uvm: Uvm, entry: MapEntry, index: number): void {
-  const amap = entry.amap!;
-  const slot = slotOf(entry, index);
-  assert(mutexOwned(uvm, amap.lock), `amap_unadd: amap ${amap.id} not locked`);
-  assert(amap.slots[slot] !== null, `amap_unadd: slot ${slot} of amap ${amap.id} empty`);
-  amap.slots[slot] = null;
 }
 
 /**
@@ -134,7 +125,7 @@ export function amapCopy(uvm: Uvm, entry: MapEntry): void {
     const anon = source.slots[entry.amapOffset + index] ?? null;
     if (anon === null) continue;
     copy.slots[index] = anon;
-    if (!uvm.planted("canary-amap-copy-reference")) anon.references++;
+    anon.references++;
     copied++;
   }
   source.references--;
@@ -150,9 +141,8 @@ export function amapCopy(uvm: Uvm, entry: MapEntry): void {
 }
 
 /** pp_establish: from now on references are counted per slot, starting from `offset`. */
-function establishPageReferences(uvm: Uvm, amap: Amap, offset: number): void {
-  const first = uvm.planted("mutant-ppref-off-by-one") ? offset + 1 : offset;
-  amap.pageReferences = amap.slots.map((_, slot) => (slot < first ? 0 : amap.references));
+function establishPageReferences(amap: Amap, offset: number): void {
+  amap.pageReferences = amap.slots.map((_, slot) => (slot < offset ? 0 : amap.references));
 }
 
 /** Adds `delta` to the per-slot counts of `[offset, offset+count)`; empties slots reaching 0. */
@@ -176,7 +166,7 @@ function adjustPageReferences(amap: Amap, offset: number, count: number, delta: 
 export function amapRef(uvm: Uvm, amap: Amap, offset: number, count: number, shared: boolean): void {
   mutexEnter(uvm, amap.lock);
   if (shared) amap.shared = true;
-  if (amap.pageReferences === null && count !== amap.slotCount) establishPageReferences(uvm, amap, offset);
+  if (amap.pageReferences === null && count !== amap.slotCount) establishPageReferences(amap, offset);
   amap.references++;
   if (amap.pageReferences !== null) adjustPageReferences(amap, offset, count, +1);
   mutexExit(uvm, amap.lock);
@@ -195,7 +185,7 @@ export function* amapUnref(uvm: Uvm, amap: Amap, offset: number, count: number):
     return;
   }
   if (amap.references === 2 && amap.shared) amap.shared = false;
-  if (amap.pageReferences === null && count !== amap.slotCount) establishPageReferences(uvm, amap, offset);
+  if (amap.pageReferences === null && count !== amap.slotCount) establishPageReferences(amap, offset);
   amap.references--;
   const dead = amap.pageReferences === null ? [] : adjustPageReferences(amap, offset, count, -1);
   if (dead.length > 0) uvm.coverage.hit("map.partialUnmap");
@@ -209,7 +199,7 @@ export function amapSplitRef(uvm: Uvm, lower: MapEntry, upper: MapEntry, offset:
   assert(amap !== null && upper.amap === amap, "amap_splitref: entries do not share the amap");
   assert(offset > 0 && lower.amapOffset + offset < amap.slotCount, `amap_splitref: bad offset ${offset}`);
   mutexEnter(uvm, amap.lock);
-  if (amap.pageReferences === null) establishPageReferences(uvm, amap, lower.amapOffset);
+  if (amap.pageReferences === null) establishPageReferences(amap, lower.amapOffset);
   amap.references++;
   upper.amapOffset = lower.amapOffset + offset;
   mutexExit(uvm, amap.lock);
@@ -227,7 +217,7 @@ function* amapWipeout(uvm: Uvm, amap: Amap): Sleepy<void> {
     if (anon.references === 0) yield* anonFree(uvm, anon);
   }
   mutexExit(uvm, amap.lock);
-  if (!uvm.planted("mutant-wipeout-keeps-lock-ref")) mutexRelease(amap.lock);
+  mutexRelease(amap.lock);
   amap.alive = false;
   uvm.liveAmaps.delete(amap);
 }

@@ -91,18 +91,12 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
       if (anon.lock !== null) mutexHold(anon.lock);
       return false;
     }
-    if (!uvm.planted("canary-anon-free-leak")) {
-      lockPageQueues(uvm);
-      pageFree(uvm, page);
-      unlockPageQueues(uvm);
-    } else {
-      page.anon = null;
-      page.pqFlags &= ~PQ_ANON;
-    }
+    lockPageQueues(uvm);
+    pageFree(uvm, page);
+    unlockPageQueues(uvm);
     anon.page = null;
   }
-  if (!resident && anon.swapSlot > 0 && !uvm.planted("mutant-anfree-keeps-swpgonly")) uvm.swap.onlyCopies--; // the slot held the only copy
-  if (uvm.planted("canary-swap-slot-leak")) anon.swapSlot = NO_SWAP_SLOT;
+  if (!resident && anon.swapSlot > 0) uvm.swap.onlyCopies--; // the slot held the only copy
   anonDropSwap(uvm, anon);
   return true;
 }

@@ -13,7 +13,7 @@
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
 import { NO_SWAP_SLOT, type SwapSlot, SWAP_SLOT_BAD } from "../hardware/units.ts";
-import type { Status } from "./errors.ts";
+import type { Result, Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
 import { getResidentPages, waitForBusyPage, waitForMemory } from "./object-pages.ts";
@@ -65,7 +65,7 @@ export class AnonymousObject extends UvmObject {
     });
   }
 
-  *getSync(uvm: Uvm, offset: number, _access: ProtectionBits): Sleepy<{ status: Status; page: Page | null }> {
+  *getSync(uvm: Uvm, offset: number, _access: ProtectionBits): Sleepy<Result<"page", Page>> {
     assert(mutexOwned(uvm, this.lock), `uao_get(PGO_SYNCIO): ${this.name} not locked`);
     assert(offset >= 0 && offset < this.pageCount, `${this.name}: no page ${offset}`);
     for (;;) {
@@ -147,12 +147,12 @@ export class AnonymousObject extends UvmObject {
    * We hold a reference across the sleep. Requires: locked.
    */
   private holdAcrossSleep(uvm: Uvm): void {
-    if (!uvm.planted("seed-aobj-get-unreferenced")) this.references++;
+    if (!uvm.seedBehaviour("seed-aobj-get-unreferenced")) this.references++;
   }
 
   /** Drops the sleep's reference. Requires: locked. Ensures: true (and unlocked) if it was the last: the object is gone. */
   private *releaseAfterSleep(uvm: Uvm): Sleepy<boolean> {
-    if (uvm.planted("seed-aobj-get-unreferenced")) return false;
+    if (uvm.seedBehaviour("seed-aobj-get-unreferenced")) return false;
     this.references--;
     if (this.references > 0) return false;
     mutexExit(uvm, this.lock);
@@ -175,7 +175,7 @@ export class AnonymousObject extends UvmObject {
       pageFree(uvm, page);
       unlockPageQueues(uvm);
     }
-    const slots = uvm.planted("mutant-aobj-detach-keeps-swap") ? [] : [...this.swapSlots];
+    const slots = [...this.swapSlots];
     for (const [offset, slot] of slots) {
       if (slot > 0) uvm.swap.onlyCopies--;
       this.dropSwap(uvm, offset);

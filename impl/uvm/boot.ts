@@ -4,12 +4,12 @@
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { Machine } from "../hardware/machine.ts";
 import { Uvm } from "./uvm.ts";
-import type { VariantName } from "./variants.ts";
+import type { SeedBugName } from "./seed-bugs.ts";
 import { Vnode } from "./vnode.ts";
 import { ZeroObject } from "./loan/zero-object.ts";
 
-export function bootUvm(machine: Machine, world: WorldConfig, variant: VariantName | null): Uvm {
-  const uvm = new Uvm(machine, world, variant);
+export function bootUvm(machine: Machine, world: WorldConfig, seedBug: SeedBugName | null): Uvm {
+  const uvm = new Uvm(machine, world, seedBug);
   for (let file = 0; file < world.files; file++) {
     const vnode = new Vnode(uvm.nextObjectId++, file, world.filePages);
     uvm.vnodes.push(vnode);

@@ -23,7 +23,7 @@ import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
 import { amapCopy, amapRef } from "./amap.ts";
 import { anonAlloc, anonFree, anonSetLock } from "./anon.ts";
 import type { Status } from "./errors.ts";
-import { Mutex, mutexEnter, mutexExit, mutexRelease } from "./lock.ts";
+import { mutexEnter, mutexExit } from "./lock.ts";
 import { mapInsertEntry, mapLockForWriting, mapRelease, type VmMap } from "./map.ts";
 import type { MapEntry } from "./map-entry.ts";
 import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, pageCopy, unlockPageQueues } from "./page-allocator.ts";
@@ -60,10 +60,9 @@ function forkShare(uvm: Uvm, parent: VmMap, child: VmMap, entry: MapEntry): void
   if (entry.needsCopy) amapCopy(uvm, entry);
   const clone = entry.copy();
   if (clone.amap !== null) {
-    if (uvm.planted("canary-fork-share-amap-reference")) clone.amap.shared = true;
-    else amapRef(uvm, clone.amap, clone.amapOffset, clone.pages, true);
+    amapRef(uvm, clone.amap, clone.amapOffset, clone.pages, true);
   }
-  if (!uvm.planted("mutant-fork-share-no-object-ref")) clone.object?.reference();
+  clone.object?.reference();
   mapInsertEntry(child, clone);
   assert(parent.entries.includes(entry), "uvmspace_fork: parent entry vanished");
 }
@@ -82,10 +81,6 @@ function* forkCopy(uvm: Uvm, parent: VmMap, child: VmMap, entry: MapEntry): Slee
   const sharedAmap = amap.shared;
   if (sharedAmap || entry.wired) {
     amapCopy(uvm, clone);
-    if (uvm.planted("canary-fork-copy-lock") && clone.amap !== null) {
-      mutexRelease(clone.amap.lock);
-      clone.amap.lock = new Mutex(`amap ${clone.amap.id}`, "amap");
-    }
   }
   if (entry.wired) {
     uvm.coverage.hit("fork.copyWired");
@@ -97,9 +92,8 @@ function* forkCopy(uvm: Uvm, parent: VmMap, child: VmMap, entry: MapEntry): Slee
     return status;
   }
   if (!entry.needsCopy) {
-    const protect = (entry.maxProtection & PROT_WRITE) !== 0 && !uvm.planted("mutant-fork-no-write-protect");
-    if (protect) parent.pmap.protect(entry.start, entry.end, entry.protection & ~PROT_WRITE);
-    if (!uvm.planted("mutant-fork-parent-no-needs-copy")) entry.needsCopy = true;
+    if ((entry.maxProtection & PROT_WRITE) !== 0) parent.pmap.protect(entry.start, entry.end, entry.protection & ~PROT_WRITE);
+    entry.needsCopy = true;
   }
   return 0;
 }
@@ -150,7 +144,7 @@ function* amapCowNow(uvm: Uvm, entry: MapEntry, which: "all" | "wired pages"): S
       continue;
     }
     pageCopy(uvm, page, copyPage);
-    if (!uvm.planted("mutant-cow-now-keeps-ref")) anon.references--;
+    anon.references--;
     amap.slots[slot] = copy;
     lockPageQueues(uvm);
     pageActivate(uvm, copyPage);

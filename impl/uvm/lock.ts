@@ -213,10 +213,3 @@ export function mapUnlock(context: LockContext, lock: MapLock): void {
   context.held.delete(lock);
 }
 
-export function mapLocked(context: LockContext, lock: MapLock): boolean {
-  return lock.writer === context.thread || lock.readers.has(context.thread);
-}
-
-export function lockName(lock: Mutex | MapLock): string {
-  return lock.name;
-}

@@ -92,7 +92,7 @@ export function unmapRemove(uvm: Uvm, map: VmMap, start: number, end: number): M
       faultUnwireLocked(uvm, map, entry.start, entry.end);
     }
     const mapped = entry.amap !== null || entry.object !== null;
-    if (mapped && !uvm.planted("mutant-unmap-keeps-translations")) map.pmap.remove(entry.start, entry.end);
+    if (mapped) map.pmap.remove(entry.start, entry.end);
     mapUnlinkEntry(map, entry);
   }
   return dead;
@@ -102,7 +102,7 @@ export function unmapRemove(uvm: Uvm, map: VmMap, start: number, end: number): M
 export function* unmapDetach(uvm: Uvm, entry: MapEntry): Sleepy<void> {
   assert(!entry.wired, "uvm_unmap_detach: entry still wired");
   if (entry.amap !== null) yield* amapUnref(uvm, entry.amap, entry.amapOffset, entry.pages);
-  if (entry.object !== null && !(entry.object.kind === "aobj" && uvm.planted("canary-exit-aobj-leak"))) yield* entry.object.detach(uvm);
+  if (entry.object !== null) yield* entry.object.detach(uvm);
 }
 
 /** uvm_map_protect: EACCES (nothing changed) if any entry's max protection forbids `protection`. */

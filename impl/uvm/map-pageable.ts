@@ -54,7 +54,7 @@ export function* uvmMapWire(uvm: Uvm, map: VmMap, start: number, end: number): S
   let index = map.entries.indexOf(first);
   for (let entry = map.entries[index]; entry !== undefined && entry.start < end; entry = map.entries[++index]) {
     const copyNow = !entry.wired && entry.needsCopy && ((entry.maxProtection & PROT_WRITE) !== 0 || entry.object === null);
-    if (copyNow && !uvm.planted("mutant-mlock-skips-amap-copy")) amapCopy(uvm, entry);
+    if (copyNow) amapCopy(uvm, entry);
     if (entry.end > end) mapClip(uvm, map, entry, end);
     entry.wiredCount++;
     entries.push(entry);

@@ -17,7 +17,7 @@
 //! swap), `zero` (the loan zero page's object, which has no get).
 
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
-import type { Status } from "./errors.ts";
+import type { Result, Status } from "./errors.ts";
 import { Mutex } from "./lock.ts";
 import type { Page } from "./page.ts";
 import type { Sleepy } from "./sleep.ts";
@@ -58,7 +58,7 @@ export abstract class UvmObject {
 
   abstract getLocked(uvm: Uvm, offset: number, slots: PageSlot[], center: number, access: ProtectionBits, advice: Advice): { status: 0 | "EBUSY"; got: number };
 
-  abstract getSync(uvm: Uvm, offset: number, access: ProtectionBits): Sleepy<{ status: Status; page: Page | null }>;
+  abstract getSync(uvm: Uvm, offset: number, access: ProtectionBits): Sleepy<Result<"page", Page>>;
 
   abstract put(uvm: Uvm, start: number, end: number, flags: PutFlags): Sleepy<Status>;
 

@@ -42,7 +42,7 @@ export function pageAlloc(uvm: Uvm, owner: PageOwner, options: { readonly zero?:
   uvm.machine.mmu.resetBits(frame);
   if (owner !== null && "anon" in owner) {
     owner.anon.page = page;
-    if (!uvm.planted("canary-anon-page-backlink")) page.anon = owner.anon;
+    page.anon = owner.anon;
     page.pqFlags = PQ_ANON;
   } else if (owner !== null) {
     insertIntoObject(owner.object, page, owner.offset);
@@ -150,7 +150,7 @@ export function pageUnbusy(uvm: Uvm, page: Page): void {
 /** uvm_pagewire: the first wiring takes the page off the queues. */
 export function pageWire(uvm: Uvm, page: Page): void {
   assertPageQueuesLocked(uvm);
-  if (page.wireCount === 0 && !uvm.planted("canary-wired-page-queued")) pageDequeue(uvm, page);
+  if (page.wireCount === 0) pageDequeue(uvm, page);
   page.wireCount++;
 }
 
@@ -164,7 +164,7 @@ export function pageUnwire(uvm: Uvm, page: Page): void {
 
 export function pageActivate(uvm: Uvm, page: Page): void {
   assertPageQueuesLocked(uvm);
-  if (page.wireCount > 0 && !uvm.planted("canary-wired-page-queued")) return;
+  if (page.wireCount > 0) return;
   pageDequeue(uvm, page);
   uvm.activeQueue.add(page);
   page.queue = "active";
@@ -207,11 +207,7 @@ export function pageReplace(old: Page, replacement: Page): void {
 export function pageCopy(uvm: Uvm, source: Page, destination: Page): void {
   uvm.machine.memory.copy(source.frame, destination.frame);
   uvm.events?.push({ kind: "copy", from: source.frame, to: destination.frame });
-  if (!uvm.planted("mutant-pagecopy-keeps-clean")) destination.flags &= ~PG_CLEAN;
-}
-
-export function pageLookup(object: UvmObject, offset: number): Page | null {
-  return object.pages.get(offset) ?? null;
+  destination.flags &= ~PG_CLEAN;
 }
 
 export function lockPageQueues(uvm: Uvm): void {

@@ -161,7 +161,7 @@ function tryLockOwner(uvm: Uvm, page: Page): Mutex | null {
   if (!mutexTryEnter(uvm, lock)) return null;
   if (page.object === null && page.anon !== null && (page.pqFlags & PQ_ANON) === 0) {
     assert(page.loanCount > 0, `uvmpd_trylockowner: orphan ${page.describe()} has no loan`);
-    if (!uvm.planted("mutant-pdaemon-adopt-keeps-loan")) page.loanCount--;
+    page.loanCount--;
     page.pqFlags |= PQ_ANON;
   }
   return lock;
@@ -182,9 +182,9 @@ function pageOutObjectPage(uvm: Uvm, page: Page): void {
 
 /** An anon or aobj page: freed if clean, else written to a fresh swap slot first. Ensures: owner unlocked. */
 function pageOutSwapBacked(uvm: Uvm, page: Page, owner: Mutex): void {
-  if (!uvm.planted("mutant-pageout-keeps-mappings")) uvm.machine.mmu.pageProtect(page.frame, 0);
+  uvm.machine.mmu.pageProtect(page.frame, 0);
   const modified = uvm.machine.mmu.clearModify(page.frame);
-  if (modified && !uvm.planted("mutant-pageout-ignores-modified")) page.flags &= ~PG_CLEAN;
+  if (modified) page.flags &= ~PG_CLEAN;
   const aobj = page.object !== null ? (page.object as AnonymousObject) : null;
   const anon = aobj === null ? page.anon! : null;
   const slotOf = () => (aobj !== null ? aobj.swapSlotOf(page.offset) : anon!.swapSlot);
@@ -196,9 +196,8 @@ function pageOutSwapBacked(uvm: Uvm, page: Page, owner: Mutex): void {
     mutexExit(uvm, owner);
     return;
   }
-  const dropOldSlot = !uvm.planted("mutant-pageout-keeps-old-slot");
-  if (dropOldSlot && aobj !== null) aobj.dropSwap(uvm, page.offset);
-  else if (dropOldSlot) anonDropSwap(uvm, anon!);
+  if (aobj !== null) aobj.dropSwap(uvm, page.offset);
+  else anonDropSwap(uvm, anon!);
   const slot = uvm.swap.alloc();
   if (slot === NO_SWAP_SLOT) {
     uvm.coverage.hit("pdaemon.noSwapSlot");

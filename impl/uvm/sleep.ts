@@ -2,10 +2,10 @@
 //!
 //! Kernel paths that can sleep are generator functions returning `Sleepy<T>`. At each sleep
 //! the path has released the locks the seed releases (catalog section E) and yields a
-//! `SleepPoint` naming the site (U1-U17, L1-L9). A driver decides what happens while it
-//! sleeps: the synchronous driver (sync-driver.ts) runs the page daemon for a memory wait and
-//! resumes at once; the scheduler (impl/scheduler.ts) parks the thread and runs other
-//! commands, and resumes it when the schedule says so.
+//! `SleepPoint` naming the site (U1-U17, L1-L9). The scheduler (impl/scheduler.ts) decides
+//! what happens while it sleeps: it parks the thread, runs other commands, and resumes it
+//! when the schedule says so; a path that must not sleep where it is called runs through
+//! `runAtomically` (impl/uvm/run-atomically.ts).
 //!
 //! A sleeping thread holds no mutex. It may keep map locks only where the point says so
 //! (`keepsMaps`: the seed documents it, e.g. U3 keeps the maps read-locked); anything else is

@@ -119,7 +119,7 @@ export function swapGetDone(uvm: Uvm, frame: FrameNumber, slot: SwapSlot, read: 
   uvm.coverage.hit("swap.in");
   uvm.events?.push({ kind: "swapIn", frame, slot });
   uvm.machine.memory.fill(frame, [...read.words]);
-  if (!uvm.planted("mutant-swapin-keeps-swpgonly")) uvm.swap.onlyCopies--;
+  uvm.swap.onlyCopies--; // uvmexp.swpgonly--: the page is in memory again
   return 0;
 }
 

@@ -9,7 +9,7 @@
 //! reclaimable (semantic decision 9).
 
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
-import type { Status } from "./errors.ts";
+import type { Result, Status } from "./errors.ts";
 import { loanBreak } from "./loan/loan-break.ts";
 import { mutexEnter, mutexExit } from "./lock.ts";
 import { lockPageQueues, pageActivate, pageUnbusy, unlockPageQueues } from "./page-allocator.ts";
@@ -20,7 +20,7 @@ import type { Uvm } from "./uvm.ts";
 import type { Vnode } from "./vnode.ts";
 
 /** Gets the file page BUSY, retrying after EAGAIN. Requires: nothing locked. Ensures: the vnode unlocked. */
-function* getFilePage(uvm: Uvm, vnode: Vnode, offset: number, access: number): Sleepy<{ status: Status; page: Page | null }> {
+function* getFilePage(uvm: Uvm, vnode: Vnode, offset: number, access: number): Sleepy<Result<"page", Page>> {
   for (;;) {
     mutexEnter(uvm, vnode.lock);
     const got = yield* vnode.getSync(uvm, offset, access);
@@ -43,7 +43,7 @@ export function* fileRead(uvm: Uvm, vnode: Vnode, offset: number, word: number):
   uvm.coverage.hit("file.read");
   const got = yield* getFilePage(uvm, vnode, offset, PROT_READ);
   if (got.status !== 0) return { status: got.status, value: 0 };
-  const page = got.page!;
+  const page = got.page;
   const value = uvm.machine.memory.read(page.frame, word);
   releaseFilePage(uvm, vnode, page);
   return { status: 0, value };
@@ -54,8 +54,8 @@ export function* fileWrite(uvm: Uvm, vnode: Vnode, offset: number, word: number,
   for (;;) {
     const got = yield* getFilePage(uvm, vnode, offset, PROT_WRITE);
     if (got.status !== 0) return got.status;
-    let page = got.page!;
-    if (page.loanCount > 0 && !uvm.planted("canary-ubc-skip-loanbreak")) {
+    let page = got.page;
+    if (page.loanCount > 0) {
       mutexEnter(uvm, vnode.lock);
       const fresh = loanBreak(uvm, page);
       if (fresh === null) {
@@ -69,7 +69,7 @@ export function* fileWrite(uvm: Uvm, vnode: Vnode, offset: number, word: number,
       page = fresh;
     }
     uvm.machine.memory.write(page.frame, word, value);
-    if (!uvm.planted("mutant-ubc-write-keeps-clean")) page.flags &= ~PG_CLEAN;
+    page.flags &= ~PG_CLEAN;
     releaseFilePage(uvm, vnode, page);
     return 0;
   }

@@ -3,7 +3,7 @@
 //! One `Uvm` per simulated machine. It owns the vm_page array (one Page per frame), the
 //! paging queues and their lock, the file objects (one vnode per file), the registries of
 //! live anons, amaps and objects that the heap-walk invariants start from, the coverage
-//! counters and the planted bug switched on for this run. It is also the `LockContext`: the
+//! counters and the seed bug switched on for this run. It is also the `LockContext`: the
 //! thread now running, and the locks it holds (each thread has its own set; the scheduler
 //! switches between them).
 //!
@@ -25,7 +25,7 @@ import type { ZeroObject } from "./loan/zero-object.ts";
 import type { UvmObject } from "./object.ts";
 import { Page } from "./page.ts";
 import { SwapSpace } from "./swap.ts";
-import type { VariantName } from "./variants.ts";
+import type { SeedBugName } from "./seed-bugs.ts";
 
 export class Uvm implements LockContext {
   /** The thread now running. [switchTo] */
@@ -69,7 +69,7 @@ export class Uvm implements LockContext {
   constructor(
     readonly machine: Machine,
     readonly world: WorldConfig,
-    readonly variant: VariantName | null,
+    readonly seedBug: SeedBugName | null,
   ) {
     this.pages = Array.from({ length: world.frames }, (_, frame) => new Page(frameNumber(frame)));
     this.swap = new SwapSpace(world.swapSlots);
@@ -95,9 +95,9 @@ export class Uvm implements LockContext {
     return true;
   }
 
-  /** Whether the planted bug `name` is switched on. */
-  planted(name: VariantName): boolean {
-    return this.variant === name;
+  /** Whether this run puts back the seed's behaviour `name` (impl/uvm/seed-bugs.ts). */
+  seedBehaviour(name: SeedBugName): boolean {
+    return this.seedBug === name;
   }
 
   pageOfFrame(frame: number): Page {

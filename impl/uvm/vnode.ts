@@ -12,8 +12,7 @@
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
-import { threadId } from "../../vocabulary/units.ts";
-import type { Status } from "./errors.ts";
+import type { Result, Status } from "./errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "./lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "./object.ts";
 import { getResidentPages, waitForBusyPage, waitForMemory } from "./object-pages.ts";
@@ -53,7 +52,7 @@ export class Vnode extends UvmObject {
     return result;
   }
 
-  *getSync(uvm: Uvm, offset: number, access: ProtectionBits): Sleepy<{ status: Status; page: Page | null }> {
+  *getSync(uvm: Uvm, offset: number, access: ProtectionBits): Sleepy<Result<"page", Page>> {
     assert(mutexOwned(uvm, this.lock), `pgo_get(PGO_SYNCIO): ${this.name} not locked`);
     assert(offset >= 0 && offset < this.pageCount, `${this.name}: no page ${offset}`);
     for (;;) {
@@ -64,7 +63,7 @@ export class Vnode extends UvmObject {
       }
       if (resident !== null) {
         pageSetBusy(uvm, resident);
-        if ((access & PROT_WRITE) !== 0 && !uvm.planted("canary-vnode-write-clean")) this.markDirty();
+        if ((access & PROT_WRITE) !== 0) this.markDirty();
         mutexExit(uvm, this.lock);
         return { status: 0, page: resident };
       }
@@ -75,20 +74,18 @@ export class Vnode extends UvmObject {
         mutexEnter(uvm, this.lock);
         continue;
       }
-      if (uvm.planted("canary-busy-owner")) page.busyOwner = threadId(0); // UVM_PAGE_OWN names the wrong thread
-      const keepsLock = uvm.planted("canary-sleep-with-lock");
-      if (!keepsLock) mutexExit(uvm, this.lock);
+      mutexExit(uvm, this.lock);
       const read = uvm.machine.disk.read(this.file, offset); // the device decides now whether the read fails
       yield* sleep({ kind: "io", site: "U12 vnode read" });
-      if (!keepsLock) mutexEnter(uvm, this.lock);
+      mutexEnter(uvm, this.lock);
       if (read.kind === "error") {
         pageFree(uvm, page);
-        if (!uvm.planted("mutant-getpages-error-keeps-lock")) mutexExit(uvm, this.lock);
+        mutexExit(uvm, this.lock);
         return { status: read.errno, page: null };
       }
       uvm.machine.memory.fill(page.frame, read.words);
       page.flags &= ~PG_FAKE;
-      if ((access & PROT_WRITE) !== 0 && !uvm.planted("canary-vnode-write-clean")) this.markDirty();
+      if ((access & PROT_WRITE) !== 0) this.markDirty();
       mutexExit(uvm, this.lock);
       return { status: 0, page };
     }

@@ -19,7 +19,7 @@ import { PROT_WRITE } from "../../../vocabulary/protection.ts";
 import { amapCopy, amapLookups } from "../amap.ts";
 import type { Anon } from "../anon.ts";
 import type { Status } from "../errors.ts";
-import { mutexEnter, mutexExit, mutexOwned } from "../lock.ts";
+import { mutexEnter, mutexOwned } from "../lock.ts";
 import { mapRelease } from "../map.ts";
 import { lockPageQueues, pageDeactivate, unlockPageQueues } from "../page-allocator.ts";
 import type { Sleepy } from "../sleep.ts";
@@ -38,7 +38,7 @@ const failed = (status: Status): CheckResult => ({ status, anons: null });
 export function* faultCheck(uvm: Uvm, info: FaultInfo, fault: FaultContext, maxprot: boolean): Sleepy<CheckResult> {
   if (!(yield* faultLookup(uvm, info, false))) return failed("EFAULT"); // F:880-884
   const entry = info.currentEntry;
-  if (!uvm.planted("seed-F13")) {
+  if (!uvm.seedBehaviour("seed-F13")) {
     // F13: a refault checks the caller's access against the entry as it is now.
     fault.accessType = fault.callerAccess;
     fault.wireMapping = fault.callerWire;
@@ -59,15 +59,14 @@ export function* faultCheck(uvm: Uvm, info: FaultInfo, fault: FaultContext, maxp
   fault.promote = false;
   if (entry.needsCopy) {
     // F:938-958
-    const noObject = entry.object === null && !uvm.planted("mutant-needs-copy-anon-read");
-    if (fault.cowNow || noObject) {
+    if (fault.cowNow || entry.object === null) {
       assert(!maxprot, "uvm_fault_check: MAXPROT fault on a needs_copy entry");
       faultUnlockMaps(uvm, info);
       yield* amapCopyForFault(uvm, info);
       uvm.coverage.hit("fault.needsCopy");
       return failed("ERESTART");
     }
-    if (!uvm.planted("canary-needs-copy-writable")) fault.enterProt &= ~PROT_WRITE;
+    fault.enterProt &= ~PROT_WRITE; // F:956
   }
   if (entry.amap === null && entry.object === null) {
     // F:972-976, case 0
@@ -147,7 +146,3 @@ function* amapCopyForFault(uvm: Uvm, info: FaultInfo): Sleepy<void> {
   mapRelease(uvm, info.map);
 }
 
-export function unlockAmapOf(uvm: Uvm, info: FaultInfo): void {
-  const amap = info.currentEntry.amap;
-  if (amap !== null) mutexExit(uvm, amap.lock);
-}

@@ -94,7 +94,7 @@ export function faultUnlockAll(uvm: Uvm, info: FaultInfo | null, amap: Amap | nu
  * fault is replacing: it enters the new page, wired, when it starts over.
  */
 export function dropStaleTranslation(uvm: Uvm, info: FaultInfo, frame: FrameNumber): void {
-  if (uvm.planted("seed-stale-translation")) return;
+  if (uvm.seedBehaviour("seed-stale-translation")) return;
   const translation = info.map.pmap.translation(info.origVa);
   if (translation !== undefined && translation.frame !== frame) info.map.pmap.remove(info.origVa, info.origVa + 1);
 }

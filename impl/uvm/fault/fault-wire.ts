@@ -48,10 +48,9 @@ export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: numb
   let entry = mapLookupEntry(map, start);
   assert(entry !== null, `uvm_fault_unwire_locked: address ${start} not in map`); // F:2340-2341
   let locked: MapEntry | null = null;
-  const last = uvm.planted("mutant-unwire-range-short") ? end - 1 : end;
-  for (let va = start; va < last; va++) {
+  for (let va = start; va < end; va++) { // F:2344
     const frame = map.pmap.extract(vpn(va));
-    if (frame === null && uvm.planted("seed-F17")) continue;
+    if (frame === null && uvm.seedBehaviour("seed-F17")) continue;
     while (va >= entry!.end) {
       const next: MapEntry | undefined = map.entries[map.entries.indexOf(entry!) + 1];
       assert(next !== undefined && next.start <= entry!.end, "uvm_fault_unwire_locked: entries not contiguous"); // F:2354-2355

@@ -36,7 +36,7 @@ export function* uvmFault(uvm: Uvm, map: VmMap, va: Vpn, access: ProtectionBits,
     error = check.status;
     if (error !== 0) continue;
     const pages = faultUpperLookup(uvm, info, fault, check.anons);
-    if (pages[fault.centerIndex] === DONTCARE) error = yield* faultUpper(uvm, info, fault, check.anons!);
+    if (check.anons !== null && pages[fault.centerIndex] === DONTCARE) error = yield* faultUpper(uvm, info, fault, check.anons);
     else error = yield* faultLower(uvm, info, fault, pages);
   }
   if (fault.anonSpare !== null) {

@@ -15,7 +15,7 @@ import { assert } from "../../../vocabulary/assert.ts";
 import type { Anon } from "../anon.ts";
 import { anonAlloc, anonClearLock, anonSetLock } from "../anon.ts";
 import { amapAdd } from "../amap.ts";
-import type { Status } from "../errors.ts";
+import type { Result } from "../errors.ts";
 import { mutexOwned } from "../lock.ts";
 import { pageAlloc, pageCopy, pageUnbusy } from "../page-allocator.ts";
 import type { Page } from "../page.ts";
@@ -27,7 +27,7 @@ import { type FaultInfo, faultUnlockAll } from "./fault-info.ts";
 
 export type PromoteSource = { readonly kind: "anon"; readonly anon: Anon } | { readonly kind: "object"; readonly page: Page } | { readonly kind: "zero" };
 
-export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source: PromoteSource): Sleepy<{ status: Status; anon: Anon | null }> {
+export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source: PromoteSource): Sleepy<Result<"anon", Anon>> {
   const entry = info.currentEntry;
   const amap = entry.amap;
   const sourcePage = source.kind === "anon" ? source.anon.page : source.kind === "object" ? source.page : null;
@@ -46,18 +46,18 @@ export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source:
   if (anon === null) anon = anonAlloc(uvm); // F:576-581 (user maps only: no kernel_map here)
   assert(anon.lock === null, `uvmfault_promote: new anon ${anon.id} already locked`); // F:608
   anonSetLock(anon, amap.lock);
-  const page = pageAlloc(uvm, { anon }, { zero: sourcePage === null && !uvm.planted("canary-zero-fill-garbage") }); // F:611-612
+  const page = pageAlloc(uvm, { anon }, { zero: sourcePage === null }); // F:611-612
   if (page === null) {
     anonClearLock(anon);
     fault.anonSpare = anon; // F:625-629
     anon.spareOf = uvm.thread;
-    if (source.kind === "object" && !uvm.planted("mutant-promote-enomem-keeps-busy")) pageUnbusy(uvm, source.page); // F:632
+    if (source.kind === "object") pageUnbusy(uvm, source.page); // F:632
     faultUnlockAll(uvm, info, amap, object);
     if (!uvmReclaimable(uvm)) return { status: "ENOMEM", anon: null }; // F:635-640
     yield* uvmWait(uvm, "flt_noram5");
     return { status: "ERESTART", anon: null };
   }
-  if (sourcePage !== null && !uvm.planted("canary-cow-copy-skip")) pageCopy(uvm, sourcePage, page); // F:650-652
+  if (sourcePage !== null) pageCopy(uvm, sourcePage, page); // F:650-652
   amapAdd(uvm, entry, info.origVa - entry.start, anon, source.kind === "anon"); // F:654-655
   return { status: 0, anon };
 }

@@ -31,38 +31,38 @@ export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: A
     if (page !== null && (page.pqFlags & PQ_ANON) !== 0 && anon.references === 1) {
       if (page.wireCount > 0) {
         uvm.coverage.hit("loan.failWired");
-        faultUnlockAll(uvm, info, amap, uvm.planted("seed-F6") ? entry.object : null); // L:367-369
-        return -1;
+        faultUnlockAll(uvm, info, amap, uvm.seedBehaviour("seed-F6") ? entry.object : null); // L:367-369
+        return "refused";
       }
-      if (!uvm.planted("mutant-loan-anon-no-protect")) uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:372
+      uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:372
     }
     anon.references++;
     output.anons.push(anon);
     uvm.coverage.hit("loan.anonToAnon");
-    return 1;
+    return "lent";
   }
   const error = yield* anonGet(uvm, info, amap, anon); // L:388-412
-  if (error === "ERESTART") return 0;
+  if (error === "ERESTART") return "again";
   if (error === "EAGAIN") {
     yield* sleep({ kind: "pause", site: "L9 loananon EAGAIN" });
-    return 0;
+    return "again";
   }
-  if (error !== 0) return -1;
+  if (error !== 0) return "refused";
   const page = anon.page!;
   lockPageQueues(uvm);
   if (page.wireCount > 0) {
     unlockPageQueues(uvm); // L:420-427
     assert(page.object === null, `uvm_loananon: wired ${page.describe()} lent by an object (catalog F7)`);
     uvm.coverage.hit("loan.failWired");
-    faultUnlockAll(uvm, info, uvm.planted("mutant-loan-wired-keeps-lock") ? null : amap, null); // L:424-425
-    return -1;
+    faultUnlockAll(uvm, info, amap, null); // L:424-425
+    return "refused";
   }
-  if (page.loanCount === 0 && !uvm.planted("mutant-loan-kernel-no-protect")) uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:428-430
+  if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:428-430
   page.loanCount++;
   pageActivate(uvm, page);
   unlockPageQueues(uvm);
   output.pages.push(page);
   if (page.object !== null) mutexExit(uvm, page.object.lock); // locked by anonget for an O->A page
   uvm.coverage.hit("loan.anonToKernel");
-  return 1;
+  return "lent";
 }

@@ -39,7 +39,7 @@ export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
   uvm.coverage.hit("loanbreak.object");
   pageCopy(uvm, objectPage, page);
   page.flags &= ~PG_FAKE;
-  if (!uvm.planted("mutant-loanbreak-keeps-mapping")) uvm.machine.mmu.pageProtect(objectPage.frame, 0); // L:1140
+  uvm.machine.mmu.pageProtect(objectPage.frame, 0); // L:1140
   if ((objectPage.flags & PG_CLEAN) !== 0 && !uvm.machine.mmu.clearModify(objectPage.frame)) {
     uvm.machine.mmu.clearModify(page.frame);
     page.flags |= PG_CLEAN;
@@ -54,7 +54,7 @@ export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
   // The old page now holds its loan holders' data only in memory: an anon that adopts it must
   // not find it CLEAN without a swap slot, or the page daemon frees the only copy. The seed
   // leaves PG_CLEAN set (variant seed-loanbreak-clean); uvm_pagefree's orphan path clears it.
-  if (!uvm.planted("seed-loanbreak-clean")) objectPage.flags &= ~PG_CLEAN;
+  if (!uvm.seedBehaviour("seed-loanbreak-clean")) objectPage.flags &= ~PG_CLEAN;
   if ((objectPage.pqFlags & PQ_AOBJ) !== 0) {
     // PQ_AOBJ marks an aobj's page: it moves with the object slot (pager notes S3).
     objectPage.pqFlags &= ~PQ_AOBJ;
@@ -83,9 +83,8 @@ export function loanBreakAnon(uvm: Uvm, anon: Anon, object: UvmObject | null): S
   uvm.machine.mmu.pageProtect(old.frame, 0);
   lockPageQueues(uvm);
   old.anon = null;
-  if (!uvm.planted("mutant-loanbreak-anon-keeps-pqanon")) old.pqFlags &= ~PQ_ANON; // L:1214-1215: in case we owned
-  const receiver = uvm.planted("mutant-loanbreak-anon-wrong-branch") ? object === null : object !== null;
-  if (receiver) old.loanCount--; // L:1217-1226
+  old.pqFlags &= ~PQ_ANON; // L:1214-1215: in case we owned
+  if (object !== null) old.loanCount--; // L:1217-1226
   else pageDequeue(uvm, old);
   if (object !== null) mutexExit(uvm, object.lock);
   anon.page = page;

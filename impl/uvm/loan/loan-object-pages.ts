@@ -48,7 +48,7 @@ function* lendChunks(uvm: Uvm, object: UvmObject, offset: number, count: number,
     mutexEnter(uvm, object.lock);
     const released = chunk.pages.findIndex((page) => (page.flags & PG_RELEASED) !== 0);
     if (released >= 0) {
-      const unbusy = uvm.planted("seed-F4") ? chunk.pages.slice(2 * released) : chunk.pages; // L:572-587
+      const unbusy = uvm.seedBehaviour("seed-F4") ? chunk.pages.slice(2 * released) : chunk.pages; // L:572-587
       lockPageQueues(uvm);
       for (const page of unbusy) pageUnbusy(uvm, page);
       unlockPageQueues(uvm);
@@ -75,7 +75,7 @@ function* fetchChunk(uvm: Uvm, object: UvmObject, offset: number, count: number)
       mutexExit(uvm, object.lock);
       return { status: got.status, pages: [] };
     }
-    pages.push(got.page!);
+    pages.push(got.page);
   }
   return { status: 0, pages };
 }

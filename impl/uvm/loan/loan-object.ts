@@ -40,11 +40,11 @@ export function* loanObject(uvm: Uvm, info: FaultInfo, output: LoanOutput, va: n
   let page: Page;
   if (locked === "EIO") {
     faultUnlockAll(uvm, info, amap, object);
-    return -1;
+    return "refused";
   }
   if (locked === "EBUSY") {
     const fetched = yield* fetchObjectPage(uvm, info, object, offset, va);
-    if (typeof fetched === "number") return fetched;
+    if (typeof fetched === "string") return fetched;
     page = fetched;
   } else {
     page = slots[0] as Page;
@@ -54,12 +54,12 @@ export function* loanObject(uvm: Uvm, info: FaultInfo, output: LoanOutput, va: n
   if (output.to === "kernel") {
     if ((yield* loanPages(uvm, [page])) !== 0) {
       faultUnlockAll(uvm, info, amap, owner);
-      return -1;
+      return "refused";
     }
     mutexExit(uvm, owner.lock);
     output.pages.push(page);
     uvm.coverage.hit("loan.objectToKernel");
-    return 1;
+    return "lent";
   }
   return yield* lendObjectPageToAnon(uvm, info, output, page);
 }
@@ -76,15 +76,15 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
   const got = yield* object.getSync(uvm, offset, PROT_READ); // L3
   if (got.status === "EAGAIN") {
     yield* sleep({ kind: "pause", site: "L4 loanuobj EAGAIN" });
-    return 0;
+    return "again";
   }
-  if (got.status !== 0) return -1;
-  const page = got.page!;
+  if (got.status !== 0) return "refused";
+  const page = got.page;
   let locked = yield* faultRelock(uvm, info);
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);
   const owner = page.object!;
   mutexEnter(uvm, owner.lock);
-  const checkedVa = uvm.planted("seed-F5") ? info.origVa : va;
+  const checkedVa = uvm.seedBehaviour("seed-F5") ? info.origVa : va;
   const slotFilled = locked && amap !== null && amapLookup(uvm, entry, checkedVa - entry.start) !== null;
   if (slotFilled) uvm.coverage.hit("restart.amapSlotChanged");
   if ((page.flags & PG_RELEASED) !== 0) uvm.coverage.hit("restart.pageReleased");
@@ -102,7 +102,7 @@ function* fetchObjectPage(uvm: Uvm, info: FaultInfo, object: UvmObject, offset: 
   }
   unlockPageQueues(uvm);
   mutexExit(uvm, owner.lock);
-  return 0;
+  return "again";
 }
 
 /** L:755-828: O->A. Requires: maps, amap, object locked; the page BUSY. */
@@ -110,11 +110,11 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
   const amap = info.currentEntry.amap;
   const object = page.object!;
   const borrower = page.anon;
-  if (borrower?.dying && !uvm.planted("seed-loan-revives-dying-anon")) {
+  if (borrower?.dying && !uvm.seedBehaviour("seed-loan-revives-dying-anon")) {
     pageUnbusy(uvm, page); // a dying borrower is not lent again (see loan-zero.ts)
     faultUnlockAll(uvm, info, amap, object);
     yield* awaitDisposal(uvm, borrower);
-    return 0;
+    return "again";
   }
   if (borrower !== null) {
     const lock = borrower.lock!;
@@ -122,7 +122,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     if (!alreadyHeld && !mutexTryEnter(uvm, lock)) {
       pageUnbusy(uvm, page); // F19: back off instead of locking against the order
       faultUnlockAll(uvm, info, amap, object);
-      return 0;
+      return "again";
     }
     borrower.references++;
     if (!alreadyHeld) mutexExit(uvm, lock);
@@ -131,7 +131,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     mutexExit(uvm, object.lock);
     output.anons.push(borrower);
     uvm.coverage.hit("loan.objectToAnon");
-    return 1;
+    return "lent";
   }
   const anon = anonAlloc(uvm);
   anon.lock = new Mutex(`anon ${anon.id}`, "anon");
@@ -151,7 +151,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
     pageClearBusy(uvm, page, PG_WANTED | PG_BUSY);
     faultUnlockAll(uvm, info, amap, object);
-    return -1;
+    return "refused";
   }
   if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
   page.loanCount++;
@@ -163,7 +163,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
   mutexExit(uvm, anon.lock);
   output.anons.push(anon);
   uvm.coverage.hit("loan.objectToAnon");
-  return 1;
+  return "lent";
 }
 
 /**
@@ -179,14 +179,14 @@ export function* loanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<Status> {
     assert((page.flags & (PG_RELEASED | PG_PAGEOUT)) === 0, `uvm_loanpage: ${page.describe()} released or under pageout`); // L:467
     assert(mutexOwned(uvm, object.lock) && page.busy, `uvm_loanpage: ${page.describe()} not locked and BUSY`); // L:468-469
     lockPageQueues(uvm);
-    if (page.wireCount > 0 && !uvm.planted("mutant-loanpage-lends-wired")) {
+    if (page.wireCount > 0) { // L:472: a wired page is not lent
       unlockPageQueues(uvm); // L:472-477
       uvm.coverage.hit("loan.failWired");
       error = "EBUSY";
       break;
     }
     if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
-    if (!uvm.planted("canary-loanpage-count")) page.loanCount++;
+    page.loanCount++; // L:481
     pageActivate(uvm, page);
     unlockPageQueues(uvm);
     lent++;

@@ -28,14 +28,14 @@ export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy
       if (page === null) {
         mutexExit(uvm, zeroObject.lock); // L:860-871
         faultUnlockAll(uvm, info, amap, null);
-        if (!uvm.planted("seed-F16") && !uvmReclaimable(uvm)) return -1;
+        if (!uvm.seedBehaviour("seed-F16") && !uvmReclaimable(uvm)) return "refused";
         yield* uvmWait(uvm, "L5 loanzero");
-        if (!(yield* faultRelock(uvm, info))) return 0;
+        if (!(yield* faultRelock(uvm, info))) return "again";
         if (amap !== null) mutexEnter(uvm, amap.lock);
         continue;
       }
       pageClearBusy(uvm, page, PG_WANTED | PG_BUSY | PG_FAKE); // L:875-880
-      if (!uvm.planted("canary-zero-page-writable")) page.flags |= PG_RDONLY;
+      page.flags |= PG_RDONLY; // L:876
       uvm.zeroPageMade = true;
       lockPageQueues(uvm);
       pageActivate(uvm, page);
@@ -52,17 +52,17 @@ function lendZeroToKernel(uvm: Uvm, output: LoanOutput, page: Page): LoanStep {
   mutexExit(uvm, uvm.zeroObject!.lock);
   output.pages.push(page);
   uvm.coverage.hit("loan.zeroToKernel");
-  return 1;
+  return "lent";
 }
 
 function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Page): Sleepy<LoanStep> {
   const zeroObject = uvm.zeroObject!;
   const borrower = page.anon;
-  if (borrower?.dying && !uvm.planted("seed-loan-revives-dying-anon")) {
+  if (borrower?.dying && !uvm.seedBehaviour("seed-loan-revives-dying-anon")) {
     mutexExit(uvm, zeroObject.lock);
     faultUnlockAll(uvm, info, info.currentEntry.amap, null);
     yield* awaitDisposal(uvm, borrower);
-    return 0;
+    return "again";
   }
   if (borrower !== null) {
     const lock = borrower.lock!; // L:899-908; try-lock: F19
@@ -70,7 +70,7 @@ function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Pa
     if (!alreadyHeld && !mutexTryEnter(uvm, lock)) {
       mutexExit(uvm, zeroObject.lock);
       faultUnlockAll(uvm, info, info.currentEntry.amap, null);
-      return 0;
+      return "again";
     }
     borrower.references++;
     if (!alreadyHeld) mutexExit(uvm, lock);
@@ -87,6 +87,6 @@ function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Pa
   mutexExit(uvm, zeroObject.lock);
   output.anons.push(page.anon!);
   uvm.coverage.hit("loan.zeroToAnon");
-  return 1;
+  return "lent";
 }
 

@@ -14,7 +14,7 @@
 
 import { assert } from "../../../vocabulary/assert.ts";
 import { vpn } from "../../../vocabulary/units.ts";
-import type { Status } from "../errors.ts";
+import type { Result, Status } from "../errors.ts";
 import { amapLookup } from "../amap.ts";
 import { FaultInfo, faultLookup, faultUnlockAll, faultUnlockMaps } from "../fault/fault-info.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "../lock.ts";
@@ -29,11 +29,11 @@ import { loanZero } from "./loan-zero.ts";
 /** Where the per-page routines put what they lend (the `output` array of the seed); registered while the loan runs. */
 export type LoanOutput = LoanInProgress;
 
-/** Per-page result: lent (1), look up again (0), refused (-1). */
-export type LoanStep = 1 | 0 | -1;
+/** Per-page result (the seed's 1, 0 and -1): the page was lent, look it up again (the locks were dropped), or refused. */
+export type LoanStep = "lent" | "again" | "refused";
 
 /** uvm_loan: lends `[start, start+pages)` of `map`. Requires: nothing locked. */
-export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to: "kernel" | "anon"): Sleepy<{ status: Status; items: LoanItems | null }> {
+export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to: "kernel" | "anon"): Sleepy<Result<"items", LoanItems>> {
   const output: LoanOutput = { to, pages: [], anons: [] };
   uvm.loansInProgress.add(output);
   let cursor = start;
@@ -57,7 +57,6 @@ export function* uvmLoan(uvm: Uvm, map: VmMap, start: number, pages: number, to:
   uvm.loansInProgress.delete(output);
   const items: LoanItems = to === "kernel" ? { to, pages: output.pages } : { to, anons: output.anons };
   if (error === 0) return { status: 0, items };
-  if (uvm.planted("mutant-loan-fail-no-undo")) return { status: error, items: null };
   yield* giveBack(uvm, items); // L:316-330: all or nothing
   return { status: error, items: null };
 }
@@ -77,12 +76,12 @@ function* loanEntry(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy<numbe
     else if (entry.copyOnWrite) step = yield* loanZero(uvm, info, output);
     else {
       faultUnlockAll(uvm, info, amap, null); // L:181-184: no backing
-      step = -1;
+      step = "refused";
     }
-    assert(step > 0 || amap === null || !mutexOwned(uvm, amap.lock), "uvm_loanentry: amap still locked after a failure"); // L:186-187
-    assert(step > 0 || object === null || !mutexOwned(uvm, object.lock), "uvm_loanentry: object still locked after a failure"); // L:188-189
-    if (step < 0) return -1;
-    if (step === 0) return lent;
+    assert(step === "lent" || amap === null || !mutexOwned(uvm, amap.lock), "uvm_loanentry: amap still locked after a failure"); // L:186-187
+    assert(step === "lent" || object === null || !mutexOwned(uvm, object.lock), "uvm_loanentry: object still locked after a failure"); // L:188-189
+    if (step === "refused") return -1;
+    if (step === "again") return lent;
     lent++;
   }
   if (amap !== null) mutexExit(uvm, amap.lock);

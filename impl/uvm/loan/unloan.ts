@@ -25,7 +25,7 @@ export function* unloanAnons(uvm: Uvm, anons: readonly Anon[], progress: ReturnP
   for (const anon of anons) {
     const lock = anon.lock!;
     mutexEnter(uvm, lock);
-    if (!uvm.planted("mutant-unloananon-keeps-ref")) anon.references--; // L:951
+    anon.references--; // L:951
     progress.returned++;
     uvm.coverage.hit("unloan.anon");
     if (anon.references > 0) {
@@ -47,12 +47,12 @@ export function* unloanPages(uvm: Uvm, pages: readonly Page[], progress: ReturnP
   for (const page of pages) {
     const owner = yield* lockOwnerAgainstOrder(uvm, page);
     assert(page.loanCount > 0, `uvm_unloanpage: ${page.describe()} not on loan`); // L:1010
-    if (!uvm.planted("mutant-unloanpage-keeps-count")) page.loanCount--; // L:1011
+    page.loanCount--; // L:1011
     progress.returned++;
     uvm.coverage.hit("unloan.page");
     if (page.object === null && page.anon !== null && (page.pqFlags & PQ_ANON) === 0) {
       assert(page.loanCount > 0, `uvm_unloanpage: orphan ${page.describe()} lost its anon's loan`); // L:1014
-      if (!uvm.planted("mutant-unloan-adopt-keeps-loan")) page.loanCount--; // L:1012-1017: the anon's loan becomes ownership
+      page.loanCount--; // L:1012-1017: the anon's loan becomes ownership
       page.pqFlags |= PQ_ANON;
       uvm.coverage.hit("unloan.adopt");
     }

@@ -5,10 +5,10 @@
 
 import { assert } from "../../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../../vocabulary/protection.ts";
-import type { Status } from "../errors.ts";
+import type { Result, Status } from "../errors.ts";
 import { mutexExit, mutexOwned } from "../lock.ts";
 import { type PageSlot, type PutFlags, UvmObject } from "../object.ts";
-import { lockPageQueues, pageActivate, pageDequeue, pageFree, unlockPageQueues } from "../page-allocator.ts";
+import { lockPageQueues, pageActivate, pageDequeue, unlockPageQueues } from "../page-allocator.ts";
 import type { Page } from "../page.ts";
 import type { Sleepy } from "../sleep.ts";
 import type { Uvm } from "../uvm.ts";
@@ -30,7 +30,7 @@ export class ZeroObject extends UvmObject {
     throw new Error("uvm_loanzero_object has no pgo_get");
   }
 
-  *getSync(_uvm: Uvm, _offset: number, _access: ProtectionBits): Sleepy<{ status: Status; page: Page | null }> {
+  *getSync(_uvm: Uvm, _offset: number, _access: ProtectionBits): Sleepy<Result<"page", Page>> {
     throw new Error("uvm_loanzero_object has no pgo_get");
   }
 
@@ -41,7 +41,6 @@ export class ZeroObject extends UvmObject {
     if (flags.free === true && page !== null) {
       lockPageQueues(uvm);
       if (page.anon !== null) pageActivate(uvm, page);
-      else if (uvm.planted("mutant-zero-put-frees")) pageFree(uvm, page);
       else pageDequeue(uvm, page);
       unlockPageQueues(uvm);
     }

@@ -24,13 +24,13 @@ import { faultLowerEnter } from "./fault-lower-enter.ts";
 /** uvm_fault_lower_direct (F:1931-1968). Requires: maps, amap, object locked; `objectPage` BUSY. */
 export function* faultLowerDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject, objectPage: Page): Sleepy<Status> {
   uvm.coverage.hit("fault.2A");
-  const copyOnWrite = info.currentEntry.copyOnWrite && !uvm.planted("canary-cow-object-writable");
-  const needsWriteFault = objectPage.object!.needsWriteFault() && !uvm.planted("mutant-direct-ignores-write-fault");
+  const copyOnWrite = info.currentEntry.copyOnWrite;
+  const needsWriteFault = objectPage.object!.needsWriteFault();
   if (copyOnWrite || needsWriteFault) fault.enterProt &= ~PROT_WRITE; // F:1949-1951
   let page = objectPage;
   if (objectPage.loanCount > 0) {
     const loan = yield* faultLowerDirectLoan(uvm, info, fault, object, objectPage);
-    if (loan.status !== 0 && uvm.planted("seed-F1")) return enterAfterFailedLoanBreak(info, fault, objectPage);
+    if (loan.status !== 0 && uvm.seedBehaviour("seed-F1")) return enterAfterFailedLoanBreak(info, fault, objectPage);
     if (loan.status !== 0) return loan.status; // the seed ignores this (F:1961-1963, catalog F1)
     page = loan.page;
   }
@@ -40,9 +40,9 @@ export function* faultLowerDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext
 
 /** uvm_fault_lower_direct_loan (F:1977-2019). */
 function* faultLowerDirectLoan(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject, objectPage: Page): Sleepy<{ status: Status; page: Page }> {
-  if (!fault.cowNow && !(fault.wirePaging && !uvm.planted("seed-F7-F8"))) {
+  if (!fault.cowNow && !(fault.wirePaging && !uvm.seedBehaviour("seed-F7-F8"))) {
     uvm.coverage.hit("fault.lowerLoan.readOnly");
-    if (!uvm.planted("mutant-lower-loan-writable")) fault.enterProt &= ~PROT_WRITE; // F:1988-1991
+    fault.enterProt &= ~PROT_WRITE; // F:1988-1991
     return { status: 0, page: objectPage };
   }
   const page = loanBreak(uvm, objectPage);
@@ -50,7 +50,7 @@ function* faultLowerDirectLoan(uvm: Uvm, info: FaultInfo, fault: FaultContext, o
   if ((objectPage.flags & PG_WANTED) !== 0) wakeupPage(uvm, objectPage);
   pageClearBusy(uvm, objectPage, PG_BUSY | PG_WANTED);
   faultUnlockAll(uvm, info, info.currentEntry.amap, object);
-  if (!uvm.planted("seed-F16") && !uvmReclaimable(uvm)) return { status: "ENOMEM", page: objectPage };
+  if (!uvm.seedBehaviour("seed-F16") && !uvmReclaimable(uvm)) return { status: "ENOMEM", page: objectPage };
   yield* uvmWait(uvm, "flt_noram4");
   return { status: "ERESTART", page: objectPage };
 }

@@ -45,7 +45,7 @@ export function* faultLowerEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext,
   faultLowerDone(uvm, fault, object, page);
   assert((page.flags & PG_RELEASED) === 0, `uvm_fault_lower_enter: ${page.describe()} RELEASED`); // F:2203
   if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
-  pageClearBusy(uvm, page, uvm.planted("mutant-lower-enter-keeps-fake") ? PG_BUSY | PG_WANTED : PG_BUSY | PG_FAKE | PG_WANTED); // F:2206
+  pageClearBusy(uvm, page, PG_BUSY | PG_FAKE | PG_WANTED); // F:2206
   faultUnlockAll(uvm, info, amap, object);
   return 0;
 }
@@ -59,7 +59,7 @@ function faultLowerDone(uvm: Uvm, fault: FaultContext, object: UvmObject | null,
     if ((page.pqFlags & PQ_AOBJ) !== 0) {
       assert(object !== null, "uvm_fault_lower_done: aobj page without its object"); // F:2241
       page.flags &= ~PG_CLEAN;
-      dropSwap = !uvm.planted("mutant-lower-wire-keeps-aobj-swap"); // F:2243
+      dropSwap = true; // F:2243
     }
   } else {
     pageActivate(uvm, page);

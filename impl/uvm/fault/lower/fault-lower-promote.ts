@@ -26,13 +26,13 @@ export function* faultLowerPromote(
   assert(amap !== null, "uvm_fault_lower_promote: no amap"); // F:2040
   const promoted = yield* promote(uvm, info, fault, objectPage === DONTCARE ? { kind: "zero" } : { kind: "object", page: objectPage });
   if (promoted.status !== 0) return promoted.status;
-  const anon = promoted.anon!;
+  const anon = promoted.anon;
   if (objectPage !== DONTCARE) {
     uvm.coverage.hit("fault.2B.copy");
     assert(objectPage.busy, `uvm_fault_lower_promote: ${objectPage.describe()} not BUSY`); // F:2062
     if (amap.shared) {
       uvm.coverage.hit("fault.sharedAmapPromote");
-      if (!uvm.planted("canary-shared-amap-flush")) uvm.machine.mmu.pageProtect(objectPage.frame, 0); // F:2072-2077
+      uvm.machine.mmu.pageProtect(objectPage.frame, 0); // F:2072-2077
     }
     if ((objectPage.flags & PG_WANTED) !== 0) wakeupPage(uvm, objectPage);
     pageClearBusy(uvm, objectPage, PG_BUSY | PG_WANTED);

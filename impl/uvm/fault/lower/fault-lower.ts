@@ -14,7 +14,7 @@ import { assert } from "../../../../vocabulary/assert.ts";
 import { PROT_WRITE, type ProtectionBits } from "../../../../vocabulary/protection.ts";
 import { vpn } from "../../../../vocabulary/units.ts";
 import { amapLookup } from "../../amap.ts";
-import type { Status } from "../../errors.ts";
+import type { Result, Status } from "../../errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "../../lock.ts";
 import type { MapEntry } from "../../map-entry.ts";
 import { DONTCARE, type PageSlot, type UvmObject } from "../../object.ts";
@@ -48,14 +48,14 @@ export function* faultLower(uvm: Uvm, info: FaultInfo, fault: FaultContext, page
   assert(object === null || mutexOwned(uvm, object.lock), "uvm_fault_lower: object not locked"); // F:1600
   assert(objectPage === null || objectPage.busy, "uvm_fault_lower: object page not BUSY"); // F:1601
   fault.promote = object === null || (fault.cowNow && entry.copyOnWrite); // F:1610-1616
-  if (object !== null && objectPage === null) {
+  if (object === null) return yield* faultLowerPromote(uvm, info, fault, null, DONTCARE);
+  if (objectPage === null) {
     const io = yield* faultLowerIo(uvm, info, fault, object);
     if (io.status !== 0) return io.status;
     object = io.object;
     objectPage = io.page;
   }
-  if (object === null) return yield* faultLowerPromote(uvm, info, fault, null, DONTCARE);
-  const page = objectPage!;
+  const page = objectPage;
   assert(object === page.object, "uvm_fault_lower: object page moved to another object"); // F:1655
   assert(!object.isClean() || (page.flags & PG_CLEAN) !== 0, `uvm_fault_lower: clean ${object.name} holds dirty ${page.describe()}`); // F:1656
   if (!fault.promote) return yield* faultLowerDirect(uvm, info, fault, object, page);
@@ -92,9 +92,9 @@ function faultLowerNeighbor(uvm: Uvm, info: FaultInfo, fault: FaultContext, inde
   assert((page.flags & PG_RELEASED) === 0, `uvm_fault_lower_neighbor: ${page.describe()} RELEASED`); // F:1773
   assert((page.flags & PG_WANTED) === 0, `uvm_fault_lower_neighbor: ${page.describe()} WANTED`); // F:1774
   assert(!page.object!.isClean() || (page.flags & PG_CLEAN) !== 0, `uvm_fault_lower_neighbor: dirty ${page.describe()} in a clean object`); // F:1775
-  if (!uvm.planted("canary-neighbor-left-busy")) pageClearBusy(uvm, page, PG_BUSY); // F:1776
+  pageClearBusy(uvm, page, PG_BUSY); // F:1776
   assert(mutexOwned(uvm, page.object!.lock), "uvm_fault_lower_neighbor: object not locked"); // F:1779
-  const mask = uvm.planted("mutant-neighbor-cow-writable") ? ~0 : entryMask(info.currentEntry);
+  const mask = entryMask(info.currentEntry);
   const prot = readonly ? fault.enterProt & ~PROT_WRITE : fault.enterProt & mask; // F:1780-1784
   info.map.pmap.enter(vpn(fault.startVa + index), page.frame, prot, { canFail: true, wired: fault.wireMapping, access: 0 });
 }
@@ -104,7 +104,7 @@ function faultLowerNeighbor(uvm: Uvm, info: FaultInfo, fault: FaultContext, inde
  * re-verify the world. Requires: maps, amap (if any), object locked.
  * Ensures on 0: all locked again, the page BUSY. Otherwise nothing locked.
  */
-function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject): Sleepy<{ status: Status; object: UvmObject; page: Page | null }> {
+function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject): Sleepy<{ readonly object: UvmObject } & Result<"page", Page>> {
   const entry = info.currentEntry;
   const amap = entry.amap;
   uvm.coverage.hit("fault.lowerIo");
@@ -119,18 +119,16 @@ function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: U
     }
     return { status: got.status === "ERESTART" ? "EIO" : got.status, object, page: null }; // F:1840-1850
   }
-  const page = got.page!;
+  const page = got.page;
   let locked = yield* faultRelock(uvm, info); // F:1858-1860
-  const mapChanged = !locked;
   const owner = page.object!; // F:1863: might be changed
-  if (uvm.planted("canary-lock-order")) mutexEnter(uvm, owner.lock); // the object before its amap: against F:85
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);
-  if (!uvm.planted("canary-lock-order")) mutexEnter(uvm, owner.lock);
+  mutexEnter(uvm, owner.lock); // F:1863, the amap before the object (F:85)
   assert(page.busy, `uvm_fault_lower_io: ${page.describe()} not BUSY after pgo_get`); // F:1866
   lockPageQueues(uvm);
   pageActivate(uvm, page);
   unlockPageQueues(uvm);
-  const slotFilled = locked && amap !== null && !uvm.planted("canary-lower-io-slot-recheck") && amapLookup(uvm, entry, info.origVa - entry.start) !== null;
+  const slotFilled = locked && amap !== null && amapLookup(uvm, entry, info.origVa - entry.start) !== null;
   if (slotFilled) uvm.coverage.hit("restart.amapSlotChanged");
   if ((page.flags & PG_RELEASED) !== 0) uvm.coverage.hit("restart.pageReleased");
   if ((page.flags & PG_RELEASED) !== 0 || slotFilled) {
@@ -141,7 +139,6 @@ function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: U
   if (!locked) {
     releaseAfterIo(uvm, page); // F:1893-1909
     mutexExit(uvm, owner.lock);
-    if (mapChanged && uvm.planted("canary-relock-fails-efault")) return { status: "EFAULT", object: owner, page: null };
     return { status: "ERESTART", object: owner, page: null };
   }
   return { status: 0, object: owner, page };

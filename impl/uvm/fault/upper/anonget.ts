@@ -20,7 +20,7 @@ import { assert } from "../../../../vocabulary/assert.ts";
 import { SWAP_SLOT_BAD } from "../../../hardware/units.ts";
 import type { Amap } from "../../amap.ts";
 import { amapLookup } from "../../amap.ts";
-import { type Anon, anonDropSwap, anonLockLoanPage, anonRelease } from "../../anon.ts";
+import { type Anon, anonLockLoanPage, anonRelease } from "../../anon.ts";
 import type { Status } from "../../errors.ts";
 import { mutexEnter, mutexExit, mutexOwned } from "../../lock.ts";
 import { lockPageQueues, pageActivate, pageAlloc, pageClearBusy, pageFree, unlockPageQueues, wakeupPage } from "../../page-allocator.ts";
@@ -38,7 +38,7 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
     let page: Page | null = anon.page;
     if (page !== null && page.loanCount > 0) {
       page = yield* anonLockLoanPage(uvm, anon); // L0, F:305-306
-      if (info !== null && !uvm.planted("seed-F15") && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
+      if (info !== null && !uvm.seedBehaviour("seed-F15") && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
         // Our fix of catalog F15: lockloanpg may have let go of the amap lock for a tick; the
         // slot must still hold this anon (the seed only checks that after its own sleeps, F:504).
         uvm.coverage.hit("restart.amapSlotChanged");
@@ -80,8 +80,7 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
       if (weOwn) mutexExit(uvm, anon.lock!);
       return "ERESTART";
     }
-    const recheck = !uvm.planted("mutant-anonget-skips-amap-recheck");
-    if (info !== null && recheck && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
+    if (info !== null && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
       // V, F:504-510
       uvm.coverage.hit("restart.amapSlotChanged");
       faultUnlockAll(uvm, info, amap, null);
@@ -101,10 +100,6 @@ function* waitForBusyPage(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: An
     faultUnlockMaps(uvm, info);
     mutexExit(uvm, anon.lock!);
   }
-  if (uvm.planted("canary-busy-page-spin")) {
-    yield* sleep({ kind: "pause", site: "U4 anonget busy page (retry)" }); // forgets the wait channel: nothing waits for the busier
-    return;
-  }
   yield* sleep({ kind: "pageWait", site: "U4 anonget busy page", page });
 }
 
@@ -116,10 +111,8 @@ function* waitForBusyPage(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: An
 function finishSwapIn(uvm: Uvm, info: FaultInfo | null, anon: Anon, page: Page, error: Status, locked: boolean): Status | null {
   if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
   if (error !== 0) {
-    if (!uvm.planted("mutant-swapin-error-not-bad")) {
-      if (anon.swapSlot > 0) swapMarkBad(uvm, anon.swapSlot); // F:427-429
-      anon.swapSlot = SWAP_SLOT_BAD;
-    }
+    if (anon.swapSlot > 0) swapMarkBad(uvm, anon.swapSlot); // F:427-429
+    anon.swapSlot = SWAP_SLOT_BAD;
     if ((page.flags & PG_RELEASED) === 0) {
       lockPageQueues(uvm);
       pageClearBusy(uvm, page, PG_BUSY | PG_WANTED);
@@ -142,6 +135,5 @@ function finishSwapIn(uvm: Uvm, info: FaultInfo | null, anon: Anon, page: Page, 
   pageActivate(uvm, page);
   unlockPageQueues(uvm);
   pageClearBusy(uvm, page, PG_WANTED | PG_BUSY | PG_FAKE);
-  if (uvm.planted("canary-pagein-keeps-clean")) anonDropSwap(uvm, anon);
   return null;
 }

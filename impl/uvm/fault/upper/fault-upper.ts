@@ -50,12 +50,12 @@ export function faultUpperLookup(uvm: Uvm, info: FaultInfo, fault: FaultContext,
       pages.push(null);
       continue;
     }
-    pages.push(index !== fault.centerIndex && uvm.planted("canary-upper-lookup-shadow") ? null : DONTCARE);
+    pages.push(DONTCARE); // F:1133
     if (index === fault.centerIndex) continue;
     assert(anon.lock === amap.lock, `uvm_fault_upper_lookup: anon ${anon.id} not locked by amap ${amap.id}`);
     const page = anon.page;
     if (page !== null && page.loanCount === 0 && !page.busy) {
-      const readonly = anon.references > 1 && !uvm.planted("canary-neighbor-write-protect");
+      const readonly = anon.references > 1; // F:1146-1147
       faultUpperNeighbor(uvm, info, fault, index, page, readonly);
     }
   }
@@ -106,16 +106,16 @@ export function* faultUpper(uvm: Uvm, info: FaultInfo, fault: FaultContext, anon
  * loaned page and cleared PG_CLEAN on an object-owned page; variant seed-F7-F8).
  */
 function* faultUpperLoan(uvm: Uvm, info: FaultInfo, fault: FaultContext, anon: Anon, object: UvmObject | null): Sleepy<{ status: Status; object: UvmObject | null }> {
-  const breakForWiring = fault.wirePaging && !uvm.planted("seed-F7-F8");
+  const breakForWiring = fault.wirePaging && !uvm.seedBehaviour("seed-F7-F8");
   if (!fault.cowNow && !breakForWiring) {
     uvm.coverage.hit("fault.upperLoan.readOnly");
-    if (!uvm.planted("canary-upper-loan-writable")) fault.enterProt &= ~PROT_WRITE;
+    fault.enterProt &= ~PROT_WRITE; // F:1332
     return { status: 0, object };
   }
   if (fault.cowNow && anon.references !== 1) return { status: 0, object };
   if (loanBreakAnon(uvm, anon, object) !== 0) {
     faultUnlockAll(uvm, info, info.currentEntry.amap, object);
-    if (!uvm.planted("seed-F16") && !uvmReclaimable(uvm)) return { status: "ENOMEM", object: null };
+    if (!uvm.seedBehaviour("seed-F16") && !uvmReclaimable(uvm)) return { status: "ENOMEM", object: null };
     yield* uvmWait(uvm, "flt_noram2");
     return { status: "ERESTART", object: null };
   }
@@ -127,22 +127,22 @@ function* faultUpperPromote(uvm: Uvm, info: FaultInfo, fault: FaultContext, obje
   uvm.coverage.hit("fault.1B");
   const promoted = yield* promote(uvm, info, fault, { kind: "anon", anon: oldAnon });
   if (promoted.status !== 0) return promoted.status;
-  const anon = promoted.anon!;
+  const anon = promoted.anon;
   assert(anon.lock === oldAnon.lock, "uvm_fault_upper_promote: new anon not sharing the old anon's lock"); // F:1397
   const page = anon.page!;
   lockPageQueues(uvm);
   pageEnqueue(uvm, page);
   unlockPageQueues(uvm);
-  pageClearBusy(uvm, page, uvm.planted("canary-promote-fake") ? PG_BUSY : PG_BUSY | PG_FAKE); // F:1403
+  pageClearBusy(uvm, page, PG_BUSY | PG_FAKE); // F:1403
   assert(oldAnon.references > 1, `uvm_fault_upper_promote: old anon ${oldAnon.id} about to lose its last reference`); // F:1407
-  if (!uvm.planted("mutant-upper-promote-keeps-ref")) oldAnon.references--; // F:1408
+  oldAnon.references--; // F:1408
   return yield* faultUpperEnter(uvm, info, fault, object, anon, page);
 }
 
 /** uvm_fault_upper_direct (F:1423-1438): case 1A, map the anon's own page. */
 function* faultUpperDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject | null, anon: Anon): Sleepy<Status> {
   uvm.coverage.hit("fault.1A");
-  if (anon.references > 1 && !uvm.planted("canary-1A-write-protect")) fault.enterProt &= ~PROT_WRITE;
+  if (anon.references > 1) fault.enterProt &= ~PROT_WRITE; // F:1434-1435
   return yield* faultUpperEnter(uvm, info, fault, object, anon, anon.page!);
 }
 
@@ -175,10 +175,10 @@ function faultUpperDone(uvm: Uvm, fault: FaultContext, anon: Anon, page: Page): 
   lockPageQueues(uvm);
   if (fault.wirePaging) {
     pageWire(uvm, page);
-    if (!uvm.planted("mutant-upper-wire-keeps-clean")) page.flags &= ~PG_CLEAN; // F:1530
+    page.flags &= ~PG_CLEAN; // F:1530
   } else {
     pageActivate(uvm, page);
   }
   unlockPageQueues(uvm);
-  if (fault.wirePaging && !uvm.planted("canary-wired-keeps-swap")) anonDropSwap(uvm, anon);
+  if (fault.wirePaging) anonDropSwap(uvm, anon); // F:1537-1539
 }
