@@ -41,6 +41,7 @@ export interface DiffFlags extends WorldFlags {
   readonly maxCommands?: string;
   readonly json?: boolean;
   readonly ample?: boolean;
+  readonly strict?: boolean;
 }
 
 /** Requires: commander parsed `flags`. Ensures: returns the exit code (0 agree, 1 diverge). */
@@ -63,7 +64,7 @@ export async function diffCommand(flags: DiffFlags, session: Session): Promise<n
   const interrupt = new Interrupt("the diff").install();
   let result: DiffResult & { readonly interrupted: boolean };
   try {
-    result = await runDiffInterruptibly({ a, b, world, runs, seed, maxCommands, contract, onRun: (done) => progress.update(done) }, interrupt);
+    result = await runDiffInterruptibly({ a, b, world, runs, seed, maxCommands, contract, strict: flags.strict === true, onRun: (done) => progress.update(done) }, interrupt);
   } finally {
     progress.stop();
     interrupt.uninstall();
@@ -88,6 +89,7 @@ const verdictText = {
 function reproduceLine(flags: DiffFlags, seed: number, runs: number, maxCommands: number): string {
   const world = worldFlagWords(flags);
   const ample = flags.ample === true ? ["--ample"] : [];
+  if (flags.strict === true) ample.push("--strict");
   return ["npx uvmcheck diff", `--a ${flags.a}`, `--b ${flags.b}`, `--seed ${seed}`, `--runs ${runs}`, `--max-commands ${maxCommands}`, ...world, ...ample].join(
     " ",
   );
@@ -99,6 +101,13 @@ export function formatDiffResult(result: DiffResult, reproduce: string, files: r
   const lines = leftOut.length === 0 ? [] : [`families left out: ${leftOut.join(", ")}`];
   if (result.divergence !== null) lines.push(...formatDivergenceBlock(result.divergence, reproduce), ...fileLines(files));
   const bothThrew = result.runsEndedByBothThrowing === 0 ? "" : `, ${count(result.runsEndedByBothThrowing, "run")} ended with both sides throwing`;
+  const choice = result.firstSpecifiedChoice;
+  if (choice !== null) {
+    lines.push(
+      `specified choices: ${count(result.runsEndedBySpecifiedChoice, "run")} ended where A and B answered differently and the model allows both (--strict reports them)`,
+      clip(`  first: command ${choice.index} (${formatCommand(choice.command)}): ${choice.kind}, A ${choice.a}, B ${choice.b}`),
+    );
+  }
   lines.push(
     `${count(result.runs, "run")}, ${count(result.commands, "command")} run on both sides${bothThrew}, ${result.divergence === null ? "no divergence" : "1 divergence"}`,
   );

@@ -124,6 +124,7 @@ function declareComparisons(program: Command, session: Session, exit: Exit): voi
     .requiredOption("--b <spec>", "system B, same forms as --a")
     .option("--seed <n>", "campaign seed (random if omitted; always printed)")
     .option("--ample", "ample-memory contract: the model does not allow ENOMEM")
+    .option("--strict", "also report a divergence the model allows on both sides (a specified choice) instead of ending that run")
     .option("--out <dir>", "where a divergence that fails a side against the model is written as a counterexample file", findingsFolder)
     .option("--json", "print one JSON object on stdout")
     .option("--junit <file>", "also write a JUnit XML report to FILE")

@@ -2,6 +2,10 @@
 //! user's module instead (see docs/pluggable-systems.md).
 
 import type { SystemFactory } from "../vocabulary/system-under-test.ts";
+import { dragonflySystem } from "./dragonfly.ts";
 import { uvmSystem } from "./uvm.ts";
 
-export const builtInSystems: ReadonlyMap<string, SystemFactory> = new Map([[uvmSystem.name, uvmSystem]]);
+export const builtInSystems: ReadonlyMap<string, SystemFactory> = new Map([
+  [uvmSystem.name, uvmSystem],
+  [dragonflySystem.name, dragonflySystem],
+]);

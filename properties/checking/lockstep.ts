@@ -23,6 +23,7 @@ import { firstDivergence, formatDivergence, type Observation } from "../../vocab
 import { formatOutcome, type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
 import type { SystemUnderTest } from "../../vocabulary/system-under-test.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
+import { adoptObservedLosses } from "../../model/failures.ts";
 import { observe } from "../../model/observe.ts";
 import { initialState, type ModelState } from "../../model/state.ts";
 import { step } from "../../model/step.ts";
@@ -162,7 +163,9 @@ function resultsDiffer(resultA: SideResult, resultB: SideResult): "outcome" | "o
 function consistentStates(allowed: readonly Allowed[], result: SideResult): ModelState[] {
   if (result.kind === "threw") return [];
   const matching = allowed.filter((entry) => outcomeEquals(entry.outcome, result.outcome));
-  return uniqueStates(matching.map((entry) => entry.state)).filter((state) => firstDivergence(observe(state), result.observation) === null);
+  // a swap write failure is silent until the data is used: a loss it explains is adopted, as the runner does
+  const adopted = uniqueStates(matching.map((entry) => adoptObservedLosses(entry.state, result.observation)));
+  return adopted.filter((state) => firstDivergence(observe(state), result.observation) === null);
 }
 
 function uniqueStates(states: readonly ModelState[]): ModelState[] {

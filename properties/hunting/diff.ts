@@ -13,7 +13,10 @@
 //!
 //! Everything is seeded: the same options give the same runs and the same divergence. A run
 //! on which A and B both throw ends there (their states are no longer comparable); it is
-//! counted, not reported as a divergence.
+//! counted, not reported as a divergence. So does, unless `strict`, a run on which A and B
+//! answer differently where the model allows both answers (a *specified choice*: the
+//! specification is nondeterministic there, e.g. one side ran out of memory, or a device
+//! failure hit a different read because one side reads ahead): the first is named in the result.
 
 import fc from "fast-check";
 import type { Command } from "../../vocabulary/command.ts";
@@ -44,6 +47,17 @@ export interface DiffOptions {
   readonly contract: Contract;
   /** Called after each generated run (not during shrinking). */
   readonly onRun?: (completedRuns: number) => void;
+  /** Report a divergence the model allows on both sides too, instead of ending the run there. */
+  readonly strict?: boolean;
+}
+
+/** Where A and B first answered differently within what the model allows both (a specified choice). */
+export interface SpecifiedChoice {
+  readonly index: number;
+  readonly command: Command;
+  readonly kind: "outcome" | "observation";
+  readonly a: string;
+  readonly b: string;
 }
 
 export interface FoundDivergence extends LockstepDivergence {
@@ -65,6 +79,9 @@ export interface DiffResult {
   readonly commands: number;
   /** Generated runs that ended because A and B both threw. */
   readonly runsEndedByBothThrowing: number;
+  /** Generated runs that ended at a specified choice (never with `strict`), and the first of them. */
+  readonly runsEndedBySpecifiedChoice: number;
+  readonly firstSpecifiedChoice: SpecifiedChoice | null;
   /** The optional families (threads aside: a diff runs none) that A or B lacks, so neither was given. */
   readonly familiesLeftOut: readonly FamilyLeftOut[];
   readonly divergence: FoundDivergence | null;
@@ -99,6 +116,7 @@ interface RunResult {
   readonly commands: readonly Command[];
   readonly divergence: LockstepDivergence | null;
   readonly bothThrew: boolean;
+  readonly choice: SpecifiedChoice | null;
 }
 
 function runArbitrary(options: DiffOptions): fc.Arbitrary<RunInput> {
@@ -124,10 +142,14 @@ function runTemplates(options: DiffOptions, input: RunInput): RunResult {
   for (const template of input.templates) {
     const command = resolveTemplate(template, lockstep.model);
     const result = lockstep.step(command);
-    if (result.kind === "diverged") return { commands: [...lockstep.commands, command], divergence: result.divergence, bothThrew: false };
-    if (result.kind === "bothThrew") return { commands: lockstep.commands, divergence: null, bothThrew: true };
+    if (result.kind === "diverged" && result.divergence.modelAgrees === "both" && options.strict !== true) {
+      const { index, kind, a, b } = result.divergence;
+      return { commands: lockstep.commands, divergence: null, bothThrew: false, choice: { index, command, kind, a, b } };
+    }
+    if (result.kind === "diverged") return { commands: [...lockstep.commands, command], divergence: result.divergence, bothThrew: false, choice: null };
+    if (result.kind === "bothThrew") return { commands: lockstep.commands, divergence: null, bothThrew: true, choice: null };
   }
-  return { commands: lockstep.commands, divergence: null, bothThrew: false };
+  return { commands: lockstep.commands, divergence: null, bothThrew: false, choice: null };
 }
 
 /**
@@ -155,6 +177,8 @@ function diffCheck(options: DiffOptions) {
   let completedRuns = 0;
   let executed = 0;
   let runsEndedByBothThrowing = 0;
+  let runsEndedBySpecifiedChoice = 0;
+  let firstSpecifiedChoice: SpecifiedChoice | null = null;
   let shrinking = false;
   const predicate = (input: RunInput): boolean => {
     const result = runTemplates(options, input);
@@ -162,6 +186,8 @@ function diffCheck(options: DiffOptions) {
       completedRuns++;
       executed += result.commands.length;
       if (result.bothThrew) runsEndedByBothThrowing++;
+      if (result.choice !== null) runsEndedBySpecifiedChoice++;
+      firstSpecifiedChoice ??= result.choice;
       options.onRun?.(completedRuns);
     }
     if (result.divergence !== null) shrinking = true;
@@ -178,7 +204,7 @@ function diffCheck(options: DiffOptions) {
     const a = options.a.spec;
     const b = options.b.spec;
     const leftOut = familiesLeftOut(systemProfile(options.a.system), systemProfile(options.b.system));
-    return { a, b, seed: options.seed, runs: completedRuns, commands: executed, runsEndedByBothThrowing, familiesLeftOut: leftOut, divergence };
+    return { a, b, seed: options.seed, runs: completedRuns, commands: executed, runsEndedByBothThrowing, runsEndedBySpecifiedChoice, firstSpecifiedChoice, familiesLeftOut: leftOut, divergence };
   };
   return { arbitrary: runArbitrary(options), predicate, finish, parameters: { numRuns: options.runs, seed: options.seed } };
 }

@@ -1,0 +1,71 @@
+//! vm_fault (D:185-885): the DragonFly page fault, a retry loop over named phases.
+//!
+//!   RetryFault ─▶ faultLookup (D:201-269) ─▶ faultChainWalk (D:280-596)
+//!              ─▶ faultBackingPage (D:609-706) ─▶ faultRevalidate (D:713-781)
+//!              ─▶ faultInstall (D:790-883)
+//!
+//! Every phase returns a status, `RetryFault`, or goes on. A wait for memory (VM_WAITPFAULT)
+//! that cannot make room answers KERN_RESOURCE_SHORTAGE (semantic decision 9) where the seed
+//! would sleep on. Without threads, nothing runs while the fault waits, so the map never
+//! changes under it: the re-validation of D:713 runs only when its timestamp moved.
+
+import { LivenessFailure } from "../../../vocabulary/assert.ts";
+import type { ProtectionBits } from "../../../vocabulary/protection.ts";
+import { vmMapLookup } from "../vm-map-lookup.ts";
+import type { VmMap } from "../vm-map.ts";
+import { vmObjectReference } from "../vm-object.ts";
+import type { Vm } from "../vm.ts";
+import { faultBackingPage } from "./fault-backing-page.ts";
+import { faultChainWalk } from "./fault-chain-walk.ts";
+import { faultInstall } from "./fault-install.ts";
+import { faultRevalidate } from "./fault-revalidate.ts";
+import { type FaultState, FaultState as State, type FaultStatus, type FaultStep, pipAdd } from "./fault-state.ts";
+
+/** Restarts one fault may take before the kernel reports it makes no progress. */
+const RETRY_BOUND = 4096;
+
+/**
+ * vm_fault(map, vaddr, fault_type, fault_flags). Requires: `faultType` READ and/or WRITE,
+ * possibly with VM_PROT_OVERRIDE_WRITE (a user wire, vm-fault-wire.ts). Ensures: on
+ * KERN_SUCCESS `va` translates to the page the chain walk finds, with at most the
+ * protection the entry allows (read-only where a write would have to copy).
+ */
+export function vmFault(vm: Vm, map: VmMap, va: number, faultType: number, faultFlags: number): FaultStatus {
+  for (let attempt = 0; attempt < RETRY_BOUND; attempt++) {
+    const step = faultOnce(vm, map, va, faultType, faultFlags);
+    if (step !== "RetryFault") {
+      if (step === "KERN_RESOURCE_SHORTAGE") vm.coverage.hit("fault.enomem");
+      return step;
+    }
+    vm.coverage.hit("fault.retry");
+  }
+  throw new LivenessFailure(`vm_fault: ${map.name} va ${va} restarted ${RETRY_BOUND} times`);
+}
+
+/** One pass from RetryFault (D:201) to a result or the next RetryFault. */
+function faultOnce(vm: Vm, map: VmMap, va: number, faultType: number, faultFlags: number): FaultStep {
+  const fs = faultLookup(vm, map, va, faultType);
+  if (typeof fs === "string") return fs;
+  const walked = faultChainWalk(vm, fs, va, faultFlags);
+  if (walked !== null) return walked;
+  faultBackingPage(vm, fs);
+  const revalidated = faultRevalidate(vm, fs, va);
+  if (revalidated !== null) return revalidated;
+  faultInstall(vm, fs, va, faultFlags);
+  return "KERN_SUCCESS";
+}
+
+/** D:207-269: the lookup, the first object's reference and paging count, the wired override. */
+function faultLookup(vm: Vm, map: VmMap, va: number, faultType: number): FaultState | FaultStatus {
+  const looked = vmMapLookup(vm, map, va, faultType); // D:208
+  if (looked.status !== "KERN_SUCCESS") {
+    vm.coverage.hit("fault.lookupFailure");
+    return looked.status; // D:211-214
+  }
+  const mapGeneration = map.timestamp; // D:239
+  vmObjectReference(looked.object); // D:256
+  pipAdd(looked.object); // D:258
+  let effectiveType: ProtectionBits = looked.faultType;
+  if (looked.wired) effectiveType = looked.prot; // D:268-269
+  return new State(map, looked.entry, looked.object, looked.pindex, looked.prot, looked.wired, effectiveType, mapGeneration);
+}

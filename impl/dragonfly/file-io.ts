@@ -1,0 +1,64 @@
+//! read(2), write(2) and the flush of a file, through its vnode object (the buffer cache's
+//! VMIO pages are the vnode object's pages): a missing page is read in by the vnode pager,
+//! a write dirties it, and the flush writes dirty pages back and frees the resident ones.
+
+import type { FileRead, FileWrite } from "../../vocabulary/command.ts";
+import { error, ok, type Outcome, value } from "../../vocabulary/outcome.ts";
+import { PROT_NONE } from "../../vocabulary/protection.ts";
+import { type VmPage, vmPageActivate, vmPageAlloc, vmPageFree, vmPageTestDirty, vmPageWakeup } from "./vm-page.ts";
+import { vmWait } from "./vm-pageout.ts";
+import { vnodePagerGetPage, vnodePagerPutPage } from "./vnode-pager.ts";
+import type { VmObject } from "./vm-object.ts";
+import type { Vm } from "./vm.ts";
+
+export function fileAccess(vm: Vm, command: FileRead | FileWrite): Outcome {
+  const world = vm.world;
+  const object = vm.vnodeObjects[command.file];
+  const pageValid = Number.isInteger(command.page) && command.page >= 0 && command.page < world.filePages;
+  const wordValid = Number.isInteger(command.word) && command.word >= 0 && command.word < world.pageWords;
+  if (object === undefined || !pageValid || !wordValid) return error("EINVAL");
+  if (command.kind === "fileWrite" && !Number.isSafeInteger(command.value)) return error("EINVAL");
+  const page = residentPage(vm, object, command.page);
+  if (page === "ENOMEM" || page === "EIO") return error(page);
+  if (command.kind === "fileRead") return value(vm.machine.memory.read(page.frame, command.word));
+  vm.machine.memory.write(page.frame, command.word, command.value);
+  page.dirty = true;
+  return ok;
+}
+
+/** The file page, resident and valid (read in if needed), or why not. */
+function residentPage(vm: Vm, object: VmObject, pindex: number): VmPage | "ENOMEM" | "EIO" {
+  for (;;) {
+    const resident = object.pages.get(pindex);
+    if (resident !== undefined) {
+      if (resident.queue === "cache") vmPageActivate(vm, resident);
+      return resident;
+    }
+    const page = vmPageAlloc(vm, object, pindex);
+    if (page === null) {
+      if (!vmWait(vm)) return "ENOMEM";
+      continue;
+    }
+    if (vnodePagerGetPage(vm, object, page) !== "VM_PAGER_OK") {
+      vmPageFree(vm, page);
+      return "EIO";
+    }
+    vmPageWakeup(page);
+    vmPageActivate(vm, page);
+    return page;
+  }
+}
+
+/** The flush: dirty pages written back, every resident page not BUSY or wired freed. */
+export function fileEvict(vm: Vm, file: number): Outcome {
+  const object = vm.vnodeObjects[file];
+  if (object === undefined || !Number.isInteger(file)) return error("EINVAL");
+  for (const page of [...object.pages.values()]) {
+    if (page.busy || page.wireCount > 0) continue;
+    vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
+    vmPageTestDirty(vm, page);
+    if (page.dirty) vnodePagerPutPage(vm, object, page);
+    vmPageFree(vm, page);
+  }
+  return ok;
+}

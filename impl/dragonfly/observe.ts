@@ -1,0 +1,60 @@
+//! The DragonFly system's observation: every mapped page read out of the shadow chains (the
+//! first object that has the page resident or on swap decides; a vnode object reads the
+//! file; the bottom of an anonymous chain reads zeroes), never through the MMU.
+
+import type { Observation, ObservedPage, PageContents } from "../../vocabulary/observation.ts";
+import { protectionFromBits } from "../../vocabulary/protection.ts";
+import { vpn } from "../../vocabulary/units.ts";
+import { SWAP_SLOT_BAD } from "../hardware/units.ts";
+import type { DragonflyKernel } from "./kernel.ts";
+import type { VmMapEntry } from "./vm-map.ts";
+import type { VmObject } from "./vm-object.ts";
+import type { Vm } from "./vm.ts";
+
+export function observeDragonfly(kernel: DragonflyKernel): Observation {
+  const vm = kernel.vm;
+  const processes = [...kernel.processes.keys()]
+    .sort((a, b) => a - b)
+    .map((pid) => {
+      const pages: ObservedPage[] = [];
+      for (const entry of kernel.processes.get(pid)!.entries) {
+        for (let va = entry.start; va < entry.end; va++) {
+          pages.push({
+            va: vpn(va),
+            prot: protectionFromBits(entry.protection),
+            maxprot: protectionFromBits(entry.maxProtection),
+            inherit: entry.inheritance,
+            advice: entry.advice,
+            wired: entry.userWired,
+            contents: entryPageContents(vm, entry, va - entry.start),
+          });
+        }
+      }
+      return { pid, pages };
+    });
+  const files = vm.vnodeObjects.map((object) => Array.from({ length: object.size }, (_, pindex) => chainContents(vm, object, pindex) as number[]));
+  return { processes, files, loans: [] };
+}
+
+export function entryPageContents(vm: Vm, entry: VmMapEntry, index: number): PageContents {
+  if (entry.reserved) return "unbacked";
+  if (entry.object === null) return new Array<number>(vm.world.pageWords).fill(0);
+  return chainContents(vm, entry.object, entry.offset + index);
+}
+
+/** What the chain walk from `first` at `pindex` finds, without faulting. */
+export function chainContents(vm: Vm, first: VmObject, pindex: number): PageContents {
+  let object: VmObject | null = first;
+  let index = pindex;
+  while (object !== null) {
+    const page = object.pages.get(index);
+    if (page?.valid) return vm.machine.memory.contents(page.frame);
+    const slot = object.swapBlocks.get(index);
+    if (slot === SWAP_SLOT_BAD) return "lost";
+    if (slot !== undefined) return vm.machine.swap.peek(slot);
+    if (object.type === "vnode") return [...vm.machine.disk.peek(object.handle!, index)];
+    index += object.backingOffset;
+    object = object.backingObject;
+  }
+  return new Array<number>(vm.world.pageWords).fill(0);
+}

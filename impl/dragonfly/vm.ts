@@ -1,0 +1,45 @@
+//! The DragonFly VM's global state on one simulated machine: the vm_page array (one per
+//! frame), the live objects, the files' vnode objects, the swap map, coverage counters and
+//! the planted bug switched on for the run (variants.ts), if any.
+
+import type { WorldConfig } from "../../vocabulary/world.ts";
+import type { Machine } from "../hardware/machine.ts";
+import { frameNumber, type SwapSlot, swapSlot } from "../hardware/units.ts";
+import { DragonflyCoverage } from "./coverage.ts";
+import type { DragonflyVariantName } from "./variants.ts";
+import { type VmObject, vmObjectAllocate } from "./vm-object.ts";
+import { VmPage } from "./vm-page.ts";
+
+export class Vm {
+  readonly pages: VmPage[];
+  /** Every object not yet terminated (vm_object_list). */
+  readonly objects = new Set<VmObject>();
+  nextObjectId = 1;
+  /** One vnode object per file, held by the file for the whole run. */
+  readonly vnodeObjects: VmObject[];
+  /** Swap slots not in use, lowest first; slots a read failed on are `badSlots`, never reused. */
+  readonly freeSwapSlots: SwapSlot[];
+  readonly badSlots = new Set<SwapSlot>();
+  readonly coverage = new DragonflyCoverage();
+
+  constructor(
+    readonly machine: Machine,
+    readonly world: WorldConfig,
+    private readonly variant: DragonflyVariantName | null,
+  ) {
+    this.pages = Array.from({ length: world.frames }, (_, frame) => new VmPage(frameNumber(frame)));
+    this.vnodeObjects = Array.from({ length: world.files }, (_, file) => vmObjectAllocate(this, "vnode", world.filePages, file));
+    this.freeSwapSlots = Array.from({ length: world.swapSlots }, (_, index) => swapSlot(index + 1));
+  }
+
+  /** Whether the planted bug `name` is switched on for this run. */
+  planted(name: DragonflyVariantName): boolean {
+    return this.variant === name;
+  }
+
+  pageOfFrame(frame: number): VmPage {
+    const page = this.pages[frame];
+    if (page === undefined) throw new RangeError(`no vm_page for frame ${frame}`);
+    return page;
+  }
+}

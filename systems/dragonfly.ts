@@ -1,0 +1,96 @@
+//! DragonFly's shadow-chain vm_fault (impl/dragonfly/), plugged in as a system under test
+//! beside UVM: the same model, the same hardware, its own heap walks and planted bugs.
+//! No page loans (DragonFly has none) and, for now, no threads: those families are not run.
+
+import type { DragonflyCoverageName } from "../impl/dragonfly/coverage.ts";
+import { DragonflyMachine } from "../impl/dragonfly/dragonfly-machine.ts";
+import { dragonflyHealedLeaks, dragonflyInvariants } from "../impl/dragonfly/invariants/dragonfly-invariants.ts";
+import type { DragonflyHeap, DragonflyInvariant } from "../impl/dragonfly/invariants/object-graph.ts";
+import { dragonflyVariantCatalog, isDragonflyVariant } from "../impl/dragonfly/variants.ts";
+import type { Command } from "../vocabulary/command.ts";
+import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
+
+/** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero. */
+export const dragonflyRequiredCoverage: readonly DragonflyCoverageName[] = [
+  "fault.residentPage",
+  "fault.pagerOk",
+  "fault.pagerError",
+  "fault.pagerFail",
+  "fault.descend",
+  "fault.zeroFill",
+  "fault.backingRead",
+  "fault.backingWriteCopy",
+  "fault.renameRefused.refCount",
+  "fault.readAhead",
+  "fault.prefault",
+  "fault.allocWait",
+  "wire.user",
+  "wire.unwire",
+  "object.shadow",
+  "object.collapse",
+  "object.terminate",
+  "fork.copy",
+  "fork.share",
+  "fork.none",
+  "swap.out",
+  "swap.in",
+  "vnode.read",
+  "vnode.write",
+  "pageout.free",
+];
+
+export class DragonflySystem implements SystemUnderTest {
+  readonly invariantNames: readonly string[];
+  readonly machine: DragonflyMachine;
+
+  constructor(
+    options: SystemOptions,
+    private readonly invariants: readonly DragonflyInvariant[],
+  ) {
+    const variant = options.variant;
+    if (variant !== null && !isDragonflyVariant(variant)) throw new Error(`unknown variant ${variant}`);
+    this.machine = new DragonflyMachine(options.world, variant, options.seed, options.failureRates);
+    this.invariantNames = invariants.map((invariant) => invariant.name);
+  }
+
+  apply(command: Command) {
+    return this.machine.apply(command);
+  }
+
+  observe() {
+    return this.machine.observe();
+  }
+
+  checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
+    const heap = this.heap();
+    for (const invariant of this.invariants) {
+      if (invariant.quiescentOnly === true && !options.quiescent) continue;
+      const message = invariant.check(heap);
+      if (message !== null) return { invariant: invariant.name, message };
+    }
+    return null;
+  }
+
+  coverage() {
+    return this.machine.vm.coverage.snapshot();
+  }
+
+  checkHealed(): InvariantViolation | null {
+    const message = dragonflyHealedLeaks(this.heap());
+    return message === null ? null : { invariant: "healed-no-leaks", message };
+  }
+
+  private heap(): DragonflyHeap {
+    return { vm: this.machine.vm, kernel: this.machine.kernel };
+  }
+}
+
+export const dragonflySystem: SystemFactory = {
+  name: "dragonfly",
+  description: "DragonFly BSD vm_fault (shadow-object chains, 2004) with its objects, pagers and page daemon, on the same simulated machine",
+  variants: dragonflyVariantCatalog,
+  requiredCoverage: dragonflyRequiredCoverage,
+  families: ["processes", "mappings", "access", "files", "machine"],
+  allowances: ["enomemBeforeEio"],
+  create: (options) => new DragonflySystem(options, dragonflyInvariants),
+};

@@ -1,0 +1,42 @@
+// The DragonFly system's mutants (realistic slips in impl/dragonfly/): at least 15, each
+// killed by the default hunt (campaigns of 300 runs from seed 1, a few seeds), by a check
+// that is not a crash of the faithful system. Budgets are seeds and run counts, not time.
+import { setAutoFreeze } from "immer";
+import { beforeAll, describe, expect, it } from "vitest";
+import { exhaustibleMemory } from "../properties/checking/runner.ts";
+import { huntVariant } from "../properties/hunting/mutant-hunt.ts";
+import { dragonflySystem } from "../systems/dragonfly.ts";
+import { defaultWorld } from "../vocabulary/world.ts";
+
+beforeAll(() => setAutoFreeze(false));
+
+const mutants = dragonflySystem.variants.filter((variant) => variant.kind === "mutant");
+
+describe("dragonfly mutants", () => {
+  it("there are at least 15, each named, described and saying what it corrupts", () => {
+    expect(mutants.length).toBeGreaterThanOrEqual(15);
+    for (const mutant of mutants) {
+      expect(mutant.name, mutant.name).toMatch(/^mutant-[a-z0-9-]+$/);
+      expect(mutant.description.length, mutant.name).toBeGreaterThan(10);
+      expect(mutant.corrupts.length, mutant.name).toBeGreaterThan(3);
+    }
+  });
+
+  for (const mutant of mutants) {
+    it(`${mutant.name} is killed`, () => {
+      const hunt = huntVariant({
+        system: dragonflySystem,
+        variant: mutant.name,
+        world: defaultWorld,
+        contract: exhaustibleMemory,
+        failures: true,
+        runs: 300,
+        maxCommands: 100,
+        seeds: [1, 2, 3, 4, 5],
+        shrink: false,
+      });
+      expect(hunt.killed, `${mutant.name} survived seeds 1-5 × 300 runs`).toBe(true);
+      expect(hunt.unattributed).toBe(0);
+    });
+  }
+});
