@@ -1,14 +1,14 @@
 //! DragonFly's shadow-chain vm_fault (impl/dragonfly/), plugged in as a system under test
-//! beside UVM: the same model, the same hardware, its own heap walks and planted bugs.
+//! beside UVM: the same model, the same hardware, its own heap walks and planted bugs
+//! (systems/dragonfly-variants.ts).
 //! No page loans (DragonFly has none) and, for now, no threads: those families are not run.
 
 import type { DragonflyCoverageName } from "../impl/dragonfly/coverage.ts";
-import { DragonflyMachine } from "../impl/dragonfly/dragonfly-machine.ts";
-import { dragonflyHealedLeaks, dragonflyInvariants } from "../impl/dragonfly/invariants/dragonfly-invariants.ts";
-import type { DragonflyHeap, DragonflyInvariant } from "../impl/dragonfly/invariants/object-graph.ts";
-import { dragonflyVariantCatalog, isDragonflyVariant } from "../impl/dragonfly/variants.ts";
+import type { DragonflyImplementation, DragonflyMachine } from "../impl/dragonfly/dragonfly-machine.ts";
+import type { DragonflyHeap } from "../impl/dragonfly/invariants/object-graph.ts";
 import type { Command } from "../vocabulary/command.ts";
 import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
+import { dragonflyVariants, implementationFor, prepareDragonflyVariant } from "./dragonfly-variants.ts";
 
 /** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero. */
 export const dragonflyRequiredCoverage: readonly DragonflyCoverageName[] = [
@@ -42,15 +42,13 @@ export const dragonflyRequiredCoverage: readonly DragonflyCoverageName[] = [
 export class DragonflySystem implements SystemUnderTest {
   readonly invariantNames: readonly string[];
   readonly machine: DragonflyMachine;
+  private readonly implementation: DragonflyImplementation;
 
-  constructor(
-    options: SystemOptions,
-    private readonly invariants: readonly DragonflyInvariant[],
-  ) {
-    const variant = options.variant;
-    if (variant !== null && !isDragonflyVariant(variant)) throw new Error(`unknown variant ${variant}`);
-    this.machine = new DragonflyMachine(options.world, variant, options.seed, options.failureRates);
-    this.invariantNames = invariants.map((invariant) => invariant.name);
+  constructor(options: SystemOptions) {
+    const { implementation, seedBug } = implementationFor(options.variant);
+    this.implementation = implementation;
+    this.machine = new implementation.DragonflyMachine(options.world, seedBug, options.seed, options.failureRates);
+    this.invariantNames = implementation.dragonflyInvariants.map((invariant) => invariant.name);
   }
 
   apply(command: Command) {
@@ -63,7 +61,7 @@ export class DragonflySystem implements SystemUnderTest {
 
   checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
     const heap = this.heap();
-    for (const invariant of this.invariants) {
+    for (const invariant of this.implementation.dragonflyInvariants) {
       if (invariant.quiescentOnly === true && !options.quiescent) continue;
       const message = invariant.check(heap);
       if (message !== null) return { invariant: invariant.name, message };
@@ -76,7 +74,7 @@ export class DragonflySystem implements SystemUnderTest {
   }
 
   checkHealed(): InvariantViolation | null {
-    const message = dragonflyHealedLeaks(this.heap());
+    const message = this.implementation.dragonflyHealedLeaks(this.heap());
     return message === null ? null : { invariant: "healed-no-leaks", message };
   }
 
@@ -88,9 +86,10 @@ export class DragonflySystem implements SystemUnderTest {
 export const dragonflySystem: SystemFactory = {
   name: "dragonfly",
   description: "DragonFly BSD vm_fault (shadow-object chains, 2004) with its objects, pagers and page daemon, on the same simulated machine",
-  variants: dragonflyVariantCatalog,
+  variants: dragonflyVariants,
   requiredCoverage: dragonflyRequiredCoverage,
   families: ["processes", "mappings", "access", "files", "machine"],
   allowances: ["enomemBeforeEio"],
-  create: (options) => new DragonflySystem(options, dragonflyInvariants),
+  prepare: prepareDragonflyVariant,
+  create: (options) => new DragonflySystem(options),
 };

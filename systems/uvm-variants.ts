@@ -5,16 +5,16 @@
 //!   mutant    a copy of impl/ with the mutant's edits (variants/uvm-mutants.ts)
 //!
 //! A copy is materialised (variants/materialize.ts) and imported by `prepareUvmVariant`,
-//! once per process or worker thread; `create` then builds instances from it synchronously.
+//! once per process or worker thread (systems/variant-copies.ts); `create` then builds
+//! instances from it synchronously.
 
-import { fileURLToPath } from "node:url";
 import { type UvmKernel, uvmKernel } from "../impl/uvm-system.ts";
 import { isSeedBugName, type SeedBugName, seedBugCatalog } from "../impl/uvm/seed-bugs.ts";
-import { materializeVariant } from "../variants/materialize.ts";
 import type { SourceVariant } from "../variants/source-edit.ts";
 import { uvmCanaries } from "../variants/uvm-canaries.ts";
 import { uvmMutants } from "../variants/uvm-mutants.ts";
 import type { VariantInfo } from "../vocabulary/system-under-test.ts";
+import { variantCopies } from "./variant-copies.ts";
 
 /** The canaries and mutants: variants defined by source edits of impl/. */
 export const uvmSourceVariants: readonly SourceVariant[] = [...uvmCanaries, ...uvmMutants];
@@ -27,37 +27,17 @@ export const uvmVariants: readonly VariantInfo[] = [...uvmSourceVariants, ...see
   corrupts,
 }));
 
-/** The repository: the folder the edits' file names are relative to. */
-const root = fileURLToPath(new URL("..", import.meta.url));
+const copies = variantCopies<UvmKernel>("uvm", uvmSourceVariants, "impl/uvm-system.ts", "uvmKernel");
 
 /** Materialises `variant`'s copy of impl/ (if it is not in the cache yet); returns the path of its entry module. */
-export function uvmVariantCopy(variant: SourceVariant): string {
-  return materializeVariant({ root, sourceFolder: "impl", entry: "impl/uvm-system.ts", variant });
-}
-
-const loading = new Map<string, Promise<UvmKernel>>();
-const loaded = new Map<string, UvmKernel>();
+export const uvmVariantCopy = copies.copy;
 
 /** Loads the kernel `name` runs on (a no-op for the faithful system and for seed bugs). Requires: `name` is a variant of uvm. */
-export async function prepareUvmVariant(name: string): Promise<void> {
-  const variant = uvmSourceVariants.find((known) => known.name === name);
-  if (variant === undefined || loaded.has(name)) return;
-  let kernel = loading.get(name);
-  if (kernel === undefined) {
-    kernel = import(uvmVariantCopy(variant)).then((module: { uvmKernel: UvmKernel }) => module.uvmKernel);
-    loading.set(name, kernel);
-  }
-  loaded.set(name, await kernel);
-}
+export const prepareUvmVariant = copies.prepare;
 
 /** The kernel and seed bug an instance with `variant` runs. Throws for an unknown variant and for one not prepared. */
 export function kernelFor(variant: string | null): { readonly kernel: UvmKernel; readonly seedBug: SeedBugName | null } {
   if (variant === null) return { kernel: uvmKernel, seedBug: null };
   if (isSeedBugName(variant)) return { kernel: uvmKernel, seedBug: variant };
-  const kernel = loaded.get(variant);
-  if (kernel !== undefined) return { kernel, seedBug: null };
-  if (uvmSourceVariants.some((known) => known.name === variant)) {
-    throw new Error(`uvm: variant ${variant} is not loaded; \`await system.prepare("${variant}")\` before create()`);
-  }
-  throw new Error(`unknown variant ${variant}`);
+  return { kernel: copies.implementation(variant), seedBug: null };
 }

@@ -7,8 +7,10 @@ import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { huntVariant } from "../properties/hunting/mutant-hunt.ts";
 import { dragonflySystem } from "../systems/dragonfly.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
+import { prepareDragonflyVariants } from "./support/variants.ts";
 
 beforeAll(() => setAutoFreeze(false));
+beforeAll(() => prepareDragonflyVariants());
 
 const mutants = dragonflySystem.variants.filter((variant) => variant.kind === "mutant");
 

@@ -13,8 +13,10 @@ import { storedRegressions } from "./support/counterexample.ts";
 import { uvmcheck } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
 import { dragonflyViolationWithCheck } from "./support/dragonfly.ts";
+import { prepareDragonflyVariants } from "./support/variants.ts";
 
 beforeAll(() => setAutoFreeze(false));
+beforeAll(() => prepareDragonflyVariants());
 
 const directory = join(import.meta.dirname, "..", "counterexamples", "dragonfly");
 const files = storedRegressions(directory).map((name) => ({ name, file: readCounterexample(join(directory, name)) }));

@@ -2,18 +2,20 @@
 // applies, exactly once, to today's impl/ (like a patch: a refactoring that moves the lines
 // fails here, naming the variant and the file); every variant's copy of impl/ loads and
 // boots; the copy shares what it does not change with the faithful system; and impl/ keeps
-// no switch for a canary or a mutant.
+// no switch for a canary or a mutant. For every system with source variants: uvm and dragonfly.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dragonflySystem } from "../systems/dragonfly.ts";
+import { dragonflySourceVariants, dragonflyVariantCopy } from "../systems/dragonfly-variants.ts";
 import { uvmSourceVariants, uvmVariantCopy } from "../systems/uvm-variants.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import { materializeVariant } from "../variants/materialize.ts";
 import { applyEdit, EditNoLongerApplies, edit, editedSources, type SourceVariant } from "../variants/source-edit.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
-import { prepareUvmVariants } from "./support/variants.ts";
+import { prepareDragonflyVariants, prepareUvmVariants } from "./support/variants.ts";
 
 const root = join(import.meta.dirname, "..");
 const read = (file: string) => readFileSync(join(root, file), "utf8");
@@ -31,10 +33,11 @@ describe("source edits", () => {
     expect(() => applyEdit("canary-x", "b();\nb();\n", edit("impl/f.ts", "b();", ""))).toThrow("snippet found 2 times");
   });
 
-  it("every canary and mutant changes impl/, each edit applying exactly once", () => {
+  it("every canary and mutant of every system changes impl/, each edit applying exactly once", () => {
     expect(uvmSourceVariants.length).toBeGreaterThanOrEqual(70);
+    expect(dragonflySourceVariants.length).toBe(26);
     const failures: string[] = [];
-    for (const variant of uvmSourceVariants) {
+    for (const variant of [...uvmSourceVariants, ...dragonflySourceVariants]) {
       try {
         const edited = editedSources(variant, read);
         for (const [file, text] of edited) if (text === read(file)) failures.push(`${variant.name}: ${file} unchanged`);
@@ -45,7 +48,7 @@ describe("source edits", () => {
     expect(failures).toEqual([]);
   });
 
-  it("impl/ keeps no switch for a canary or a mutant: only seed bugs, as uvm.seedBehaviour", () => {
+  it("impl/ keeps no switch for a canary or a mutant: only seed bugs, as uvm.seedBehaviour and vm.seedBehaviour", () => {
     const grep = (pattern: string) => execFileSync("git", ["grep", "-n", "-E", pattern, "--", "impl"], { cwd: root, encoding: "utf8" }).trim();
     expect(() => grep("planted\\(")).toThrow(); // git grep exits 1 when nothing matches
     const switches = grep("seedBehaviour\\(\"").split("\n");
@@ -105,23 +108,36 @@ describe("materialised copies", () => {
 });
 
 describe("every variant's copy of impl/", () => {
-  beforeAll(() => prepareUvmVariants());
+  beforeAll(async () => {
+    await prepareUvmVariants();
+    await prepareDragonflyVariants();
+  });
 
   it("loads, boots and shares the vocabulary and the unchanged modules with the faithful system", async () => {
-    for (const variant of uvmSourceVariants) {
-      const system = uvmSystem.create({ world: defaultWorld, variant: variant.name, seed: 1 });
-      expect(system.observe(), variant.name).toEqual(uvmSystem.create({ world: defaultWorld, variant: null, seed: 1 }).observe());
+    const systems = [
+      { system: uvmSystem, variants: uvmSourceVariants },
+      { system: dragonflySystem, variants: dragonflySourceVariants },
+    ];
+    for (const { system, variants } of systems) {
+      for (const variant of variants) {
+        const booted = system.create({ world: defaultWorld, variant: variant.name, seed: 1 });
+        expect(booted.observe(), `${system.name}:${variant.name}`).toEqual(system.create({ world: defaultWorld, variant: null, seed: 1 }).observe());
+      }
     }
     const copy = (await import(uvmVariantCopy(uvmSourceVariants[0]!))) as typeof import("../impl/uvm-system.ts");
     const faithful = await import("../impl/uvm-system.ts");
     expect(copy.uvmKernel.UvmMachine).not.toBe(faithful.uvmKernel.UvmMachine);
     const { Machine } = await import("../impl/hardware/machine.ts");
     expect(new copy.uvmKernel.UvmMachine(defaultWorld, null, 1).machine).toBeInstanceOf(Machine);
+    const dragonflyCopy = (await import(dragonflyVariantCopy(dragonflySourceVariants[0]!))) as typeof import("../impl/dragonfly/dragonfly-machine.ts");
+    const dragonflyFaithful = await import("../impl/dragonfly/dragonfly-machine.ts");
+    expect(dragonflyCopy.dragonflyImplementation.DragonflyMachine).not.toBe(dragonflyFaithful.dragonflyImplementation.DragonflyMachine);
+    expect(new dragonflyCopy.dragonflyImplementation.DragonflyMachine(defaultWorld, null, 1).machine).toBeInstanceOf(Machine);
   });
 
   it("type-checks (tsc over every copy, with the repository's settings)", () => {
     const project = join(temporaryDirectory(), "tsconfig.json");
-    const files = uvmSourceVariants.map((variant) => uvmVariantCopy(variant));
+    const files = [...uvmSourceVariants.map((variant) => uvmVariantCopy(variant)), ...dragonflySourceVariants.map((variant) => dragonflyVariantCopy(variant))];
     const typeRoots = [join(root, "node_modules", "@types")];
     writeFileSync(project, JSON.stringify({ extends: join(root, "tsconfig.json"), compilerOptions: { typeRoots }, include: [], files }));
     const tsc = join(root, "node_modules", ".bin", "tsc");

@@ -1,5 +1,7 @@
 //! The DragonFly implementation on a simulated machine: the hardware, the VM, the
-//! system-call layer and the observation, as systems/dragonfly.ts plugs them in.
+//! system-call layer and the observation, as systems/dragonfly.ts plugs them in; and
+//! `dragonflyImplementation`, everything of impl/dragonfly/ that systems/dragonfly.ts uses, in one
+//! module, so that a variant's copy of impl/ (variants/materialize.ts) supplies all of it.
 
 import type { Command } from "../../vocabulary/command.ts";
 import type { FailureRates } from "../../vocabulary/failure.ts";
@@ -9,7 +11,8 @@ import type { WorldConfig } from "../../vocabulary/world.ts";
 import { Machine } from "../hardware/machine.ts";
 import { DragonflyKernel } from "./kernel.ts";
 import { observeDragonfly } from "./observe.ts";
-import type { DragonflyVariantName } from "./variants.ts";
+import type { DragonflySeedBugName } from "./seed-bugs.ts";
+import { dragonflyHealedLeaks, dragonflyInvariants } from "./invariants/dragonfly-invariants.ts";
 import { Vm } from "./vm.ts";
 
 export class DragonflyMachine {
@@ -17,10 +20,10 @@ export class DragonflyMachine {
   readonly vm: Vm;
   readonly kernel: DragonflyKernel;
 
-  constructor(world: WorldConfig, variant: DragonflyVariantName | null, seed: number, failureRates: FailureRates = {}) {
+  constructor(world: WorldConfig, seedBug: DragonflySeedBugName | null, seed: number, failureRates: FailureRates = {}) {
     this.machine = new Machine(world, seed);
     this.machine.failures.setRates(failureRates);
-    this.vm = new Vm(this.machine, world, variant);
+    this.vm = new Vm(this.machine, world, seedBug);
     this.kernel = new DragonflyKernel(this.vm);
   }
 
@@ -32,3 +35,8 @@ export class DragonflyMachine {
     return observeDragonfly(this.kernel);
   }
 }
+
+/** What systems/dragonfly.ts takes from impl/dragonfly/: the machine, its heap-walk invariants and the healed check. */
+export const dragonflyImplementation = { DragonflyMachine, dragonflyInvariants, dragonflyHealedLeaks };
+
+export type DragonflyImplementation = typeof dragonflyImplementation;

@@ -31,7 +31,7 @@ function residentPage(vm: Vm, object: VmObject, pindex: number): VmPage | "ENOME
   for (;;) {
     const resident = object.pages.get(pindex);
     if (resident !== undefined) {
-      if (resident.queue === "cache") vmPageActivate(vm, resident);
+      if (resident.queue === "cache") vmPageActivate(resident);
       return resident;
     }
     const page = vmPageAlloc(vm, object, pindex);
@@ -44,7 +44,7 @@ function residentPage(vm: Vm, object: VmObject, pindex: number): VmPage | "ENOME
       return "EIO";
     }
     vmPageWakeup(page);
-    vmPageActivate(vm, page);
+    vmPageActivate(page);
     return page;
   }
 }

@@ -60,7 +60,7 @@ export function vmMmap(vm: Vm, map: VmMap, request: MmapRequest): number | null 
 export function vmMapDelete(vm: Vm, map: VmMap, start: number, end: number): void {
   vmMapLock(map);
   for (const entry of vmMapClipRange(vm, map, start, end)) {
-    if (entry.wiredCount > 0 && !(vm.planted("canary-delete-keeps-wiring") && entry.object?.type === "vnode")) {
+    if (entry.wiredCount > 0) {
       entry.wiredCount = 0;
       entry.userWired = false;
       vmFaultUnwire(vm, map, entry.start, entry.end);

@@ -29,7 +29,7 @@ export function swapPagerGetPage(vm: Vm, object: VmObject, page: VmPage): PagerR
   const read = vm.machine.swap.read(slot);
   if (read.kind === "error") {
     vm.coverage.hit("swap.readFailure");
-    if (!vm.planted("mutant-swap-read-error-forgotten")) markBad(vm, object, page.pindex, slot);
+    markBad(vm, object, page.pindex, slot);
     return "VM_PAGER_ERROR";
   }
   vm.coverage.hit("swap.in");
@@ -57,8 +57,7 @@ export function swapPagerPutPage(vm: Vm, object: VmObject, page: VmPage): boolea
     return false;
   }
   vm.coverage.hit("swap.out");
-  if (vm.planted("canary-swap-old-block-kept")) object.swapBlocks.delete(page.pindex);
-  else swapPagerUnswapped(vm, object, page.pindex);
+  swapPagerUnswapped(vm, object, page.pindex); // swp_pager_meta_build frees the old block
   object.swapBlocks.set(page.pindex, slot);
   object.type = "swap";
   return true;

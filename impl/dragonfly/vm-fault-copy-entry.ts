@@ -23,7 +23,7 @@ export function vmFaultCopyEntry(vm: Vm, childMap: VmMap, destination: VmMapEntr
   destination.offset = 0;
   destination.needsCopy = false;
   for (let index = 0; index < source.pages; index++) {
-    const found = vm.planted("seed-F37-source-object-only") ? sourceObjectOnly(source.object, source.offset + index) : findInChain(source.object, source.offset + index);
+    const found = vm.seedBehaviour("seed-F37-source-object-only") ? sourceObjectOnly(source.object, source.offset + index) : findInChain(source.object, source.offset + index);
     if (found === null) continue;
     if (found.page === null || found.object.type === "vnode") {
       backByVnode(object, found.object, found.pindex - index);
@@ -35,10 +35,10 @@ export function vmFaultCopyEntry(vm: Vm, childMap: VmMap, destination: VmMapEntr
     childMap.pmap.enter(
       vpn(destination.start + index),
       copy.frame,
-      vm.planted("seed-F37-max-protection") ? destination.maxProtection : destination.protection,
+      vm.seedBehaviour("seed-F37-max-protection") ? destination.maxProtection : destination.protection,
       { wired: false, canFail: false, access: 0 },
     ); // D:1093
-    vmPageActivate(vm, copy);
+    vmPageActivate(copy);
     vmPageWakeup(copy);
   }
   return true;

@@ -42,10 +42,10 @@ export function vmFaultUnwire(vm: Vm, map: VmMap, start: number, end: number): v
   vm.coverage.hit("wire.unwire");
   for (let va = start; va < end; va++) {
     const translation = map.pmap.translation(vpn(va));
-    if (vm.planted("seed-F36-frame-zero-unmapped") && translation?.frame === 0) continue; // D:993-995 pmap_extract == 0
+    if (vm.seedBehaviour("seed-F36-frame-zero-unmapped") && translation?.frame === 0) continue; // D:993-995 pmap_extract == 0
     if (translation?.wired) {
       map.pmap.unwire(vpn(va)); // D:996
-      if (!vm.planted("mutant-unwire-keeps-page-wired")) vmPageUnwire(vm.pageOfFrame(translation.frame));
+      vmPageUnwire(vm.pageOfFrame(translation.frame)); // D:997
       continue;
     }
     const entry = vmMapLookupEntry(map, va);

@@ -54,7 +54,7 @@ function forkShare(vm: Vm, entry: VmMapEntry, child: VmMap): void {
     entry.object = vmObjectAllocate(vm, "default", entry.pages);
     entry.offset = 0;
   }
-  if (entry.object !== null && !vm.planted("mutant-fork-share-no-reference")) vmObjectReference(entry.object);
+  if (entry.object !== null) vmObjectReference(entry.object); // vmspace_fork: the child's reference
   const copy = entry.cloneRange(entry.start, entry.end);
   copy.wiredCount = 0;
   copy.userWired = false;
@@ -85,15 +85,15 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
   const object = source.object;
   if (object === null) return true; // reserved or untouched: the child's first fault makes its own
   if (object.handle === null && object.type !== "vnode") vmObjectCollapse(vm, object);
-  const faithful = vm.planted("seed-copy-entry-breaks-sharing");
-  if (!source.cow && !faithful) {
+  const breaksSharing = vm.seedBehaviour("seed-copy-entry-breaks-sharing");
+  if (!source.cow && !breaksSharing) {
     vmObjectReference(object); // a shared entry: only the child copies on write
-  } else if (!source.needsCopy && object.refCount - object.shadowCount > 1 && !faithful) {
+  } else if (!source.needsCopy && object.refCount - object.shadowCount > 1 && !breaksSharing) {
     const below = interpose(vm, object);
     return wiredPagesCopied(vm, object, below, source, destination);
   } else {
     vmObjectReference(object);
-    if (!source.needsCopy && !vm.planted("mutant-fork-no-write-protect")) parent.pmap.protect(source.start, source.end, source.protection & ~PROT_WRITE);
+    if (!source.needsCopy) parent.pmap.protect(source.start, source.end, source.protection & ~PROT_WRITE);
     source.needsCopy = true;
   }
   destination.object = object;
@@ -153,7 +153,7 @@ function wiredPagesCopied(vm: Vm, object: VmObject, below: VmObject, source: VmM
     const copy = vmPageAllocWaiting(vm, own, page.pindex - source.offset);
     if (copy === null) return false;
     vmPageCopy(vm, page, copy);
-    vmPageActivate(vm, copy);
+    vmPageActivate(copy);
     vmPageWakeup(copy);
   }
   return true;

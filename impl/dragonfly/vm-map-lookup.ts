@@ -51,7 +51,7 @@ export function vmMapLookup(vm: Vm, map: VmMap, va: number, faultTypeWithFlags: 
       entry.object = shadowed.object;
       entry.offset = shadowed.offset;
       entry.needsCopy = false;
-    } else if (!vm.planted("canary-needs-copy-writable")) prot &= ~PROT_WRITE;
+    } else prot &= ~PROT_WRITE;
   }
   if (entry.object === null) {
     entry.object = vmObjectAllocate(vm, "default", entry.pages);

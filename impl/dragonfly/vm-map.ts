@@ -127,7 +127,7 @@ export function vmMapClipRange(vm: Vm, map: VmMap, start: number, end: number): 
     if (entry === null || entry.start === point) continue;
     vm.coverage.hit("map.clip");
     const tail = entry.cloneRange(point, entry.end);
-    if (entry.object !== null && !vm.planted("canary-clip-no-reference")) vmObjectReference(entry.object);
+    if (entry.object !== null) vmObjectReference(entry.object); // vm_map_clip_end: the new half's reference
     entry.end = point;
     vmMapInsert(map, tail);
   }

@@ -33,7 +33,7 @@ export function vmObjectCollapse(vm: Vm, object: VmObject): void {
       collapseInto(vm, object, backing);
       continue;
     }
-    if (!allShadowed(object, backing) && !vm.planted("mutant-bypass-unshadowed")) return;
+    if (!allShadowed(object, backing)) return;
     bypass(vm, object, backing);
   }
 }
@@ -49,9 +49,9 @@ function collapseInto(vm: Vm, object: VmObject, backing: VmObject): void {
   for (const page of [...backing.pages.values()]) {
     assert(!page.busy, `vm_object_collapse: ${page.describe()} busy`);
     const pindex = page.pindex - object.backingOffset;
-    const shadowed = holds(object, pindex) && !vm.planted("mutant-collapse-overwrites");
+    const shadowed = holds(object, pindex);
     if (pindex < 0 || pindex >= object.size || shadowed) {
-      if (!vm.planted("canary-collapse-leaks-page")) vmPageFree(vm, page);
+      vmPageFree(vm, page);
     } else vmPageRename(page, object, pindex);
   }
   for (const [backingIndex, slot] of [...backing.swapBlocks]) {

@@ -108,12 +108,7 @@ export function vmObjectDeallocate(vm: Vm, first: VmObject | null): void {
       return;
     }
     if (object.refCount === 2 && object.shadowCount === 1) {
-      object.refCount -= vm.planted("mutant-deallocate-keeps-reference") ? 0 : 1;
-      if (vm.planted("canary-deallocate-kills-backing")) {
-        object.refCount = 0;
-        vmObjectTerminate(vm, object);
-        return;
-      }
+      object.refCount--; // vm_object.c 335-336: drop ours before collapsing the shadow
       const shadow = object.shadows[0]!;
       if (shadow.handle !== null || shadow.type === "vnode") return;
       if (object.pagingInProgress > 0 || shadow.pagingInProgress > 0) return; // the seed sleeps (objde1/2); nothing is in flight between commands
@@ -162,7 +157,7 @@ export function vmObjectTerminate(vm: Vm, object: VmObject): void {
  * old object isn't shared"). Returns the (possibly new) object and its offset.
  */
 export function vmObjectShadow(vm: Vm, source: VmObject | null, offset: number, length: number): { object: VmObject; offset: number } {
-  const unshared = source !== null && (source.refCount === 1 || vm.planted("mutant-shadow-reuses-shared")) && source.handle === null && source.type !== "vnode";
+  const unshared = source !== null && source.refCount === 1 && source.handle === null && source.type !== "vnode";
   if (unshared) return { object: source, offset };
   const result = vmObjectAllocate(vm, "default", length);
   vm.coverage.hit("object.shadow");
@@ -170,6 +165,6 @@ export function vmObjectShadow(vm: Vm, source: VmObject | null, offset: number, 
     result.backingObject = source;
     linkShadow(source, result);
   }
-  result.backingOffset = vm.planted("mutant-shadow-drops-offset") ? 0 : offset;
+  result.backingOffset = offset;
   return { object: result, offset: 0 };
 }

@@ -115,10 +115,9 @@ export function vmPageRename(page: VmPage, object: VmObject, pindex: number): vo
  * daemon never discards a private copy that exists nowhere else.
  */
 export function vmPageCopy(vm: Vm, source: VmPage, destination: VmPage): void {
-  if (vm.planted("mutant-cow-copy-zeroes")) vm.machine.memory.zero(destination.frame);
-  else vm.machine.memory.copy(source.frame, destination.frame);
+  vm.machine.memory.copy(source.frame, destination.frame);
   destination.valid = true;
-  destination.dirty = !vm.planted("seed-F35-copy-clean");
+  destination.dirty = !vm.seedBehaviour("seed-F35-copy-clean");
 }
 
 /** vm_page_test_dirty: folds the pmap's modified bit into `dirty`. */
@@ -133,8 +132,8 @@ export function vmPageWakeup(page: VmPage): void {
 }
 
 /** vm_page_activate: onto the active queue, unless wired. */
-export function vmPageActivate(vm: Vm, page: VmPage): void {
-  if (page.wireCount === 0 || vm.planted("canary-wired-page-queued")) page.queue = "active";
+export function vmPageActivate(page: VmPage): void {
+  if (page.wireCount === 0) page.queue = "active";
 }
 
 /** vm_page_deactivate */

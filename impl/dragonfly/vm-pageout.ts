@@ -40,11 +40,11 @@ function reclaimable(page: VmPage): boolean {
 function pageOut(vm: Vm, page: VmPage): boolean {
   const object = page.object!;
   vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
-  if (!vm.planted("mutant-pageout-ignores-modified")) vmPageTestDirty(vm, page);
+  vmPageTestDirty(vm, page);
   if (page.dirty) {
     if (object.type === "vnode") vnodePagerPutPage(vm, object, page);
     else if (!swapPagerPutPage(vm, object, page)) {
-      vmPageActivate(vm, page);
+      vmPageActivate(page);
       return false;
     }
   }

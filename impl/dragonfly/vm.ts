@@ -1,12 +1,12 @@
 //! The DragonFly VM's global state on one simulated machine: the vm_page array (one per
 //! frame), the live objects, the files' vnode objects, the swap map, coverage counters and
-//! the planted bug switched on for the run (variants.ts), if any.
+//! the seed bug switched on for the run (seed-bugs.ts), if any.
 
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { Machine } from "../hardware/machine.ts";
 import { frameNumber, type SwapSlot, swapSlot } from "../hardware/units.ts";
 import { DragonflyCoverage } from "./coverage.ts";
-import type { DragonflyVariantName } from "./variants.ts";
+import type { DragonflySeedBugName } from "./seed-bugs.ts";
 import { type VmObject, vmObjectAllocate } from "./vm-object.ts";
 import { VmPage } from "./vm-page.ts";
 
@@ -25,16 +25,16 @@ export class Vm {
   constructor(
     readonly machine: Machine,
     readonly world: WorldConfig,
-    private readonly variant: DragonflyVariantName | null,
+    private readonly seedBug: DragonflySeedBugName | null,
   ) {
     this.pages = Array.from({ length: world.frames }, (_, frame) => new VmPage(frameNumber(frame)));
     this.vnodeObjects = Array.from({ length: world.files }, (_, file) => vmObjectAllocate(this, "vnode", world.filePages, file));
     this.freeSwapSlots = Array.from({ length: world.swapSlots }, (_, index) => swapSlot(index + 1));
   }
 
-  /** Whether the planted bug `name` is switched on for this run. */
-  planted(name: DragonflyVariantName): boolean {
-    return this.variant === name;
+  /** Whether the seed's behaviour `name` (a seed bug we fix) is put back for this run. */
+  seedBehaviour(name: DragonflySeedBugName): boolean {
+    return this.seedBug === name;
   }
 
   pageOfFrame(frame: number): VmPage {

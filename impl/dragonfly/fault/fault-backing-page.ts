@@ -18,13 +18,13 @@ import { type FaultState, pipWakeup, releasePage } from "./fault-state.ts";
 
 export function faultBackingPage(vm: Vm, fs: FaultState): void {
   if (fs.object === fs.firstObject) return; // D:609
-  if ((fs.faultType & PROT_WRITE) === 0 && !vm.planted("mutant-backing-read-writable")) {
+  if ((fs.faultType & PROT_WRITE) === 0) {
     vm.coverage.hit("fault.backingRead");
     fs.prot &= ~PROT_WRITE; // D:704
     return;
   }
   if ((fs.faultType & PROT_WRITE) === 0) return;
-  const refusal = renameRefusal(vm, fs);
+  const refusal = renameRefusal(fs);
   const placeholder = fs.firstM!;
   const page = fs.m!;
   if (refusal === null) {
@@ -41,7 +41,7 @@ export function faultBackingPage(vm: Vm, fs: FaultState): void {
     vmPageCopy(vm, page, placeholder); // D:677
     // Found by uvmcheck: other entries sharing the first object (inherit=share of a private
     // mapping) may map the old page through it; they must refault onto the copy.
-    if (fs.firstObject.refCount > 2 && !vm.planted("seed-copy-leaves-sharers-mapped")) vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
+    if (fs.firstObject.refCount > 2 && !vm.seedBehaviour("seed-copy-leaves-sharers-mapped")) vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
   }
   if (fs.m !== null) releasePage(fs); // D:680-685
   pipWakeup(fs.object); // D:692
@@ -51,11 +51,11 @@ export function faultBackingPage(vm: Vm, fs: FaultState): void {
 }
 
 /** D:625-653: null when the rename may go ahead, else the counter of the first condition that refuses it. */
-function renameRefusal(vm: Vm, fs: FaultState): DragonflyCoverageName | null {
+function renameRefusal(fs: FaultState): DragonflyCoverageName | null {
   const object = fs.object;
   if (fs.mapGeneration !== fs.map.timestamp) return "fault.renameRefused.mapChanged"; // D:625
   if (object.shadowCount !== 1) return "fault.renameRefused.shadowCount"; // D:629
-  if (object.refCount !== 1 && !vm.planted("mutant-rename-ignores-references")) return "fault.renameRefused.refCount"; // D:633
+  if (object.refCount !== 1) return "fault.renameRefused.refCount"; // D:633
   if (object.handle !== null || object.type === "vnode") return "fault.renameRefused.handle"; // D:637-642
   if (object !== fs.firstObject.backingObject) return "fault.renameRefused.notDirectParent"; // D:646
   return null; // D:651-652: the map lock is ours, or free (no other thread)

@@ -78,7 +78,7 @@ function residentPage(vm: Vm, fs: FaultState, page: VmPage): FaultStep | null {
   page.queue = "none"; // vm_page_unqueue_nowakeup, D:323
   if (queue === "cache" && vmPageCountSevere(vm)) {
     vm.coverage.hit("fault.cachePageSevere");
-    vmPageActivate(vm, page); // D:326-331
+    vmPageActivate(page); // D:326-331
     fs.m = null;
     unlockAndDeallocate(vm, fs);
     vmWait(vm);
@@ -116,13 +116,13 @@ function descend(vm: Vm, fs: FaultState): boolean {
     fs.firstM = null; // D:572
     const page = fs.m;
     assert(page !== null, "vm_fault: no placeholder to zero-fill");
-    if (!vm.planted("mutant-zero-fill-skipped")) vm.machine.memory.zero(page.frame); // D:577-583
+    vm.machine.memory.zero(page.frame); // D:577-583
     page.valid = true;
     vm.coverage.hit("fault.zeroFill");
     return true;
   }
-  if (!vm.planted("mutant-descend-drops-offset")) fs.pindex += fs.object.backingOffset; // D:558
-  if (fs.object !== fs.firstObject && !vm.planted("canary-descend-pip-leak")) pipWakeup(fs.object); // D:586-588
+  fs.pindex += fs.object.backingOffset; // D:558
+  if (fs.object !== fs.firstObject) pipWakeup(fs.object); // D:586-588
   assert(fs.object !== next, `vm_fault: object loop at ${next.describe()}`); // D:589
   vm.coverage.hit("fault.descend");
   fs.object = next;

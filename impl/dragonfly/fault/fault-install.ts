@@ -31,12 +31,12 @@ export function faultInstall(vm: Vm, fs: FaultState, va: number, faultFlags: num
   if ((faultFlags & VM_FAULT_WIRE_MASK) !== 0) {
     if (fs.wired) {
       vmPageWire(page); // D:859-861
-      if (page.object!.swapBlocks.has(page.pindex) && !vm.planted("canary-wired-keeps-swap")) {
+      if (page.object!.swapBlocks.has(page.pindex)) {
         page.dirty = true;
         swapPagerUnswapped(vm, page.object!, page.pindex);
       }
     } else vmPageUnwire(page);
-  } else vmPageActivate(vm, page); // D:865
+  } else vmPageActivate(page); // D:865
   vmPageWakeup(page); // D:880
   vmObjectDeallocate(vm, fs.firstObject); // D:881
 }
@@ -58,8 +58,7 @@ function pmapPrefault(vm: Vm, fs: FaultState, va: number): void {
       if (page === null) continue;
       vm.coverage.hit("fault.prefault");
       if (page.queue === "cache") page.queue = "active";
-      const prot = vm.planted("mutant-prefault-entry-protection") ? entry.protection : PROT_READ;
-      fs.map.pmap.enter(vpn(near), page.frame, prot, { wired: false, canFail: false, access: 0 });
+      fs.map.pmap.enter(vpn(near), page.frame, PROT_READ, { wired: false, canFail: false, access: 0 });
     }
   }
 }

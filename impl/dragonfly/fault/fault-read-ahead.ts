@@ -74,7 +74,7 @@ function cacheBehind(vm: Vm, fs: FaultState): void {
     if (page === undefined || !page.valid) break; // D:429-430 (F30: a bounded index stops here)
     if (page.busy || page.wireCount > 0) continue;
     vm.coverage.hit("fault.cacheBehind");
-    if (!page.dirty && !vm.planted("mutant-cache-behind-skips-test-dirty")) vmPageTestDirty(vm, page);
+    if (!page.dirty) vmPageTestDirty(vm, page);
     if (page.dirty) {
       vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
       vmPageDeactivate(page);
