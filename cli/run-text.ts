@@ -49,8 +49,9 @@ export function formatViolation(found: FoundViolation, saved: Saved): string[] {
 }
 
 /**
- * Coverage counters in as many columns as fit in 100 characters; a counter the system
- * requires above zero that is still at zero is marked `!` (the legend says so).
+ * Coverage counters in as many columns as fit in 100 characters. Every counter still at zero
+ * is marked: `!` when the system requires it above zero (a path the campaign should have
+ * reached), `-` when it does not; the legend says which marks appear and what they mean.
  */
 export function formatCoverage(coverage: ReadonlyMap<string, number>, required: readonly string[]): string[] {
   const entries = [...coverage];
@@ -58,13 +59,17 @@ export function formatCoverage(coverage: ReadonlyMap<string, number>, required: 
   const countWidth = Math.max(1, ...entries.map(([, value]) => String(value).length));
   const cellWidth = 1 + nameWidth + 1 + countWidth;
   const columns = Math.max(1, Math.floor((100 - 2 + 2) / (cellWidth + 2)));
-  const cells = entries.map(([name, value]) => `${required.includes(name) && value === 0 ? "!" : " "}${name.padEnd(nameWidth)} ${String(value).padStart(countWidth)}`);
+  const mark = (name: string, value: number) => (value !== 0 ? " " : required.includes(name) ? "!" : "-");
+  const cells = entries.map(([name, value]) => `${mark(name, value)}${name.padEnd(nameWidth)} ${String(value).padStart(countWidth)}`);
   const rows: string[] = [];
   for (let index = 0; index < cells.length; index += columns) rows.push(`  ${cells.slice(index, index + columns).join("  ")}`.trimEnd());
-  const missing = entries.filter(([name, value]) => required.includes(name) && value === 0).length;
-  const legend =
+  const missing = entries.filter(([name, value]) => value === 0 && required.includes(name)).length;
+  const idle = entries.filter(([name, value]) => value === 0 && !required.includes(name)).length;
+  const legend = [
     missing === 0
       ? `  every counter the system requires (${required.length}) is above zero; a "!" would mark one still at zero`
-      : `  "!" marks ${count(missing, "required counter")} still at zero: paths this campaign never reached`;
-  return ["coverage (how often each path was taken, summed over the runs):", ...rows, legend];
+      : `  "!" marks ${count(missing, "required counter")} still at zero: paths this campaign never reached`,
+  ];
+  if (idle > 0) legend.push(`  "-" marks ${count(idle, "counter")} at zero that the system does not require a campaign to reach`);
+  return ["coverage (how often each path was taken, summed over the runs):", ...rows, ...legend];
 }

@@ -10,60 +10,14 @@ import { commandFamilies } from "../vocabulary/command-family.ts";
 import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
 import { kernelFor, prepareUvmVariant, uvmVariants } from "./uvm-variants.ts";
 
-/** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero: every path issues 2-4 name. */
-export const uvmRequiredCoverage: readonly CoverageName[] = [
-  "fault.case0",
-  "fault.1A",
-  "fault.1B",
-  "fault.2A",
-  "fault.2B.zero",
-  "fault.2B.copy",
-  "fault.needsCopy",
-  "fault.neighbor.anon",
-  "fault.neighbor.object",
-  "fault.wire",
-  "fault.efault",
-  "fault.eacces",
-  "fork.copy",
-  "fork.share",
-  "fork.none",
-  // loans (issue 3)
-  "loan.objectToKernel",
-  "loan.anonToKernel",
-  "loan.objectToAnon",
-  "loan.anonToAnon",
-  "loan.zeroToKernel",
-  "loan.zeroToAnon",
-  "loan.failWired",
-  "unloan.page",
-  "unloan.anon",
-  "unloan.adopt",
-  "unloan.freeOrphan",
-  "loanbreak.object",
-  "loanbreak.anon",
-  "fault.upperLoan.readOnly",
-  "fault.lowerLoan.readOnly",
-  // memory pressure, swap and failures (issue 4)
-  "swap.out",
-  "swap.in",
-  "swap.readFailure",
-  "swap.writeFailure",
-  "alloc.failure",
-  "pmap.enterFailure",
-  "fault.restart",
-  "fault.enomem",
-  "pdaemon.objectClean",
-  "pdaemon.objectDirty",
-  "pdaemon.loanBreak",
-  // threads and interleavings (issue 7): parking, and every cause of starting over after a sleep
-  "thread.parked",
-  "thread.resumed",
-  "restart.relockFailed",
-  "restart.amapSlotChanged",
-  "restart.pageReleased",
-  "restart.pageBusyWait",
-  "restart.memoryWait",
-];
+/**
+ * Counters no campaign is expected to reach, each with the reason; every other counter is
+ * required. Empty today: the default campaign reaches every path it counts.
+ */
+const uvmUnreachableCoverage: Readonly<Partial<Record<CoverageName, string>>> = {};
+
+/** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero: all but the documented unreachable ones. */
+export const uvmRequiredCoverage: readonly CoverageName[] = coverageNames.filter((name) => uvmUnreachableCoverage[name] === undefined);
 
 class UvmSystem implements SystemUnderTest {
   readonly invariantNames: readonly string[];
