@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startUvmcheck, uvmcheck } from "./support/cli.ts";
+import { startUvmcheck, uvmcheck, uvmcheckWithSeeds } from "./support/cli.ts";
 import { temporaryDirectory } from "./support/counterexample.ts";
 import { prepareVariantsNamedIn } from "./support/variants.ts";
 
@@ -69,9 +69,14 @@ describe("Ctrl-C during mutants", () => {
 
 describe("--from-run", () => {
   it("goes on with the same runs: the same finding as the whole campaign", () => {
-    const caught = ["run", "--variant", "canary-relock-fails-efault", "--seed", "1", "--runs", "300", "--json", "--no-db"];
-    const whole = JSON.parse(uvmcheck([...caught, "--out", temporaryDirectory()]).stdout) as { violations: { path: string; commands: unknown[] }[] };
-    const failingRun = Number(whole.violations[0]!.path.split(":")[0]);
+    type Found = { violations: { path: string; commands: unknown[] }[] };
+    const caughtAt = (seed: number) => ["run", "--variant", "canary-relock-fails-efault", "--seed", String(seed), "--runs", "300", "--json", "--no-db"];
+    const failingRunOf = (stdout: string) => Number((JSON.parse(stdout) as Found).violations[0]?.path.split(":")[0] ?? -1);
+    // a seed whose first failing run is not among the first three, so there is a campaign to go on with
+    const { seed, result } = uvmcheckWithSeeds((seed) => [...caughtAt(seed), "--out", temporaryDirectory()], (run) => failingRunOf(run.stdout) > 2);
+    const caught = caughtAt(seed);
+    const whole = JSON.parse(result.stdout) as Found;
+    const failingRun = failingRunOf(result.stdout);
     expect(failingRun).toBeGreaterThan(2);
     const resumed = JSON.parse(uvmcheck([...caught, "--from-run", String(failingRun - 2), "--out", temporaryDirectory()]).stdout) as typeof whole;
     expect(resumed.violations[0]!.path).toBe(whole.violations[0]!.path);
