@@ -32,7 +32,8 @@ import type { Uvm } from "../uvm.ts";
  */
 export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
   const object = objectPage.object;
-  assert(object !== null && mutexOwned(uvm, object.lock), `uvm_loanbreak: ${objectPage.describe()} not in a locked object`);
+  assert(object !== null, `uvm_loanbreak: ${objectPage.describe()} not in an object`);
+  assert(mutexOwned(uvm, object.lock), `uvm_loanbreak: ${objectPage.describe()}'s object not locked`);
   assert(objectPage.busy, `uvm_loanbreak: ${objectPage.describe()} not BUSY`);
   const page = pageAlloc(uvm, null);
   if (page === null) return null;
@@ -72,7 +73,8 @@ export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
  * unlocked); or ENOMEM with nothing changed.
  */
 export function loanBreakAnon(uvm: Uvm, anon: Anon, object: UvmObject | null): Status {
-  assert(anon.lock !== null && mutexOwned(uvm, anon.lock), `uvm_loanbreak_anon: anon ${anon.id} not locked`);
+  assert(anon.lock !== null, `uvm_loanbreak_anon: anon ${anon.id} has no lock`);
+  assert(mutexOwned(uvm, anon.lock), `uvm_loanbreak_anon: anon ${anon.id} not locked`);
   assert(object === null || mutexOwned(uvm, object.lock), "uvm_loanbreak_anon: object not locked");
   const old = anon.page;
   assert(old !== null, `uvm_loanbreak_anon: anon ${anon.id} has no page`);
