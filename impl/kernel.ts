@@ -6,7 +6,24 @@
 //! leaves the access trapping is a bug (catalog F12's endless refault) and is reported.
 
 import { AssertionFailure, assert, assertNever } from "../vocabulary/assert.ts";
-import type { Command, FileRead, FileWrite, Mmap, PageRange, Read, Write } from "../vocabulary/command.ts";
+import type {
+  ClearFailures,
+  Command,
+  FailNext,
+  FileRead,
+  FileWrite,
+  Madvise,
+  Minherit,
+  Mlock,
+  Mmap,
+  Mprotect,
+  Munlock,
+  Munmap,
+  PageRange,
+  Pageout,
+  Read,
+  Write,
+} from "../vocabulary/command.ts";
 import { error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
 import { failureKinds } from "../vocabulary/failure.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../vocabulary/protection.ts";
@@ -52,6 +69,41 @@ export class Kernel {
       case "mmap":
         return yield* this.mmap(command);
       case "munmap":
+      case "mprotect":
+      case "minherit":
+      case "madvise":
+      case "mlock":
+      case "munlock":
+        return yield* this.mapRangeCommand(command);
+      case "read":
+      case "write":
+        return yield* this.userAccess(command);
+      case "fileRead":
+      case "fileWrite":
+        return yield* this.fileAccess(command);
+      case "fileEvict":
+      case "loan":
+      case "loanFile":
+      case "loanRead":
+      case "loanReceive":
+      case "unloan":
+        return yield* this.loans.apply(command);
+      case "pageout":
+      case "failNext":
+      case "clearFailures":
+        return this.machineCommand(command);
+      case "start":
+      case "resume":
+        throw new AssertionFailure(`${command.kind}: scheduling commands are the scheduler's (impl/scheduler.ts)`);
+      default:
+        return assertNever(command, "command");
+    }
+  }
+
+  /** The commands on a range of one process's map: munmap, mprotect, minherit, madvise, mlock, munlock. */
+  private *mapRangeCommand(command: Munmap | Mprotect | Minherit | Madvise | Mlock | Munlock): Sleepy<Outcome> {
+    switch (command.kind) {
+      case "munmap":
         return yield* this.rangeCommand(command, function* (uvm, process, start, end) {
           yield* uvmUnmap(uvm, process.map, start, end);
           return 0;
@@ -80,19 +132,14 @@ export class Kernel {
           const status = yield* uvmMapUnwire(uvm, process.map, start, end);
           return status === "EFAULT" ? "ENOMEM" : status;
         });
-      case "read":
-      case "write":
-        return yield* this.userAccess(command);
-      case "fileRead":
-      case "fileWrite":
-        return yield* this.fileAccess(command);
-      case "fileEvict":
-      case "loan":
-      case "loanFile":
-      case "loanRead":
-      case "loanReceive":
-      case "unloan":
-        return yield* this.loans.apply(command);
+      default:
+        return assertNever(command, "map range command");
+    }
+  }
+
+  /** The commands on the machine itself: the page daemon and planned hardware failures. */
+  private machineCommand(command: Pageout | FailNext | ClearFailures): Outcome {
+    switch (command.kind) {
       case "pageout":
         if (!Number.isInteger(command.targetFreeFrames) || command.targetFreeFrames < 0) return error("EINVAL");
         runPageDaemon(this.uvm, Math.min(command.targetFreeFrames, this.uvm.world.frames));
@@ -104,11 +151,8 @@ export class Kernel {
       case "clearFailures":
         this.uvm.machine.failures.disarmAll();
         return ok;
-      case "start":
-      case "resume":
-        throw new AssertionFailure(`${command.kind}: scheduling commands are the scheduler's (impl/scheduler.ts)`);
       default:
-        return assertNever(command, "command");
+        return assertNever(command, "machine command");
     }
   }
 

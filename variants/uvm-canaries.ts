@@ -363,6 +363,11 @@ export const uvmCanaries = [
     kind: "canary",
     description: "mlock's limit check counts each page as a whole limit and refuses ranges of three pages or more with ENOMEM",
     corrupts: "sys_mlock (uvm_mmap.c): the RLIMIT_MEMLOCK check",
-    edits: [edit("impl/kernel.ts", 'case "mlock":', ['case "mlock":', '  if (command.pages >= 3) return error("ENOMEM");'])],
+    edits: [
+      edit("impl/kernel.ts", "return yield* this.mapRangeCommand(command);", [
+        'if (command.kind === "mlock" && command.pages >= 3) return error("ENOMEM");',
+        "return yield* this.mapRangeCommand(command);",
+      ]),
+    ],
   },
 ] as const satisfies readonly SourceVariant[];

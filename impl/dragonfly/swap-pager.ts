@@ -22,7 +22,8 @@ export function swapPagerHasPage(object: VmObject, pindex: number): boolean {
 
 /** swap_pager_getpages for one page: fills `page` from its block. Requires: page BUSY, invalid. */
 export function swapPagerGetPage(vm: Vm, object: VmObject, page: VmPage): PagerResult {
-  assert(page.busy && !page.valid, `swap_pager_getpages: ${page.describe()} not busy and invalid`);
+  assert(page.busy, `swap_pager_getpages: ${page.describe()} not busy`);
+  assert(!page.valid, `swap_pager_getpages: ${page.describe()} already valid`);
   const slot = object.swapBlocks.get(page.pindex);
   if (slot === undefined) return "VM_PAGER_FAIL";
   if (slot === SWAP_SLOT_BAD) return "VM_PAGER_ERROR";

@@ -80,6 +80,7 @@ function findInChain(first: VmObject | null, pindex: number): { object: VmObject
 /** The seed's lookup (D:1081-1084): the source's first object only; a page elsewhere is a panic. */
 function sourceObjectOnly(object: VmObject | null, pindex: number): { object: VmObject; pindex: number; page: VmPage } | null {
   const page = object?.pages.get(pindex);
-  assert(object !== null && page !== undefined, `vm_fault_copy_entry: page missing at ${pindex}`);
+  assert(object !== null, `vm_fault_copy_entry: no source object at ${pindex}`);
+  assert(page !== undefined, `vm_fault_copy_entry: page missing at ${pindex}`);
   return { object, pindex, page };
 }

@@ -105,7 +105,8 @@ export function vmMapFindSpace(map: VmMap, pages: number): number | null {
 }
 
 export function vmMapInsert(map: VmMap, entry: VmMapEntry): void {
-  assert(entry.start < entry.end && entry.end <= map.vaPages, `vm_map_insert: bad range [${entry.start}, ${entry.end})`);
+  assert(entry.start < entry.end, `vm_map_insert: empty range [${entry.start}, ${entry.end})`);
+  assert(entry.end <= map.vaPages, `vm_map_insert: range [${entry.start}, ${entry.end}) past the address space`);
   assert(!map.entries.some((other) => other.start < entry.end && entry.start < other.end), `vm_map_insert: [${entry.start}, ${entry.end}) overlaps`);
   map.entries.push(entry);
   map.entries.sort((a, b) => a.start - b.start);

@@ -83,7 +83,8 @@ function insertPage(page: VmPage, object: VmObject, pindex: number): void {
 
 function removePage(page: VmPage): void {
   const object = page.object;
-  assert(object !== null && object.pages.get(page.pindex) === page, `vm_page_remove: ${page.describe()} not in its object`);
+  assert(object !== null, `vm_page_remove: ${page.describe()} has no object`);
+  assert(object.pages.get(page.pindex) === page, `vm_page_remove: ${page.describe()} not in its object`);
   object.pages.delete(page.pindex);
   page.object = null;
 }
@@ -143,7 +144,8 @@ export function vmPageDeactivate(page: VmPage): void {
 
 /** vm_page_cache: a clean page goes, unmapped, to the cache queue (reclaimable). Requires: clean. */
 export function vmPageCache(vm: Vm, page: VmPage): void {
-  assert(!page.dirty && page.wireCount === 0, `vm_page_cache: ${page.describe()} dirty or wired`);
+  assert(!page.dirty, `vm_page_cache: ${page.describe()} dirty`);
+  assert(page.wireCount === 0, `vm_page_cache: ${page.describe()} wired`);
   vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
   page.queue = "cache";
 }

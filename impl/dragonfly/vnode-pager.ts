@@ -19,8 +19,10 @@ export function vnodePagerHasPage(object: VmObject, pindex: number): { before: n
 
 /** vnode_pager_getpages for one page. Requires: page BUSY and invalid, in `object`. */
 export function vnodePagerGetPage(vm: Vm, object: VmObject, page: VmPage): PagerResult {
-  assert(object.type === "vnode" && object.handle !== null, `vnode_pager_getpages: ${object.describe()} is no vnode`);
-  assert(page.busy && !page.valid, `vnode_pager_getpages: ${page.describe()} not busy and invalid`);
+  assert(object.type === "vnode", `vnode_pager_getpages: ${object.describe()} is no vnode`);
+  assert(object.handle !== null, `vnode_pager_getpages: ${object.describe()} has no vnode handle`);
+  assert(page.busy, `vnode_pager_getpages: ${page.describe()} not busy`);
+  assert(!page.valid, `vnode_pager_getpages: ${page.describe()} already valid`);
   if (page.pindex >= object.size) return "VM_PAGER_BAD";
   for (;;) {
     const read = vm.machine.disk.read(object.handle, page.pindex);

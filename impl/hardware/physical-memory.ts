@@ -28,7 +28,8 @@ export class PhysicalMemory {
     pageWords: number,
     private readonly failures: FailureInjector,
   ) {
-    assert(frameCount > 0 && pageWords > 0, "PhysicalMemory: empty machine");
+    assert(frameCount > 0, "PhysicalMemory: no frames");
+    assert(pageWords > 0, "PhysicalMemory: empty pages");
     this.frameCount = frameCount;
     this.pageWords = pageWords;
     this.words = new Float64Array(frameCount * pageWords).fill(POISON);
@@ -100,11 +101,15 @@ export class PhysicalMemory {
   }
 
   private checkFrame(frame: FrameNumber): void {
-    assert(Number.isInteger(frame) && frame >= 0 && frame < this.frameCount, `PhysicalMemory: no frame ${frame}`);
+    assert(Number.isInteger(frame), `PhysicalMemory: frame ${frame} not an integer`);
+    assert(frame >= 0, `PhysicalMemory: negative frame ${frame}`);
+    assert(frame < this.frameCount, `PhysicalMemory: no frame ${frame}`);
   }
 
   private checkWord(frame: FrameNumber, word: number): void {
     this.checkFrame(frame);
-    assert(Number.isInteger(word) && word >= 0 && word < this.pageWords, `PhysicalMemory: no word ${word}`);
+    assert(Number.isInteger(word), `PhysicalMemory: word ${word} not an integer`);
+    assert(word >= 0, `PhysicalMemory: negative word ${word}`);
+    assert(word < this.pageWords, `PhysicalMemory: no word ${word}`);
   }
 }

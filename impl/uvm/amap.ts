@@ -59,7 +59,8 @@ function slotOf(entry: MapEntry, index: number): number {
   const amap = entry.amap;
   assert(amap !== null, "amap_lookup: entry has no amap");
   const slot = entry.amapOffset + index;
-  assert(slot >= 0 && slot < amap.slotCount, `amap_lookup: slot ${slot} outside amap ${amap.id}`);
+  assert(slot >= 0, `amap_lookup: negative slot ${slot} in amap ${amap.id}`);
+  assert(slot < amap.slotCount, `amap_lookup: slot ${slot} past the end of amap ${amap.id}`);
   return slot;
 }
 
@@ -196,8 +197,10 @@ export function* amapUnref(uvm: Uvm, amap: Amap, offset: number, count: number):
 /** amap_splitref: `upper` is the piece of `lower`'s entry starting `offset` pages in (clip). */
 export function amapSplitRef(uvm: Uvm, lower: MapEntry, upper: MapEntry, offset: number): void {
   const amap = lower.amap;
-  assert(amap !== null && upper.amap === amap, "amap_splitref: entries do not share the amap");
-  assert(offset > 0 && lower.amapOffset + offset < amap.slotCount, `amap_splitref: bad offset ${offset}`);
+  assert(amap !== null, "amap_splitref: lower entry has no amap");
+  assert(upper.amap === amap, "amap_splitref: entries do not share the amap");
+  assert(offset > 0, `amap_splitref: split offset ${offset} not positive`);
+  assert(lower.amapOffset + offset < amap.slotCount, `amap_splitref: split offset ${offset} past the amap's end`);
   mutexEnter(uvm, amap.lock);
   if (amap.pageReferences === null) establishPageReferences(amap, lower.amapOffset);
   amap.references++;

@@ -103,7 +103,9 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
 
 /** uvm_anon_free: the anon goes back to the pool. Requires: disposed, no lock. */
 export function anonFreeStructure(uvm: Uvm, anon: Anon): void {
-  assert(anon.references === 0 && anon.page === null && anon.swapSlot === NO_SWAP_SLOT, `uvm_anon_free: anon ${anon.id} not disposed`);
+  assert(anon.references === 0, `uvm_anon_free: anon ${anon.id} still referenced`);
+  assert(anon.page === null, `uvm_anon_free: anon ${anon.id} still has a page`);
+  assert(anon.swapSlot === NO_SWAP_SLOT, `uvm_anon_free: anon ${anon.id} still has a swap slot`);
   assert(anon.lock === null, `uvm_anon_free: anon ${anon.id} still has a lock`);
   assert(anon.alive, `uvm_anon_free: anon ${anon.id} freed twice`);
   anon.alive = false;
@@ -143,9 +145,12 @@ export function anonClearLock(anon: Anon): void {
 export function anonRelease(uvm: Uvm, anon: Anon): void {
   const page = anon.page;
   const lock = anon.lock;
-  assert(page !== null && lock !== null, `uvm_anon_release: anon ${anon.id} has no page or lock`);
+  assert(page !== null, `uvm_anon_release: anon ${anon.id} has no page`);
+  assert(lock !== null, `uvm_anon_release: anon ${anon.id} has no lock`);
   assert(anon.references === 0, `uvm_anon_release: anon ${anon.id} still referenced`);
-  assert(page.loanCount === 0 && page.object === null && page.anon === anon, `uvm_anon_release: ${page.describe()} not the anon's own`);
+  assert(page.loanCount === 0, `uvm_anon_release: ${page.describe()} still on loan`);
+  assert(page.object === null, `uvm_anon_release: ${page.describe()} still owned by an object`);
+  assert(page.anon === anon, `uvm_anon_release: ${page.describe()} not the anon's own`);
   lockPageQueues(uvm);
   pageFree(uvm, page);
   unlockPageQueues(uvm);
@@ -184,7 +189,8 @@ export function* awaitDisposal(uvm: Uvm, anon: Anon): Sleepy<void> {
  */
 export function* anonLockLoanPage(uvm: Uvm, anon: Anon): Sleepy<Page | null> {
   const lock = anon.lock;
-  assert(lock !== null && mutexOwned(uvm, lock), `uvm_anon_lockloanpg: anon ${anon.id} not locked`);
+  assert(lock !== null, `uvm_anon_lockloanpg: anon ${anon.id} has no lock`);
+  assert(mutexOwned(uvm, lock), `uvm_anon_lockloanpg: anon ${anon.id} not locked`);
   for (;;) {
     const page = anon.page;
     if (page === null || page.loanCount === 0) return page;

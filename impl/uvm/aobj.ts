@@ -72,7 +72,8 @@ export class AnonymousObject extends UvmObject {
 
   *getSync(uvm: Uvm, offset: number, _access: ProtectionBits): Sleepy<Result<"page", Page>> {
     assert(mutexOwned(uvm, this.lock), `uao_get(PGO_SYNCIO): ${this.name} not locked`);
-    assert(offset >= 0 && offset < this.pageCount, `${this.name}: no page ${offset}`);
+    assert(offset >= 0, `${this.name}: negative page ${offset}`);
+    assert(offset < this.pageCount, `${this.name}: no page ${offset}`);
     for (;;) {
       const resident = this.pages.get(offset) ?? null;
       if (resident?.busy) {

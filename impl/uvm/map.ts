@@ -102,7 +102,8 @@ export function mapUnlinkEntry(map: VmMap, entry: MapEntry): void {
  * Requires: the map write-locked. Ensures: `entry` is the lower half; returns the upper half.
  */
 export function mapClip(uvm: Uvm, map: VmMap, entry: MapEntry, va: number): MapEntry {
-  assert(entry.start < va && va < entry.end, `uvm_map_clip: ${va} not strictly inside [${entry.start},${entry.end})`);
+  assert(entry.start < va, `uvm_map_clip: ${va} not above the start of [${entry.start},${entry.end})`);
+  assert(va < entry.end, `uvm_map_clip: ${va} not below the end of [${entry.start},${entry.end})`);
   uvm.coverage.hit("map.clip");
   const shift = va - entry.start;
   const upper = entry.copy();

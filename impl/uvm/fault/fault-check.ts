@@ -84,7 +84,8 @@ export function* faultCheck(uvm: Uvm, info: FaultInfo, fault: FaultContext, maxp
   if (entry.advice === "sequential" && back !== 0) {
     anons = yield* flushBackPages(uvm, info, fault, anons, back); // F:1042-1066
   }
-  assert(fault.startVa <= info.origVa && info.origVa < fault.startVa + fault.pages, "uvm_fault_check: range misses the fault"); // F:1071-1073
+  assert(fault.startVa <= info.origVa, "uvm_fault_check: range starts after the fault"); // F:1071-1073
+  assert(info.origVa < fault.startVa + fault.pages, "uvm_fault_check: range ends before the fault"); // F:1071-1073
   return { status: 0, anons };
 }
 
@@ -128,7 +129,8 @@ function* flushBackPages(uvm: Uvm, info: FaultInfo, fault: FaultContext, anons: 
 function anonFlush(uvm: Uvm, anons: (Anon | null)[]): void {
   for (const anon of anons) {
     if (anon === null) continue;
-    assert(anon.lock !== null && mutexOwned(uvm, anon.lock), `uvmfault_anonflush: anon ${anon.id} not locked`);
+    assert(anon.lock !== null, `uvmfault_anonflush: anon ${anon.id} has no lock`);
+    assert(mutexOwned(uvm, anon.lock), `uvmfault_anonflush: anon ${anon.id} not locked`);
     const page = anon.page;
     if (page === null || page.busy) continue;
     lockPageQueues(uvm);

@@ -44,7 +44,8 @@ export function* faultUnwire(uvm: Uvm, map: VmMap, start: number, end: number): 
 
 /** uvm_fault_unwire_locked (F:2317-2389). Requires: the map locked. */
 export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: number): void {
-  assert(start >= map.minVa && end <= map.maxVa, `uvm_fault_unwire: [${start},${end}) outside the map`); // F:2339
+  assert(start >= map.minVa, `uvm_fault_unwire: [${start},${end}) starts below the map`); // F:2339
+  assert(end <= map.maxVa, `uvm_fault_unwire: [${start},${end}) ends above the map`); // F:2339
   let entry = mapLookupEntry(map, start);
   assert(entry !== null, `uvm_fault_unwire_locked: address ${start} not in map`); // F:2340-2341
   let locked: MapEntry | null = null;
@@ -53,7 +54,8 @@ export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: numb
     if (frame === null && uvm.seedBehaviour("seed-F17")) continue;
     while (va >= entry!.end) {
       const next: MapEntry | undefined = map.entries[map.entries.indexOf(entry!) + 1];
-      assert(next !== undefined && next.start <= entry!.end, "uvm_fault_unwire_locked: entries not contiguous"); // F:2354-2355
+      assert(next !== undefined, "uvm_fault_unwire_locked: range runs past the last entry"); // F:2354-2355
+      assert(next.start <= entry!.end, "uvm_fault_unwire_locked: entries not contiguous"); // F:2354-2355
       entry = next;
     }
     if (entry !== locked) {

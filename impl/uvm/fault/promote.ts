@@ -36,7 +36,8 @@ export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source:
     assert(sourcePage.object === null || sourcePage.loanCount > 0, "uvmfault_promote: old anon page owned by an object, not on loan"); // F:555
   }
   const object = sourcePage?.object ?? null;
-  assert(amap !== null && mutexOwned(uvm, amap.lock), "uvmfault_promote: amap not locked"); // F:569, 572
+  assert(amap !== null, "uvmfault_promote: entry has no amap"); // F:569
+  assert(mutexOwned(uvm, amap.lock), "uvmfault_promote: amap not locked"); // F:572
   assert(source.kind !== "object" || source.page.busy, "uvmfault_promote: object page not BUSY"); // F:571
   assert(source.kind !== "anon" || source.anon.lock === amap.lock, "uvmfault_promote: old anon not locked by the amap"); // F:573
   assert(object === null || mutexOwned(uvm, object.lock), "uvmfault_promote: object not locked"); // F:574

@@ -52,7 +52,7 @@ export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: A
   lockPageQueues(uvm);
   if (page.wireCount > 0) {
     unlockPageQueues(uvm); // L:420-427
-    assert(page.object === null, `uvm_loananon: wired ${page.describe()} lent by an object (catalog F7)`);
+    assert(page.object === null, `uvm_loananon: wired ${page.describe()} lent by an object (catalog F7)`); // L:423
     uvm.coverage.hit("loan.failWired");
     faultUnlockAll(uvm, info, amap, null); // L:424-425
     return "refused";

@@ -9,6 +9,7 @@
 //! and not lent is unbusied (variant seed-F4 restores the seed's indexing), and a failure of
 //! uvm_loanpage also unbusies the rest of the chunk.
 
+import { assert } from "../../../vocabulary/assert.ts";
 import type { Status } from "../errors.ts";
 import { mutexEnter, mutexExit } from "../lock.ts";
 import type { UvmObject } from "../object.ts";
@@ -45,7 +46,9 @@ function* lendChunks(uvm: Uvm, object: UvmObject, offset: number, count: number,
       continue;
     }
     if (chunk.status !== 0) return chunk.status;
+    assert(chunk.pages.length > 0, "uvm_loanuobjpages: an empty chunk"); // L:544
     mutexEnter(uvm, object.lock);
+    for (const page of chunk.pages) assert(page.object !== null, `uvm_loanuobjpages: ${page.describe()} in no object`); // L:553
     const released = chunk.pages.findIndex((page) => (page.flags & PG_RELEASED) !== 0);
     if (released >= 0) {
       const unbusy = uvm.seedBehaviour("seed-F4") ? chunk.pages.slice(2 * released) : chunk.pages; // L:572-587
@@ -59,6 +62,7 @@ function* lendChunks(uvm: Uvm, object: UvmObject, offset: number, count: number,
     mutexExit(uvm, object.lock);
     if (error !== 0) return error;
     lent.push(...chunk.pages);
+    assert(lent.length <= count, `uvm_loanuobjpages: ${lent.length} pages lent of ${count}`); // L:592, 601
   }
   return 0;
 }

@@ -41,7 +41,8 @@ export function* faultLower(uvm: Uvm, info: FaultInfo, fault: FaultContext, page
   if (object !== null) {
     faultLowerLookup(uvm, info, fault, object, pages);
     const center = pages[fault.centerIndex];
-    assert(center !== DONTCARE && center !== undefined, "uvm_fault_lower: center page is DONTCARE"); // F:1614
+    assert(center !== DONTCARE, "uvm_fault_lower: center page is DONTCARE"); // F:1614
+    assert(center !== undefined, "uvm_fault_lower: center page missing from the pages array"); // F:1614
     objectPage = center;
   }
   assert(amap === null || mutexOwned(uvm, amap.lock), "uvm_fault_lower: amap not locked"); // F:1599

@@ -32,7 +32,8 @@ import type { Uvm } from "../../uvm.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll, faultUnlockMaps } from "../fault-info.ts";
 
 export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Anon): Sleepy<Status> {
-  assert(anon.lock !== null && mutexOwned(uvm, anon.lock), `uvmfault_anonget: anon ${anon.id} not locked`); // F:280
+  assert(anon.lock !== null, `uvmfault_anonget: anon ${anon.id} has no lock`); // F:280
+  assert(mutexOwned(uvm, anon.lock), `uvmfault_anonget: anon ${anon.id} not locked`); // F:280
   assert(anon.lock === amap.lock, `uvmfault_anonget: anon ${anon.id} not locked by amap ${amap.id}`); // F:281
   for (;;) {
     let page: Page | null = anon.page;

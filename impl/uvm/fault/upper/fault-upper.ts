@@ -149,7 +149,8 @@ function* faultUpperDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext, objec
 /** uvm_fault_upper_enter (F:1444-1500). Ensures: nothing locked. */
 function* faultUpperEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: UvmObject | null, anon: Anon, page: Page): Sleepy<Status> {
   const amap = info.currentEntry.amap!;
-  assert(mutexOwned(uvm, amap.lock) && anon.lock === amap.lock, "uvm_fault_upper_enter: amap/anon not locked");
+  assert(mutexOwned(uvm, amap.lock), "uvm_fault_upper_enter: amap not locked");
+  assert(anon.lock === amap.lock, "uvm_fault_upper_enter: anon lock is not the amap's");
   assert(object === null || mutexOwned(uvm, object.lock), "uvm_fault_upper_enter: object not locked");
   const entered = info.map.pmap.enter(info.origVa, page.frame, fault.enterProt, {
     canFail: true,
