@@ -68,6 +68,26 @@ export const uvmMutants = [
     edits: [edit("impl/uvm/fault/fault-wire.ts", "for (let va = start; va < end; va++) { // F:2344", "for (let va = start; va < end - 1; va++) { // F:2344")],
   },
   {
+    name: "mutant-unwire-stops-at-hole",
+    kind: "mutant",
+    description: "unwiring stops at the first page without a translation (mprotect PROT_NONE removed it), leaving the rest of the range wired",
+    corrupts: "F:2344-2378 uvm_fault_unwire_locked",
+    edits: [
+      edit(
+        "impl/uvm/fault/fault-wire.ts",
+        "const page = frame !== null ? uvm.pageOfFrame(frame) : layerPage(entry!, va);",
+        ["if (frame === null) break;", "const page = frame !== null ? uvm.pageOfFrame(frame) : layerPage(entry!, va);"],
+      ),
+    ],
+  },
+  {
+    name: "mutant-unwire-unclipped-end",
+    kind: "mutant",
+    description: "munlock does not clip the last entry at the range's end: the whole entry, beyond the range, is unwired",
+    corrupts: "uvm_map_pageable (uvm_map.c): UVM_MAP_CLIP_END before unwiring",
+    edits: [edit("impl/uvm/map-pageable.ts", "const entries = entriesThrough(uvm, map, first, end, true) as MapEntry[];", "const entries = entriesThrough(uvm, map, first, end, false) as MapEntry[];")],
+  },
+  {
     name: "mutant-needs-copy-anon-read",
     kind: "mutant",
     description: "a read fault on a needs_copy entry with no object does not copy the amap",
