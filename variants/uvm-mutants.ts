@@ -68,24 +68,11 @@ export const uvmMutants = [
     edits: [edit("impl/uvm/fault/fault-wire.ts", "for (let va = start; va < end; va++) { // F:2344", "for (let va = start; va < end - 1; va++) { // F:2344")],
   },
   {
-    name: "mutant-unwire-stops-at-hole",
+    name: "mutant-wire-undo-short",
     kind: "mutant",
-    description: "unwiring stops at the first page without a translation (mprotect PROT_NONE removed it), leaving the rest of the range wired",
-    corrupts: "F:2344-2378 uvm_fault_unwire_locked",
-    edits: [
-      edit(
-        "impl/uvm/fault/fault-wire.ts",
-        "const page = frame !== null ? uvm.pageOfFrame(frame) : layerPage(entry!, va);",
-        ["if (frame === null) break;", "const page = frame !== null ? uvm.pageOfFrame(frame) : layerPage(entry!, va);"],
-      ),
-    ],
-  },
-  {
-    name: "mutant-unwire-unclipped-end",
-    kind: "mutant",
-    description: "munlock does not clip the last entry at the range's end: the whole entry, beyond the range, is unwired",
-    corrupts: "uvm_map_pageable (uvm_map.c): UVM_MAP_CLIP_END before unwiring",
-    edits: [edit("impl/uvm/map-pageable.ts", "const entries = entriesThrough(uvm, map, first, end, true) as MapEntry[];", "const entries = entriesThrough(uvm, map, first, end, false) as MapEntry[];")],
+    description: "a wire fault that fails part way unwires the pages before it by the wrong end: the last page it wired stays wired",
+    corrupts: "F:2287-2293 uvm_fault_wire (uvm_fault_unwire(map, start, va))",
+    edits: [edit("impl/uvm/fault/fault-wire.ts", "if (va !== start) yield* faultUnwire(uvm, map, start, va);", "if (va !== start) yield* faultUnwire(uvm, map, start, va - 1);")],
   },
   {
     name: "mutant-needs-copy-anon-read",

@@ -27,7 +27,6 @@ export const uvmInvariants: readonly HeapInvariant[] = [
   amapReferences,
   lockIdentity,
   pageQueues,
-  wiringFromEntries,
   queueMembership,
   translationsMatchLayers,
   noFakeMapped,
@@ -41,4 +40,5 @@ export const uvmInvariants: readonly HeapInvariant[] = [
   anonResidency,
   wiredPagesOffSwap,
   swapSlots,
+  wiringFromEntries,
 ];
