@@ -23,6 +23,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-anon-free-leak": "invariant:frames free-or-owned-once",
   "canary-fork-copy-lock": "invariant:G5 lock-identity",
   "canary-wired-page-queued": "invariant:G14 queues-and-wiring",
+  "canary-munlock-keeps-page-wiring": "invariant:G14 wiring-from-entries",
   "canary-vnode-write-clean": "invariant:G13 clean-objects",
   "canary-zero-fill-garbage": "outcome",
   "canary-cow-copy-skip": "observation",

@@ -359,6 +359,13 @@ export const uvmCanaries = [
     ],
   },
   {
+    name: "canary-munlock-keeps-page-wiring",
+    kind: "canary",
+    description: "munlock drops the entries' wiring but never unwires their pages",
+    corrupts: "uvm_map_pageable (uvm_map.c): uvm_map_entry_unwire of each entry",
+    edits: [edit("impl/uvm/map-pageable.ts", ["entry.wiredCount = 0;", "faultUnwireLocked(uvm, map, entry.start, entry.end);"], "entry.wiredCount = 0;")],
+  },
+  {
     name: "canary-mlock-limit-enomem",
     kind: "canary",
     description: "mlock's limit check counts each page as a whole limit and refuses ranges of three pages or more with ENOMEM",

@@ -68,6 +68,13 @@ export const uvmMutants = [
     edits: [edit("impl/uvm/fault/fault-wire.ts", "for (let va = start; va < end; va++) { // F:2344", "for (let va = start; va < end - 1; va++) { // F:2344")],
   },
   {
+    name: "mutant-wire-undo-short",
+    kind: "mutant",
+    description: "a wire fault that fails part way unwires the pages before it by the wrong end: the last page it wired stays wired",
+    corrupts: "F:2287-2293 uvm_fault_wire (uvm_fault_unwire(map, start, va))",
+    edits: [edit("impl/uvm/fault/fault-wire.ts", "if (va !== start) yield* faultUnwire(uvm, map, start, va);", "if (va !== start) yield* faultUnwire(uvm, map, start, va - 1);")],
+  },
+  {
     name: "mutant-needs-copy-anon-read",
     kind: "mutant",
     description: "a read fault on a needs_copy entry with no object does not copy the amap",

@@ -38,6 +38,10 @@ export const coverageNames = [
   "map.clip",
   "map.amapCopy",
   "map.partialUnmap",
+  "map.wireHole",
+  "map.wireStacked",
+  "map.unwireNotWired",
+  "fault.unwireUntranslated",
   "file.read",
   "file.write",
   // loans

@@ -60,6 +60,7 @@ export function* uvmMapWire(uvm: Uvm, map: VmMap, start: number, end: number): S
     entries.push(entry);
     const next = map.entries[index + 1];
     const hole = entry.end < end && (next === undefined || next.start > entry.end);
+    if (hole) uvm.coverage.hit("map.wireHole");
     if (entry.protection === PROT_NONE || hole) {
       for (const wired of entries) wired.wiredCount--;
       mapRelease(uvm, map);
@@ -70,7 +71,10 @@ export function* uvmMapWire(uvm: Uvm, map: VmMap, start: number, end: number): S
   mapRelease(uvm, map);
   for (let failed = 0; failed < entries.length; failed++) {
     const entry = entries[failed]!;
-    if (entry.wiredCount !== 1) continue;
+    if (entry.wiredCount !== 1) {
+      uvm.coverage.hit("map.wireStacked"); // already wired: its pages are not wired again
+      continue;
+    }
     const error = yield* faultWire(uvm, map, entry.start, entry.end, entry.maxProtection, true);
     if (error !== 0) {
       yield* undoWiring(uvm, map, entries, failed);
@@ -102,6 +106,7 @@ export function* uvmMapUnwire(uvm: Uvm, map: VmMap, start: number, end: number):
   }
   const checked = entriesThrough(uvm, map, first, end, false);
   if (checked === "EINVAL" || checked.some((entry) => !entry.wired)) {
+    uvm.coverage.hit("map.unwireNotWired");
     mapRelease(uvm, map);
     return "EINVAL";
   }

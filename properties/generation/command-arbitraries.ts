@@ -80,6 +80,16 @@ function rangeArbitrary(world: WorldConfig) {
   return fc.record({ process, target: targetArbitrary(world), pages: fc.integer({ min: 1, max: 4 }) });
 }
 
+/**
+ * A range to lock or unlock: half the time one from a wiring edge (targets.ts), one to five
+ * pages long, so locking meets holes, never-faulted neighbours and regions already wired,
+ * and unlocking meets part of a wired region or a range only partly wired.
+ */
+function wiringRangeArbitrary(world: WorldConfig) {
+  const edge = fc.record({ process, target: fc.nat(4 * world.vaPages).map((index): Target => ({ edge: index })), pages: fc.integer({ min: 1, max: 5 }) });
+  return fc.oneof(rangeArbitrary(world), edge);
+}
+
 /** The template arbitrary for a plain command kind. */
 export function commandTemplateArbitrary(kind: PlainKind, world: WorldConfig): fc.Arbitrary<Template> {
   const family = familyOf(kind);
@@ -111,9 +121,10 @@ function processOrMappingArbitrary(kind: PlainKind, world: WorldConfig): fc.Arbi
     case "mmap":
       return mmapArbitrary(world);
     case "munmap":
+      return rangeArbitrary(world).map((range): Template => ({ kind, ...range }));
     case "mlock":
     case "munlock":
-      return rangeArbitrary(world).map((range): Template => ({ kind, ...range }));
+      return wiringRangeArbitrary(world).map((range): Template => ({ kind, ...range }));
     case "mprotect":
       return fc.tuple(rangeArbitrary(world), protection).map(([range, prot]): Template => ({ kind, ...range, prot }));
     case "minherit":

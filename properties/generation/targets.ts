@@ -105,6 +105,10 @@ function pageOf(state: ModelState, process: number, target: Exclude<Target, { re
     const pages = anonymous.flatMap((region) => Array.from({ length: region.pages }, (_, index) => region.start + index));
     return vpn(pages[target.anonymous % pages.length]!);
   }
+  if ("edge" in target) {
+    const pages = regions.flatMap((region) => (region.wired ? Array.from({ length: region.pages }, (_, index) => region.start + index) : [regionEnd(region) - 1]));
+    return pages.length === 0 ? pageOf(state, process, { mapped: target.edge }) : vpn(pages[target.edge % pages.length]!);
+  }
   const mapped: number[] = [];
   for (const region of regions) for (let va = region.start; va < regionEnd(region); va++) mapped.push(va);
   if (mapped.length === 0) return vpn(target.mapped % state.world.vaPages);

@@ -23,10 +23,14 @@ import { aim, anonLoanOf, exitVictim, loanOf, mappedProcessOf, processOf } from 
  * change it under the operation's feet; the process is then that operation's, and without
  * one it is the n-th mapped page), or the page the n-th outstanding loan was taken from or
  * received at (`loaned`: to lend it again, write it, unmap it; the process is then the
- * lender's or the receiver's, and without one it is the n-th mapped page).
+ * lender's or the receiver's, and without one it is the n-th mapped page), or the n-th page
+ * where a range crosses into a wiring edge (`edge`: a region's last page, so a range from
+ * it runs on into the next region or a hole; or any page of a wired region, so a range
+ * from it locks or unlocks part of it; the n-th mapped page if there is none).
  */
 export type Target =
   | { readonly mapped: number }
+  | { readonly edge: number }
   | { readonly raw: number }
   | { readonly racing: number }
   | { readonly anonymous: number }

@@ -69,7 +69,7 @@ export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: numb
     }
     const page = frame !== null ? uvm.pageOfFrame(frame) : layerPage(entry!, va);
     if (page === null) continue;
-    uvm.coverage.hit("fault.unwire");
+    uvm.coverage.hit(frame === null ? "fault.unwireUntranslated" : "fault.unwire");
     if (!entry!.wired && frame !== null) map.pmap.unwire(vpn(va)); // F:2377-2378
     pageUnwire(uvm, page);
   }

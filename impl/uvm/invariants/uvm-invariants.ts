@@ -15,6 +15,7 @@ import { queueMembership } from "./queue-membership.ts";
 import { parkedThreadsOnly, quiescence } from "./quiescence.ts";
 import { anonResidency, swapSlots, wiredPagesOffSwap } from "./swap.ts";
 import { noFakeMapped, translationsMatchLayers } from "./translations.ts";
+import { wiringFromEntries } from "./wiring.ts";
 import { copyOnWriteObjectsReadOnly, needsCopyReadOnly, sharedAnonsReadOnly } from "./write-protection.ts";
 
 export const uvmInvariants: readonly HeapInvariant[] = [
@@ -39,4 +40,5 @@ export const uvmInvariants: readonly HeapInvariant[] = [
   anonResidency,
   wiredPagesOffSwap,
   swapSlots,
+  wiringFromEntries,
 ];
