@@ -45,7 +45,7 @@ export class AnonymousObject extends UvmObject {
   }
 
   /** uao_set_swslot(offset, slot) */
-  setSwapSlot(offset: number, slot: SwapSlot): void {
+  override setSwapSlot(offset: number, slot: SwapSlot): void {
     if (slot === NO_SWAP_SLOT) this.swapSlots.delete(offset);
     else this.swapSlots.set(offset, slot);
   }

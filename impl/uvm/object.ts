@@ -16,6 +16,7 @@
 //! Kinds: `vnode` (a file, backed by the disk), `aobj` (shared anonymous memory, backed by
 //! swap), `zero` (the loan zero page's object, which has no get).
 
+import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
 import { NO_SWAP_SLOT, type SwapSlot } from "../hardware/units.ts";
 import type { Result, Status } from "./errors.ts";
@@ -75,6 +76,11 @@ export abstract class UvmObject {
 
   /** uao_dropswap: frees the swap slot of the page at `offset`; nothing to free unless the object is swap-backed. */
   dropSwap(_uvm: Uvm, _offset: number): void {}
+
+  /** uao_set_swslot: records where the page at `offset` went on swap. Requires: a swap-backed object (an aobj). */
+  setSwapSlot(offset: number, _slot: SwapSlot): void {
+    assert(false, `setSwapSlot: object ${this.id} is not swap-backed (offset ${offset})`);
+  }
 
   /** The swap slots of the object's pages, by offset: empty unless the object is swap-backed. */
   swapBacking(): ReadonlyMap<number, SwapSlot> {

@@ -28,7 +28,6 @@ import { assert } from "../../vocabulary/assert.ts";
 import { threadId } from "../../vocabulary/units.ts";
 import { NO_SWAP_SLOT, SWAP_SLOT_BAD, type SwapSlot } from "../hardware/units.ts";
 import { anonDropSwap } from "./anon.ts";
-import type { AnonymousObject } from "./aobj.ts";
 import { type Mutex, mutexExit, mutexTryEnter } from "./lock.ts";
 import { lockPageQueues, pageActivate, pageDeactivate, pageFree, unlockPageQueues } from "./page-allocator.ts";
 import { type Page, PG_CLEAN, PQ_ANON } from "./page.ts";
@@ -187,7 +186,7 @@ function pageOutSwapBacked(uvm: Uvm, page: Page, owner: Mutex): void {
   uvm.machine.mmu.pageProtect(page.frame, 0);
   const modified = uvm.machine.mmu.clearModify(page.frame);
   if (modified) page.flags &= ~PG_CLEAN;
-  const aobj = page.object !== null ? (page.object as AnonymousObject) : null;
+  const aobj = page.object; // an aobj (swap-backed object) or none: the page is an anon's
   const anon = aobj === null ? page.anon! : null;
   const slotOf = () => (aobj !== null ? aobj.swapSlotOf(page.offset) : anon!.swapSlot);
   if ((page.flags & PG_CLEAN) !== 0) {
