@@ -16,7 +16,7 @@ import { PROT_READ } from "../../../vocabulary/protection.ts";
 import type { Anon } from "../anon.ts";
 import { anonGet } from "../fault/upper/anonget.ts";
 import { type FaultInfo, faultUnlockAll } from "../fault/fault-info.ts";
-import { mutexExit } from "../lock.ts";
+import { mutexExit, mutexOwned } from "../lock.ts";
 import { lockPageQueues, pageActivate, unlockPageQueues } from "../page-allocator.ts";
 import { PQ_ANON } from "../page.ts";
 import { sleep, type Sleepy } from "../sleep.ts";
@@ -26,6 +26,8 @@ import type { LoanOutput, LoanStep } from "./loan.ts";
 export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: Anon): Sleepy<LoanStep> {
   const entry = info.currentEntry;
   const amap = entry.amap!;
+  assert(mutexOwned(uvm, amap.lock), `uvm_loananon: anon ${anon.id}'s amap (its lock) is not held`); // L:346-350: locked by the caller
+  assert(anon.references > 0, `uvm_loananon: anon ${anon.id} has no reference`);
   if (output.to === "anon") {
     const page = anon.page; // L:361-380
     if (page !== null && (page.pqFlags & PQ_ANON) !== 0 && anon.references === 1) {
@@ -37,6 +39,7 @@ export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: A
       uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:372
     }
     anon.references++;
+    assert(anon.references > 1, `uvm_loananon: anon ${anon.id} lent to anons but not shared`); // L:381-383
     output.anons.push(anon);
     uvm.coverage.hit("loan.anonToAnon");
     return "lent";

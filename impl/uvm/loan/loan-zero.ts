@@ -7,6 +7,7 @@
 //! be allocated (catalog F16); here the loan is refused when nothing is reclaimable.
 
 
+import { assert } from "../../../vocabulary/assert.ts";
 import { anonAlloc, awaitDisposal } from "../anon.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll } from "../fault/fault-info.ts";
 import { Mutex, mutexEnter, mutexExit, mutexOwned, mutexTryEnter } from "../lock.ts";
@@ -41,11 +42,13 @@ export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy
       pageActivate(uvm, page);
       unlockPageQueues(uvm);
     }
+    assert(page.object === zeroObject, `uvm_loanzero: ${page.describe()} is not the zero object's page`);
     return output.to === "kernel" ? lendZeroToKernel(uvm, output, page) : yield* lendZeroToAnon(uvm, info, output, page);
   }
 }
 
 function lendZeroToKernel(uvm: Uvm, output: LoanOutput, page: Page): LoanStep {
+  assert(mutexOwned(uvm, uvm.zeroObject!.lock), "uvm_loanzero: the zero object is not locked"); // L:883
   lockPageQueues(uvm);
   page.loanCount++; // L:883-891: no write-protect needed, the page is RDONLY
   unlockPageQueues(uvm);
