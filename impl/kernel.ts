@@ -3,7 +3,7 @@
 //! It checks arguments the way the NetBSD system calls do (uvm_mmap.c; notes §4), keeps the
 //! process table, and runs user loads and stores through the CPU: an access that traps goes
 //! to the fault handler and is retried, exactly like hardware. A fault that succeeds but
-//! leaves the access trapping is a bug (catalog F12's endless refault) and is reported.
+//! leaves the access trapping is a bug (bug F12's endless refault) and is reported.
 
 import { AssertionFailure, assert, assertNever } from "../vocabulary/assert.ts";
 import type {

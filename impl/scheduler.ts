@@ -1,4 +1,4 @@
-//! Threads and the deterministic scheduler (catalog section E).
+//! Threads and the deterministic scheduler (docs/seeds.md: sleep sites).
 //!
 //! Every kernel path is a generator that yields at its sleep points (uvm/sleep.ts). Thread 0
 //! runs ordinary commands; threads 1..MAX_THREADS run the operations `start` hands them:

@@ -131,7 +131,7 @@ export const uvmCanaries = [
     name: "canary-vnode-write-clean",
     kind: "canary",
     description: "pgo_get(PGO_SYNCIO) for a write leaves the vnode marked clean",
-    corrupts: "genfs_getpages: genfs_markdirty on write access (catalog F12)",
+    corrupts: "genfs_getpages: genfs_markdirty on write access (bug F12)",
     edits: [
       edit("impl/uvm/vnode.ts", ["pageSetBusy(uvm, resident);", "if ((access & PROT_WRITE) !== 0) this.markDirty();"], "pageSetBusy(uvm, resident);"),
       edit("impl/uvm/vnode.ts", ["page.flags &= ~PG_FAKE;", "if ((access & PROT_WRITE) !== 0) this.markDirty();"], "page.flags &= ~PG_FAKE;"),

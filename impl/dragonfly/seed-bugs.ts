@@ -1,4 +1,4 @@
-//! Seed bugs of the DragonFly system: the documented differences from the seed (catalog
+//! Seed bugs of the DragonFly system: the documented differences from the seed (bugs
 //! F35-F37, docs/seeds.md) and the bugs uvmcheck found in it. Our implementation fixes each;
 //! a seed-bug variant puts the seed's behaviour back for a whole run
 //! (`uvmcheck run --system dragonfly:seed-F35-copy-clean`). It stays in the faithful code, at
@@ -15,25 +15,25 @@ export const dragonflySeedBugCatalog = [
     name: "seed-F35-copy-clean",
     kind: "seed-bug",
     description: "vm_page_copy leaves the copy clean (FreeBSD-4 vm_page.c): the page daemon frees a private copy that exists nowhere else",
-    corrupts: "D:677, D:1086 vm_page_copy (catalog F35)",
+    corrupts: "D:677, D:1086 vm_page_copy (bug F35)",
   },
   {
     name: "seed-F36-frame-zero-unmapped",
     kind: "seed-bug",
     description: "vm_fault_unwire treats physical address 0 as unmapped: the page in frame 0 stays wired",
-    corrupts: "D:993-995 vm_fault_unwire (catalog F36)",
+    corrupts: "D:993-995 vm_fault_unwire (bug F36)",
   },
   {
     name: "seed-F37-max-protection",
     kind: "seed-bug",
     description: "vm_fault_copy_entry maps the child's copies with max_protection instead of protection",
-    corrupts: "D:1054, D:1093 vm_fault_copy_entry (catalog F37)",
+    corrupts: "D:1054, D:1093 vm_fault_copy_entry (bug F37)",
   },
   {
     name: "seed-F37-source-object-only",
     kind: "seed-bug",
     description: "vm_fault_copy_entry looks each page up in the source's first object only and panics when a wired page lives in a backing object",
-    corrupts: "D:1081-1084 vm_fault_copy_entry (catalog F37)",
+    corrupts: "D:1081-1084 vm_fault_copy_entry (bug F37)",
   },
   {
     name: "seed-copy-leaves-sharers-mapped",

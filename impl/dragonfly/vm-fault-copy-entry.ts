@@ -2,7 +2,7 @@
 //! once (semantic decision 6).
 //!
 //! The seed looks each page up in the source's first object only and panics when it is not
-//! there (catalog F37: a read-only user wire wires pages of a backing object); it maps with
+//! there (bug F37: a read-only user wire wires pages of a backing object); it maps with
 //! max_protection and waits for memory with both maps locked. Here each page is found by the
 //! chain walk; a private page (in an anonymous object) is copied into the child's new
 //! object; a page still in the file's vnode object is not copied: the child's object is

@@ -1,4 +1,4 @@
-//! vm_map_lookup (vm_map.c, DragonFly 2004; catalog A.11): from a faulting address to the
+//! vm_map_lookup (vm_map.c, DragonFly 2004): from a faulting address to the
 //! object and index the fault starts its search at, and the protection it may map with.
 //!
 //!   1. the entry containing `va`, else KERN_INVALID_ADDRESS

@@ -1,5 +1,5 @@
 //! vm_object: the Mach/FreeBSD memory object, and shadow chains (vm_object.c, DragonFly
-//! 2004; catalog A.9).
+//! 2004).
 //!
 //! An object holds pages by index (`pages`) and, once the swap pager has written some, swap
 //! blocks by index (`swapBlocks`). A private mapping's object may *shadow* another: a page

@@ -1,7 +1,7 @@
 //! vm_page: one per physical frame (PHYS_TO_VM_PAGE is the identity), and the page queues.
 //!
 //! A page belongs to at most one object, at one index (`object`, `pindex`). Its state bits
-//! are the ones the seed tests one by one (catalog A.9): `valid` (all or nothing here: a
+//! are the ones the seed tests one by one: `valid` (all or nothing here: a
 //! page is one block), `dirty`, `busy` (PG_BUSY: someone is filling or moving it),
 //! `wireCount`. A page is on exactly one queue, or on none while busy in a fault or wired:
 //!
@@ -112,7 +112,7 @@ export function vmPageRename(page: VmPage, object: VmObject, pindex: number): vo
 
 /**
  * vm_page_copy: the destination gets the source's words and is valid. Whether it is dirty is
- * the model's choice (catalog F35): we dirty it, as DragonFly's vm_page2.h does, so the page
+ * the model's choice (bug F35): we dirty it, as DragonFly's vm_page2.h does, so the page
  * daemon never discards a private copy that exists nowhere else.
  */
 export function vmPageCopy(vm: Vm, source: VmPage, destination: VmPage): void {

@@ -9,7 +9,7 @@
 //!   swappedOut         no page, swap slot > 0
 //!   lost               no page, SWAP_SLOT_BAD (every access answers EIO, seed F:418-448)
 //!
-//! Locking (seed F's model, catalog 0.1): an anon in an amap is locked by the amap's lock
+//! Locking (seed F's model): an anon in an amap is locked by the amap's lock
 //! (`lock` points at it); an anon in no amap (a TOANON loan receiver, the zero-page anon)
 //! has its own lock object.
 
@@ -185,7 +185,7 @@ export function* awaitDisposal(uvm: Uvm, anon: Anon): Sleepy<void> {
  * uvm_anon_lockloanpg: makes sure the real owner of a loaned anon page is known and locked.
  * Requires: anon locked. Ensures: returns `anon.page` (which may have changed); if it has an
  * object, that object is locked; an orphaned O->A page has been adopted (PQ_ANON, one loan
- * less). May pause, releasing the anon's lock (catalog F15, interleaving U3).
+ * less). May pause, releasing the anon's lock (bug F15, interleaving U3).
  */
 export function* anonLockLoanPage(uvm: Uvm, anon: Anon): Sleepy<Page | null> {
   const lock = anon.lock;

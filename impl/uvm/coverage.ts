@@ -73,7 +73,7 @@ export const coverageNames = [
   "swap.in",
   "swap.readFailure",
   "swap.writeFailure",
-  // threads (impl/scheduler.ts) and why a path started over after a sleep (catalog section E)
+  // threads (impl/scheduler.ts) and why a path started over after a sleep (docs/seeds.md: sleep sites)
   "thread.started",
   "thread.parked",
   "thread.resumed",

@@ -9,7 +9,7 @@
 //!           A wired parent entry is copied at once instead (amap_cow_now), and so is one
 //!           whose amap is shared with another process (its wired pages copied at once too).
 //!
-//! Deviation from NetBSD (catalog-style note Q1 in the notes): when the parent's amap is
+//! Deviation from NetBSD (see docs/semantics.md): when the parent's amap is
 //! AMAP_SHARED, NetBSD also marks the parent needs_copy, so the parent's next write silently
 //! stops sharing with the other process; and it write-protects only the parent's pmap, so the
 //! other sharer can still write in place into anons the child now shares. We do neither: the

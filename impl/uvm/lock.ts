@@ -6,7 +6,7 @@
 //! meets a mutex another thread holds: that would be a lock held across a sleep, which the
 //! scheduler reports. Map locks may be held across a sleep where the seed says so; waiting
 //! for one is a sleep point of its own (map.ts). Entering a mutex you already hold is the
-//! self-deadlock of catalog F19.
+//! self-deadlock of bug F19.
 //!
 //! The lock-order checker: locks carry the rank of the global order of seed F:85,
 //!

@@ -2,7 +2,7 @@
 //!
 //! Entries are disjoint and kept in increasing order. Every write-lock of the map bumps
 //! `timestamp` (the map version), even when nothing changes: that is how a fault that slept
-//! with the map unlocked finds out the map may have changed (uvmfault_relock, catalog A.1).
+//! with the map unlocked finds out the map may have changed (uvmfault_relock).
 //! Clipping splits an entry in two; both halves keep the attributes, the wiring, the amap
 //! (amap_splitref) and the object (one more reference).
 

@@ -1,7 +1,7 @@
 //! uvm_object: the lower layer of a mapping, a set of pages by offset plus a pager
 //! (uvm_object.h, uvm_pager.h).
 //!
-//! The pager's three operations, with the contracts the seeds rely on (catalog A.10):
+//! The pager's three operations, with the contracts the seeds rely on:
 //!
 //!   getLocked   pgo_get(PGO_LOCKED): object locked on entry and exit; never sleeps. Fills
 //!               the null slots (DONTCARE slots are skipped) with resident pages that are not

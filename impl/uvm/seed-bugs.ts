@@ -1,5 +1,5 @@
 //! Seed bugs: the documented differences from the seeds. Our implementation fixes each bug
-//! of the seeds it knows of (catalog F-list, docs/seeds.md); a seed-bug variant puts the
+//! of the seeds it knows of (the bug list F1-F39 of docs/seeds.md); a seed-bug variant puts the
 //! seed's behaviour back, for a whole run (`uvmcheck run --variant seed-F16`). It stays in
 //! the faithful code, at the one place the seed differs, as `uvm.seedBehaviour(name)`, so the
 //! seed, the fix and the bug read side by side.
@@ -14,37 +14,37 @@ export const seedBugCatalog = [
     name: "seed-F1",
     kind: "seed-bug",
     description: "a write fault goes on after a failed loan break and maps the still-loaned page writable (loan isolation broken)",
-    corrupts: "F:1961-1963 uvm_fault_lower_direct ignores uvm_fault_lower_direct_loan's result (catalog F1)",
+    corrupts: "F:1961-1963 uvm_fault_lower_direct ignores uvm_fault_lower_direct_loan's result (bug F1)",
   },
   {
     name: "seed-F4",
     kind: "seed-bug",
     description: "on a released page uvm_loanuobjpages unbusies the wrong pages of its chunk and leaves others BUSY forever",
-    corrupts: "L:572-587 uvm_loanuobjpages (catalog F4)",
+    corrupts: "L:572-587 uvm_loanuobjpages (bug F4)",
   },
   {
     name: "seed-F5",
     kind: "seed-bug",
     description: "after object I/O a loan re-checks the amap slot of the range's first page instead of the page lent (stale loan)",
-    corrupts: "L:704-705 uvm_loanuobj (catalog F5)",
+    corrupts: "L:704-705 uvm_loanuobj (bug F5)",
   },
   {
     name: "seed-F6",
     kind: "seed-bug",
     description: "refusing to lend a wired anon page to an anon unlocks the entry's object, which nobody locked",
-    corrupts: "L:367-369 uvm_loananon (catalog F6)",
+    corrupts: "L:367-369 uvm_loananon (bug F6)",
   },
   {
     name: "seed-F7-F8",
     kind: "seed-bug",
     description: "a read-only wire fault wires a loaned page (and clears PG_CLEAN on an object-owned page)",
-    corrupts: "F:1520-1530, F:2231 uvm_fault_upper_done / uvm_fault_lower_done (catalog F7, F8)",
+    corrupts: "F:1520-1530, F:2231 uvm_fault_upper_done / uvm_fault_lower_done (bug F7, F8)",
   },
   {
     name: "seed-F17",
     kind: "seed-bug",
     description: "unwiring skips pages whose translation mprotect(PROT_NONE) removed, so their wiring leaks forever",
-    corrupts: "F:2344-2346 uvm_fault_unwire_locked (catalog F17)",
+    corrupts: "F:2344-2346 uvm_fault_unwire_locked (bug F17)",
   },
   {
     name: "seed-loanbreak-clean",
@@ -74,19 +74,19 @@ export const seedBugCatalog = [
     name: "seed-F13",
     kind: "seed-bug",
     description: "a refault reuses the access type a wire fault or a wired entry rewrote (F:923): after mprotect shrinks the protection under a sleeping fault, a read fails with EACCES",
-    corrupts: "F:919-925 uvm_fault_check (catalog F13, sticky access_type and wire_mapping)",
+    corrupts: "F:919-925 uvm_fault_check (bug F13, sticky access_type and wire_mapping)",
   },
   {
     name: "seed-F15",
     kind: "seed-bug",
     description: "after uvm_anon_lockloanpg let go of the amap lock for a tick, anonget goes on with an anon its amap slot no longer holds (a write then lands in a page another holder kept)",
-    corrupts: "F:305-306 uvmfault_anonget (catalog F15)",
+    corrupts: "F:305-306 uvmfault_anonget (bug F15)",
   },
   {
     name: "seed-F16",
     kind: "seed-bug",
     description: "waits for memory with no uvm_reclaimable escape after a failed loan break, which can block forever",
-    corrupts: "F:1352-1354, F:2007-2013 (catalog F16)",
+    corrupts: "F:1352-1354, F:2007-2013 (bug F16)",
   },
 ] as const satisfies readonly VariantInfo[];
 

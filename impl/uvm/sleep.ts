@@ -1,7 +1,7 @@
 //! Sleep points: every place the seed sleeps or unlocks for I/O is a `yield`.
 //!
 //! Kernel paths that can sleep are generator functions returning `Sleepy<T>`. At each sleep
-//! the path has released the locks the seed releases (catalog section E) and yields a
+//! the path has released the locks the seed releases (docs/seeds.md: sleep sites) and yields a
 //! `SleepPoint` naming the site (U1-U17, L1-L9). The scheduler (impl/scheduler.ts) decides
 //! what happens while it sleeps: it parks the thread, runs other commands, and resumes it
 //! when the schedule says so; a path that must not sleep where it is called runs through
@@ -11,7 +11,7 @@
 //! (`keepsMaps`: the seed documents it, e.g. U3 keeps the maps read-locked); anything else is
 //! a `sleep-with-lock` failure.
 //!
-//! A path that sleeps without bound is a liveness bug (catalog F16): the drivers give up after
+//! A path that sleeps without bound is a liveness bug (bug F16): the drivers give up after
 //! `SLEEP_LIMIT` sleeps without progress and report it.
 
 import type { Anon } from "./anon.ts";

@@ -3,7 +3,7 @@
 //!
 //! A vnode is clean (`writable` false, "not on the syncer worklist") while none of its pages
 //! is dirty and none is mapped writable; UVM_OBJ_NEEDS_WRITEFAULT then holds, so writes
-//! through shared mappings fault and mark it writable first (catalog F12: without that a
+//! through shared mappings fault and mark it writable first (bug F12: without that a
 //! write fault on a clean vnode would refault forever). It becomes clean again only when a
 //! clean-and-write-protect pass over the whole file leaves nothing dirty.
 //!

@@ -14,7 +14,7 @@
 //!                            else on to the backing object at pindex + offset  D:550-592
 //!
 //! TRYPAGER (D:164-165): the object has a pager (not OBJT_DEFAULT), and the fault is not a
-//! wiring change on an unwired entry (catalog F38: such a fault would zero-fill; never
+//! wiring change on an unwired entry (bug F38: such a fault would zero-fill; never
 //! reached, the wiring code wires the entry before faulting).
 
 import { assert } from "../../../vocabulary/assert.ts";

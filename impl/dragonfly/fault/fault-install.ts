@@ -46,7 +46,7 @@ const PREFAULT_DISTANCE = 3;
 /**
  * pmap_prefault (ext): up to 3 pages either side inside the entry, not yet translated, whose
  * chain walk ends at a resident, valid, not BUSY page; entered read-only (pmap_enter_quick).
- * It reads the entry the fault looked up, after unlocking the map (catalog F26).
+ * It reads the entry the fault looked up, after unlocking the map (bug F26).
  */
 function pmapPrefault(vm: Vm, fs: FaultState, va: number): void {
   const entry = fs.entry;

@@ -1,5 +1,5 @@
 //! The pager step of the chain walk (D:386-544) with read-ahead, read-behind and
-//! cache-behind (catalog B.11.2), and vm_fault_additional_pages (D:1120-1247).
+//! cache-behind, and vm_fault_additional_pages (D:1120-1247).
 //!
 //!   behind = min(pages before va in the entry, 7), ahead = min(pages after, 8); none for
 //!   MADV_RANDOM. Sequential access (MADV_SEQUENTIAL, or the index within 16 of `lastr`):

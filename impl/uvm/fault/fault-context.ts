@@ -1,7 +1,7 @@
-//! uvm_faultctx (seed F:687-699, catalog A.4): the state of one fault, kept across every
+//! uvm_faultctx (seed F:687-699): the state of one fault, kept across every
 //! ERESTART iteration: `narrow` stays set after the first pass and `anonSpare` carries over.
 //! The seed also keeps `accessType` as a wire fault rewrote it (F:923) and `wireMapping` once
-//! an entry was seen wired (F:919-920); catalog F13: an mprotect that shrinks the protection
+//! an entry was seen wired (F:919-920); bug F13: an mprotect that shrinks the protection
 //! while the fault sleeps then fails its refault with EACCES although the caller's access is
 //! still allowed, and a fault on an entry that was wired meanwhile and is no more still enters
 //! wired mappings. Here each pass starts again from the caller's access and flags

@@ -1,4 +1,4 @@
-//! uvm_faultinfo and the lookup/relock/unlock helpers of uvm_fault_i.h (catalog A.3, A.10).
+//! uvm_faultinfo and the lookup/relock/unlock helpers of uvm_fault_i.h.
 //!
 //! A fault (or a loan) looks its address up once, remembers the map version it saw, and may
 //! drop every lock to sleep. `faultRelock` then succeeds only if the map version is unchanged:

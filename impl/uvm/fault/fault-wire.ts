@@ -1,10 +1,10 @@
-//! uvm_fault_wire / uvm_fault_unwire (seed F:2265-2389, catalog B.8).
+//! uvm_fault_wire / uvm_fault_unwire (seed F:2265-2389).
 //!
 //! Wiring faults each page of the range in with UVM_FAULT_WIRE (narrow, full protection,
 //! copy-on-write resolved now when `maxprot` allows writing) and wires the page; on the
 //! first failure the pages wired so far are unwired again. Unwiring drops one wiring of the
 //! page mapped at each address (or, where mprotect(PROT_NONE) removed the translation, of the
-//! wired page the entry's layers hold: catalog F17); the pmap's wired bit is cleared only if
+//! wired page the entry's layers hold: bug F17); the pmap's wired bit is cleared only if
 //! the entry is no longer wired (the caller lowers `wiredCount` first).
 
 import { assert } from "../../../vocabulary/assert.ts";
@@ -82,7 +82,7 @@ export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: numb
 /**
  * The page the entry's layers hold at `va` (the anon's page, else the object's), for a wired
  * page whose translation is gone: mprotect(PROT_NONE) removes wired mappings too, and the seed
- * then skipped the page and leaked its wiring forever (catalog F17; variant seed-F17).
+ * then skipped the page and leaked its wiring forever (bug F17; variant seed-F17).
  */
 function layerPage(entry: MapEntry, va: number): Page | null {
   const index = va - entry.start;

@@ -1,4 +1,4 @@
-//! uvm_fault_internal (seed F:761-847, catalog B.1): the page-fault handler's driver.
+//! uvm_fault_internal (seed F:761-847): the page-fault handler's driver.
 //!
 //! A short retry loop over the named phases; any phase may answer ERESTART ("redo the whole
 //! fault from the map lookup"), which is never returned:

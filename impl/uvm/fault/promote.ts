@@ -1,4 +1,4 @@
-//! uvmfault_promote (seed F:536-661, catalog B.6): move data up into a new anon.
+//! uvmfault_promote (seed F:536-661): move data up into a new anon.
 //!
 //!   1B        old anon's page  → new anon (copy)
 //!   2B-COW    object page      → new anon (copy)

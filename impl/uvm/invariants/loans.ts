@@ -1,4 +1,4 @@
-//! The loan invariants (catalog C.2):
+//! The loan invariants:
 //!
 //!   G7  loan accounting, recomputed from the outstanding loans: with K(p) the kernel loans
 //!       naming page p, loanCount is K + [an anon borrows it] for an object-owned page, K for

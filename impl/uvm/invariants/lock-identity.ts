@@ -1,4 +1,4 @@
-//! G5 lock identity (seed F's lock model, catalog 0.1): every anon in an amap is locked by
+//! G5 lock identity (seed F's lock model): every anon in an amap is locked by
 //! that amap's lock (`anon.lock === amap.lock`), and every lock object is held by exactly the
 //! amaps and anons that point at it, and by the busier of a RELEASED anon page
 //! (mutex_obj_hold / mutex_obj_free balance).

@@ -1,6 +1,6 @@
 //! Paging queues and wiring (G14): a page's queue field agrees with the queue that holds it;
 //! only allocated pages are queued; a wired page is on no queue (so it is never paged out)
-//! and never on loan (loans refuse wired pages, and wiring breaks loans: catalog F7).
+//! and never on loan (loans refuse wired pages, and wiring breaks loans: bug F7).
 
 import type { HeapInvariant, UvmHeap } from "./heap.ts";
 

@@ -1,4 +1,4 @@
-//! Swap and residency (catalog C.2 G15-G16; pager notes I3, I6), recomputed from the heap:
+//! Swap and residency (G15-G16; pager notes I3, I6), recomputed from the heap:
 //!
 //!   swap slots  every slot is free, bad, or in use and held by exactly one anon or anonymous
 //!               object page; nothing holds a free slot; swpgonly counts exactly the slots

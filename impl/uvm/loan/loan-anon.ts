@@ -1,4 +1,4 @@
-//! uvm_loananon (seed L:346-443, catalog B.10.3): lend the page of an anon in the amap.
+//! uvm_loananon (seed L:346-443): lend the page of an anon in the amap.
 //!
 //!   to anons (A->A)   one more reference on the anon: it becomes copy-on-write shared. If
 //!                     the anon was private (an_ref 1) and resident, its mappings are made
@@ -6,7 +6,7 @@
 //!   to kernel (A->K)  get the data resident (uvmfault_anonget), refuse a wired page, then
 //!                     one more loan on the page, write-protecting it on the first loan.
 //!
-//! Locking follows seed F's model (catalog 0.1, F19): the anon's lock is the amap's lock,
+//! Locking follows seed F's model (docs/seeds.md, bug F19): the anon's lock is the amap's lock,
 //! which uvm_loanentry already holds, so the seed's mutex_enter(&anon->an_lock) calls (a
 //! recursive acquisition under F's model) are not made. The seed's refusal path unlocks the
 //! entry's object, which nobody locked (F6); here only what is held is unlocked.

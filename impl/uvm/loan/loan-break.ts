@@ -1,4 +1,4 @@
-//! Breaking loans on write (seed L:1104-1246, catalog B.10.7-B.10.8).
+//! Breaking loans on write (seed L:1104-1246).
 //!
 //! A loaned page is never mapped writable (G8). Before a write lands, the writer moves to a
 //! fresh copy and the loan holders keep the old page:

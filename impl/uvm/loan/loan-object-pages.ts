@@ -1,10 +1,10 @@
-//! uvm_loanuobjpages (seed L:503-610, catalog B.10.5): lend a range of an object's pages to
+//! uvm_loanuobjpages (seed L:503-610): lend a range of an object's pages to
 //! the kernel without a mapping, as the NFS server does for zero-copy reads (the `loanFile`
 //! command). Pages are fetched with pgo_get(PGO_SYNCIO) in chunks of UVM_LOAN_GET_CHUNK and
 //! lent with uvm_loanpage; a page released meanwhile makes the chunk be fetched again; a
 //! wired page stops everything (EBUSY) and every loan made is undone.
 //!
-//! Fixes of catalog F4: on a released page the seed indexed its cursor twice and left the
+//! Fixes of bug F4: on a released page the seed indexed its cursor twice and left the
 //! already-accepted pages of the chunk BUSY forever; here every page of the chunk fetched
 //! and not lent is unbusied (variant seed-F4 restores the seed's indexing), and a failure of
 //! uvm_loanpage also unbusies the rest of the chunk.

@@ -1,4 +1,4 @@
-//! Lending object pages (seed L:446-828, catalog B.10.3-B.10.5).
+//! Lending object pages (seed L:446-828).
 //!
 //!   uvm_loanuobj        one page of a mapping's object: get it BUSY (PGO_LOCKED, else
 //!                       PGO_SYNCIO with everything unlocked and a re-verification after),
@@ -9,7 +9,7 @@
 //!                       and the loans just made are undone
 //!
 //! Fixes of seed bugs: after object I/O the amap slot is re-verified at the page being lent
-//! (`va`), not at the start of the range (catalog F5, variant seed-F5); an anon that already
+//! (`va`), not at the start of the range (bug F5, variant seed-F5); an anon that already
 //! borrows the page may sit in an amap whose lock ranks before the object's, so it is only
 //! try-locked (F19).
 

@@ -4,7 +4,7 @@
 //! a write to a borrowed object page or the zero page breaks the loan first.
 //!
 //! NetBSD's in-tree code never inserts TOANON loans into an amap, so this path is ours. It
-//! follows seed F's lock model (catalog 0.1): an anon in an amap is locked by the amap's
+//! follows seed F's lock model (docs/seeds.md): an anon in an amap is locked by the amap's
 //! lock, and amaps that share an anon share one lock object. Consecutive anons that are
 //! already in amaps under one lock go into one entry whose amap shares that lock; an anon in
 //! no amap (its own lock) joins the entry's amap and takes its lock. An anon under another

@@ -1,10 +1,10 @@
-//! uvm_loanzero (seed L:843-932, catalog B.10.3): lend a zero-fill page of an untouched
+//! uvm_loanzero (seed L:843-932): lend a zero-fill page of an untouched
 //! copy-on-write range. There is one zero page, made on first use and never freed; every
 //! kernel loan of zeroes lends it, and every loan to anons shares the one anon that borrows
 //! it.
 //!
 //! The seed waits for memory (uvm_wait "loanzero") with no escape when the zero page cannot
-//! be allocated (catalog F16); here the loan is refused when nothing is reclaimable.
+//! be allocated (bug F16); here the loan is refused when nothing is reclaimable.
 
 
 import { assert } from "../../../vocabulary/assert.ts";

@@ -1,4 +1,4 @@
-//! uvm_loan and uvm_loanentry (seed L:141-333, catalog B.10.1-B.10.2): lend the pages of a
+//! uvm_loan and uvm_loanentry (seed L:141-333): lend the pages of a
 //! map range to the kernel or to anons, all or nothing.
 //!
 //!   uvm_loan       loop: look up the entry at `start`, lend from it, advance
@@ -10,7 +10,7 @@
 //!
 //! Each per-page routine answers 1 (lent, locks kept), 0 (the lookup went stale while
 //! unlocked: everything unlocked, look up again) or -1 (refused: everything unlocked).
-//! There is no protection check: a PROT_NONE range can be lent (catalog F21).
+//! There is no protection check: a PROT_NONE range can be lent (bug F21).
 
 import { assert } from "../../../vocabulary/assert.ts";
 import { vpn } from "../../../vocabulary/units.ts";

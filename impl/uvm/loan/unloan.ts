@@ -1,4 +1,4 @@
-//! Giving loans back (seed L:935-1042, catalog B.10.6).
+//! Giving loans back (seed L:935-1042).
 //!
 //!   uvm_unloananon   one reference less on each anon; an anon nobody references any more
 //!                    is freed (an O->A anon just returns its borrowed page to the object)

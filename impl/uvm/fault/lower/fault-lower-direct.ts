@@ -2,9 +2,9 @@
 //!
 //! Through a copy-on-write entry, or while the object needs write faults (a clean vnode),
 //! the page is mapped without WRITE. A loaned page is mapped read-only on a read; on a write
-//! (or a wire fault: a wired page is never on loan, catalog F7) the loan is broken first, so
+//! (or a wire fault: a wired page is never on loan, bug F7) the loan is broken first, so
 //! the object gets a fresh page and the loan holders keep the old one. If that break cannot
-//! get memory the fault waits and starts over; the seed went on regardless (catalog F1,
+//! get memory the fault waits and starts over; the seed went on regardless (bug F1,
 //! variant seed-F1), mapping the still-loaned page writable with nothing locked.
 
 import { assert } from "../../../../vocabulary/assert.ts";
@@ -31,7 +31,7 @@ export function* faultLowerDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext
   if (objectPage.loanCount > 0) {
     const loan = yield* faultLowerDirectLoan(uvm, info, fault, object, objectPage);
     if (loan.status !== 0 && uvm.seedBehaviour("seed-F1")) return enterAfterFailedLoanBreak(info, fault, objectPage);
-    if (loan.status !== 0) return loan.status; // the seed ignores this (F:1961-1963, catalog F1)
+    if (loan.status !== 0) return loan.status; // the seed ignores this (F:1961-1963, bug F1)
     page = loan.page;
   }
   assert(page.busy, `uvm_fault_lower_direct: ${page.describe()} not BUSY`); // F:1966

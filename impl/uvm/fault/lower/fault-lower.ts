@@ -1,4 +1,4 @@
-//! Case 2, the lower layer (seed F:1555-1922, catalog B.3, B.7): no anon at the faulting
+//! Case 2, the lower layer (seed F:1555-1922): no anon at the faulting
 //! address; the data comes from the object, or is zero.
 //!
 //!   lower lookup   pgo_get(PGO_LOCKED) the resident pages of the range; map the idle
@@ -152,7 +152,7 @@ function releaseAfterIo(uvm: Uvm, page: Page): void {
     pageClearBusy(uvm, page, PG_BUSY | PG_WANTED);
     return;
   }
-  // seed F:1905 frees without uvm_pageqlock (catalog F11). No pager of this era releases a
+  // seed F:1905 frees without uvm_pageqlock (bug F11). No pager of this era releases a
   // BUSY object page (genfs_putpages and uao_put wait for it), so the path is not reachable
   // here and F11 has no variant.
   lockPageQueues(uvm);

@@ -1,4 +1,4 @@
-//! uvmfault_anonget (seed F:270-520, catalog B.5): get an anon's data into a resident,
+//! uvmfault_anonget (seed F:270-520): get an anon's data into a resident,
 //! idle page.
 //!
 //!   loaned page         → find and lock its real owner (uvm_anon_lockloanpg)     L0
@@ -40,7 +40,7 @@ export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Ano
     if (page !== null && page.loanCount > 0) {
       page = yield* anonLockLoanPage(uvm, anon); // L0, F:305-306
       if (info !== null && !uvm.seedBehaviour("seed-F15") && amapLookup(uvm, info.currentEntry, info.origVa - info.currentEntry.start) !== anon) {
-        // Our fix of catalog F15: lockloanpg may have let go of the amap lock for a tick; the
+        // Our fix of bug F15: lockloanpg may have let go of the amap lock for a tick; the
         // slot must still hold this anon (the seed only checks that after its own sleeps, F:504).
         uvm.coverage.hit("restart.amapSlotChanged");
         if (page?.object != null) mutexExit(uvm, page.object.lock);

@@ -1,4 +1,4 @@
-//! Case 1, the upper layer (seed F:1088-1540, catalog B.3-B.4): an anon exists at the
+//! Case 1, the upper layer (seed F:1088-1540): an anon exists at the
 //! faulting address.
 //!
 //!   upper lookup   map idle resident neighbour anons (read-only if shared), find the center
@@ -102,7 +102,7 @@ export function* faultUpper(uvm: Uvm, info: FaultInfo, fault: FaultContext, anon
 /**
  * uvm_fault_upper_loan (F:1316-1362): a loaned anon page. A read maps it read-only; a write
  * with an_ref 1 breaks the loan (with an_ref > 1, case 1B copies anyway). A wire fault breaks
- * the loan even on a read, so a wired page is never on loan (catalog F7/F8: the seed wired the
+ * the loan even on a read, so a wired page is never on loan (bug F7/F8: the seed wired the
  * loaned page and cleared PG_CLEAN on an object-owned page; variant seed-F7-F8).
  */
 function* faultUpperLoan(uvm: Uvm, info: FaultInfo, fault: FaultContext, anon: Anon, object: UvmObject | null): Sleepy<{ status: Status; object: UvmObject | null }> {
