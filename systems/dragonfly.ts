@@ -7,7 +7,7 @@ import type { DragonflyCoverageName } from "../impl/dragonfly/coverage.ts";
 import type { DragonflyImplementation, DragonflyMachine } from "../impl/dragonfly/dragonfly-machine.ts";
 import type { DragonflyHeap } from "../impl/dragonfly/invariants/object-graph.ts";
 import type { Command } from "../vocabulary/command.ts";
-import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
+import { firstBrokenWalk, type InvariantViolation, type SystemFactory, type SystemOptions, type SystemUnderTest } from "../vocabulary/system-under-test.ts";
 import { dragonflyVariants, implementationFor, prepareDragonflyVariant } from "./dragonfly-variants.ts";
 
 /** Counters the fixed-seed campaign (300 runs, seed 1) must drive above zero. */
@@ -60,13 +60,7 @@ export class DragonflySystem implements SystemUnderTest {
   }
 
   checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
-    const heap = this.heap();
-    for (const invariant of this.implementation.dragonflyInvariants) {
-      if (invariant.quiescentOnly === true && !options.quiescent) continue;
-      const message = invariant.check(heap);
-      if (message !== null) return { invariant: invariant.name, message };
-    }
-    return null;
+    return firstBrokenWalk(this.implementation.dragonflyInvariants, this.heap(), options.quiescent);
   }
 
   coverage() {

@@ -7,7 +7,7 @@ import { type CoverageName, coverageNames } from "../impl/uvm/coverage.ts";
 import { allowanceNames } from "../vocabulary/allowance.ts";
 import type { Command } from "../vocabulary/command.ts";
 import { commandFamilies } from "../vocabulary/command-family.ts";
-import type { InvariantViolation, SystemFactory, SystemOptions, SystemUnderTest } from "../vocabulary/system-under-test.ts";
+import { firstBrokenWalk, type InvariantViolation, type SystemFactory, type SystemOptions, type SystemUnderTest } from "../vocabulary/system-under-test.ts";
 import { kernelFor, prepareUvmVariant, uvmVariants } from "./uvm-variants.ts";
 
 /**
@@ -42,13 +42,7 @@ class UvmSystem implements SystemUnderTest {
   }
 
   checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
-    const heap = this.heap();
-    for (const invariant of this.kernel.uvmInvariants) {
-      if (invariant.quiescentOnly === true && !options.quiescent) continue;
-      const message = invariant.check(heap);
-      if (message !== null) return { invariant: invariant.name, message };
-    }
-    return null;
+    return firstBrokenWalk(this.kernel.uvmInvariants, this.heap(), options.quiescent);
   }
 
   /** Every invariant that is broken now (for diagnosis and canary tests). */

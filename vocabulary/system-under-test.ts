@@ -32,6 +32,24 @@ export interface InvariantViolation {
   readonly message: string;
 }
 
+/** A system's heap walk over its own heap: null when it holds, else the first object that breaks it. */
+export interface HeapWalk<Heap> {
+  readonly name: string;
+  /** Holds only when no thread is parked mid-operation (checked then only). */
+  readonly quiescentOnly?: boolean;
+  check(heap: Heap): string | null;
+}
+
+/** The first of `walks` that `heap` breaks, in order; walks marked quiescentOnly only when `quiescent`. */
+export function firstBrokenWalk<Heap>(walks: readonly HeapWalk<Heap>[], heap: Heap, quiescent: boolean): InvariantViolation | null {
+  for (const walk of walks) {
+    if (walk.quiescentOnly === true && !quiescent) continue;
+    const message = walk.check(heap);
+    if (message !== null) return { invariant: walk.name, message };
+  }
+  return null;
+}
+
 export interface SystemUnderTest {
   /**
    * Executes one command to completion, as the user process would see it.

@@ -5,17 +5,14 @@
 import type { DragonflyKernel } from "../kernel.ts";
 import type { VmObject } from "../vm-object.ts";
 import type { Vm } from "../vm.ts";
+import type { HeapWalk } from "../../../vocabulary/system-under-test.ts";
 
 export interface DragonflyHeap {
   readonly vm: Vm;
   readonly kernel: DragonflyKernel;
 }
 
-export interface DragonflyInvariant {
-  readonly name: string;
-  readonly quiescentOnly?: boolean;
-  check(heap: DragonflyHeap): string | null;
-}
+export type DragonflyInvariant = HeapWalk<DragonflyHeap>;
 
 export function shadowChainsAcyclic({ vm }: DragonflyHeap): string | null {
   for (const object of vm.objects) {

@@ -12,6 +12,7 @@ import { mapLookupEntry } from "../map.ts";
 import type { Page } from "../page.ts";
 import type { Uvm } from "../uvm.ts";
 import type { Vpn } from "../../../vocabulary/units.ts";
+import type { HeapWalk } from "../../../vocabulary/system-under-test.ts";
 
 export interface UvmHeap {
   readonly kernel: Kernel;
@@ -19,13 +20,8 @@ export interface UvmHeap {
   readonly scheduler: Scheduler;
 }
 
-export interface HeapInvariant {
-  /** e.g. `G6 shared anons read-only`; the part before the first space is the catalog id. */
-  readonly name: string;
-  /** Holds only when no thread is parked mid-operation (checked then only). */
-  readonly quiescentOnly?: boolean;
-  check(heap: UvmHeap): string | null;
-}
+/** A UVM heap walk; its name reads like `G6 shared anons read-only`, the part before the first space its id. */
+export type HeapInvariant = HeapWalk<UvmHeap>;
 
 export interface MappedTranslation {
   readonly pid: number;
