@@ -59,6 +59,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-swapin-fake-after-read.json": ["swap.in", "restart.relockFailed"],
   "fixed-unloan-waits-for-readers.json": ["unloan.anon", "swap.readFailure", "restart.pageBusyWait"],
   "fixed-write-copy-then-efault.json": ["fault.1B", "pmap.enterFailure", "swap.writeFailure", "fault.efault"],
+  "fixed-write-efault-after-munmap.json": ["swap.readFailure", "restart.pageBusyWait", "fault.efault"],
   "fixed-write-copy-after-fork.json": ["fork.copy", "fault.1B", "pmap.enterFailure", "swap.readFailure"],
   "fixed-write-only-zero-copy-lost.json": ["fault.2B.zero", "pmap.enterFailure", "swap.writeFailure"],
   "fixed-write-swapin-loss.json": ["swap.readFailure", "restart.relockFailed"],

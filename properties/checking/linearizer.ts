@@ -137,9 +137,9 @@ export class Linearizer {
 
   /**
    * `command` returned `outcome` and, while it ran, the operations of `completions` completed.
-   * The command is taken to take effect before them, or, if the model allows its outcome only
-   * so, after them all (it waited for their threads: a BUSY page, a lock). Ensures: null, or
-   * the failed check (`outcome` or `linearizability`) and why.
+   * The command may have taken effect before them or after them all (it waited for their
+   * threads: a BUSY page, a lock): the configurations of both orders are kept. Ensures: null,
+   * or the failed check (`outcome` or `linearizability`) and why.
    */
   commitStep(
     prepared: Prepared,
@@ -148,21 +148,46 @@ export class Linearizer {
     observation: () => Observation,
   ): { check: string; message: string } | null {
     const command = prepared.command;
-    if (this.commit(prepared, outcome)) return this.completeAll(completions);
     const refused = {
       check: "outcome",
       message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}`,
     };
-    if (completions.length === 0 || command.kind === "start" || command.kind === "resume") return refused;
+    if (completions.length === 0 || command.kind === "start" || command.kind === "resume") {
+      if (!this.commit(prepared, outcome)) return refused;
+      return this.completeAll(completions);
+    }
+    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses };
+    const before = this.commit(prepared, outcome) ? this.completeAll(completions) : refused;
+    const first = { configurations: this.configurations, readLosses: this.readLosses };
+    this.configurations = start.configurations;
+    this.readLosses = start.readLosses;
+    for (const [thread, pending] of start.pending) this.pending.set(thread, pending);
+    const after = this.commitAfter(command, outcome, completions, observation);
+    if (before !== null && after !== null) return before;
+    if (before === null && after !== null) this.configurations = first.configurations;
+    if (before === null && after === null) this.configurations = merged([...first.configurations, ...this.configurations]);
+    this.readLosses = Math.max(first.readLosses, this.readLosses);
+    return null;
+  }
+
+  /** The command took effect after `completions`; what a completed access's failed swap-in destroyed, it may already have met. */
+  private commitAfter(
+    command: Command,
+    outcome: Outcome,
+    completions: readonly ThreadCompletion[],
+    observation: () => Observation,
+  ): { check: string; message: string } | null {
     const problem = this.completeAll(completions);
-    if (problem !== null) return refused;
-    // What a completed access's failed swap-in destroyed, the command may already have met.
+    if (problem !== null) return problem;
     const seen = observation();
     this.configurations = this.configurations.map((configuration) => ({
       ...configuration,
       state: adoptObservedLosses(configuration.state, seen, this.readLosses),
     }));
-    return this.commit(this.prepare(command), outcome) ? null : refused;
+    const prepared = this.prepare(command);
+    return this.commit(prepared, outcome)
+      ? null
+      : { check: "outcome", message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}` };
   }
 
   private completeAll(completions: readonly ThreadCompletion[]): { check: string; message: string } | null {
@@ -212,7 +237,9 @@ export class Linearizer {
         continue;
       }
       if (!promisedOutcomes.some((seen) => outcomeEquals(seen, promise.outcome))) promisedOutcomes.push(promise.outcome);
-      const state = outcomeEquals(promise.outcome, returned) ? configuration.state : boundLoan(completion.thread, promise.outcome, returned, configuration.state);
+      const state = outcomeEquals(promise.outcome, returned)
+        ? configuration.state
+        : boundLoan(completion.thread, promise.outcome, returned, configuration.state);
       if (state === null) continue;
       const promised = new Map(configuration.promised);
       promised.delete(completion.thread);
