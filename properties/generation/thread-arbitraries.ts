@@ -152,8 +152,9 @@ export function schedulePolicyArbitrary(maxCommands: number, choice: ScheduleCho
 }
 
 /**
- * How often each drill recipe comes up: the sleeps twice as often as the rare states
- * (drill-setups.ts), which need fewer tries each to reach their path.
+ * How often each drill recipe comes up: the sleeps as often as the rare states whose setup
+ * often fails (orphan needs a loan, a reception and a second loan; wired three free pages),
+ * twice as often as the others (sharedAmap, reactivate), which reach their path most tries.
  */
 const drillRecipeWeight: Readonly<Record<DrillTemplate["recipe"], number>> = {
   fileFault: 2,
@@ -163,9 +164,9 @@ const drillRecipeWeight: Readonly<Record<DrillTemplate["recipe"], number>> = {
   loanedPage: 2,
   unloan: 2,
   sharedAmap: 1,
-  orphan: 1,
+  orphan: 2,
   reactivate: 1,
-  wired: 1,
+  wired: 2,
 };
 
 /**
