@@ -23,6 +23,8 @@ const quiet: DrillTemplate = {
   second: null,
   interferences: [],
   resume: false,
+  protectNone: false,
+  unlock: 0,
   arms: true,
   cleanup: false,
   value: 5,
@@ -54,7 +56,7 @@ function drill(changes: Partial<DrillTemplate>) {
     },
   );
   const sleeping = (system.parkedThreads?.() ?? []).map((parked) => `${parked.operation.kind} at ${parked.site}`);
-  return { commands, sleeping, runner };
+  return { commands, sleeping, runner, coverage: system.coverage() };
 }
 
 describe("sleep drills", () => {
@@ -72,6 +74,36 @@ describe("sleep drills", () => {
     const { sleeping } = drill(changes);
     expect(sleeping).toHaveLength(1);
     expect(sleeping[0]).toContain(site);
+  });
+
+  it.each([
+    ["sharedAmap", { recipe: "sharedAmap", arms: false }, "fault.sharedAmapPromote"],
+    [
+      "sharedAmap, the child writing after a write of the first page",
+      { recipe: "sharedAmap", arms: false, shared: true, touch: "write" },
+      "fault.sharedAmapPromote",
+    ],
+    ["orphan", { recipe: "orphan", arms: false }, "unloan.adopt"],
+    ["orphan, the anon loan given back first", { recipe: "orphan", arms: false, received: true, shared: true, touch: "write" }, "unloan.adopt"],
+    ["reactivate", { recipe: "reactivate" }, "pdaemon.reactivate"],
+    ["reactivate of a file page", { recipe: "reactivate", file: { file: 1, offset: 7 } }, "pdaemon.reactivate"],
+    ["wired, the middle page PROT_NONE and unlocked", { recipe: "wired", protectNone: true, unlock: 0 }, "fault.unwireUntranslated"],
+    ["wired, the middle page unlocked", { recipe: "wired", unlock: 0 }, "map.unwirePartial"],
+    ["wired, the last two pages of a file unlocked", { recipe: "wired", unlock: 1, file: { file: 0, offset: 2 }, shared: true }, "map.unwirePartial"],
+    ["wired, a range past the region", { recipe: "wired", unlock: 3 }, "map.unwireNotWired"],
+  ] as const)("%s: reaches %s", (_, changes, counter) => {
+    expect(drill(changes).coverage.get(counter)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["sharedAmap: pmap_enter fails after the promotion", { recipe: "sharedAmap" }, "write at flt_pmfail2", "fault.sharedAmapPromote"],
+    ["orphan: the unloan backs off from the anon's lock", { recipe: "orphan" }, "unloan at L8 unloanpage livelock", "unloan.page"],
+  ] as const)("%s", (_, changes, site, counter) => {
+    const { coverage, sleeping } = drill(changes);
+    expect(sleeping).toHaveLength(1);
+    expect(sleeping[0]).toContain(site);
+    if (counter === "fault.sharedAmapPromote") expect(coverage.get(counter)).toBeGreaterThan(0);
+    else expect(coverage.get("unloan.adopt")).toBe(0);
   });
 
   it("records every command it runs, a second operation and the interferences inside the sleep", () => {

@@ -34,6 +34,7 @@ const expected: Readonly<Record<string, Expected>> = {
   "mutant-upper-promote-keeps-ref": { check: "invariant:G4 anon-references", seeds: [7] },
   "mutant-upper-wire-keeps-clean": { check: "invariant:G16 anon-residency", seeds: [1] },
   "mutant-amap-add-no-flush": { check: "invariant:G11 translations-match-layers", seeds: [3], vaPages: 8 },
+  "mutant-shared-promote-keeps-mapping": { check: "invariant:G11 translations-match-layers", seeds: [1] },
   "mutant-ppref-off-by-one": { check: "invariant:amap-references", or: ["assertion"], seeds: [1] },
   "mutant-neighbor-cow-writable": { check: "invariant:G9 cow-object-pages-read-only", seeds: [1] },
   "mutant-lower-loan-writable": { check: "invariant:G8 loaned-pages-read-only", seeds: [1] },

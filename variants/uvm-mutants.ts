@@ -27,6 +27,13 @@ export const uvmMutants = [
     edits: [edit("impl/uvm/amap.ts", "if (amap.shared && old.page !== null) uvm.machine.mmu.pageProtect(old.page.frame, 0);", "")],
   },
   {
+    name: "mutant-shared-promote-keeps-mapping",
+    kind: "mutant",
+    description: "a copy-on-write promotion into a shared amap leaves the object page mapped in the other sharers",
+    corrupts: "F:2072-2077 uvm_fault_lower_promote (pmap_page_protect(uobjpage, NONE) when the amap is shared)",
+    edits: [edit("impl/uvm/fault/lower/fault-lower-promote.ts", "uvm.machine.mmu.pageProtect(objectPage.frame, 0); // F:2072-2077", "")],
+  },
+  {
     name: "mutant-ppref-off-by-one",
     kind: "mutant",
     description: "establishing per-page amap references starts one slot late",

@@ -41,6 +41,7 @@ export const coverageNames = [
   "map.wireHole",
   "map.wireStacked",
   "map.unwireNotWired",
+  "map.unwirePartial",
   "fault.unwireUntranslated",
   "file.read",
   "file.write",

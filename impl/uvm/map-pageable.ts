@@ -8,7 +8,8 @@
 //! with its max protection (semantic decision 5). On failure the wirings are undone.
 //!
 //! Unwiring: every entry of the range must be wired (EINVAL otherwise); each drops to zero
-//! wirings at once (user wirings do not stack) and its pages are unwired.
+//! wirings at once (user wirings do not stack) and its pages are unwired. A range that covers
+//! only part of a wired entry clips it: the rest stays wired.
 //!
 //! A range starting in a hole is EFAULT here; the system call reports ENOMEM.
 
@@ -99,6 +100,7 @@ function* undoWiring(uvm: Uvm, map: VmMap, entries: readonly MapEntry[], failed:
 /** munlock: unwires `[start, end)`. */
 export function* uvmMapUnwire(uvm: Uvm, map: VmMap, start: number, end: number): Sleepy<Status> {
   yield* mapLockForWriting(uvm, map, "uvm_map_pageable (unwire)");
+  const clipsStart = (mapLookupEntry(map, start)?.start ?? start) < start;
   const first = startEntry(uvm, map, start);
   if (first === null) {
     mapRelease(uvm, map);
@@ -110,6 +112,7 @@ export function* uvmMapUnwire(uvm: Uvm, map: VmMap, start: number, end: number):
     mapRelease(uvm, map);
     return "EINVAL";
   }
+  if (clipsStart || checked.at(-1)!.end > end) uvm.coverage.hit("map.unwirePartial"); // part of a wired region stays wired
   const entries = entriesThrough(uvm, map, first, end, true) as MapEntry[];
   for (const entry of entries) {
     entry.wiredCount = 0;

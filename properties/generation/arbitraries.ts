@@ -51,7 +51,7 @@ const baseWeight: SwarmWeights = {
   resume: 8,
   interfere: 8,
   race: 8,
-  drill: 16,
+  drill: 22,
 };
 
 /** Kinds that inject device failures: off in a campaign without failures. */

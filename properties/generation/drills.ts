@@ -20,6 +20,17 @@
 //! | loanedPage  | maybe touched, lent (maybe received); a try-lock fails next | uvm_anon_lockloanpg (U3), LW8-LW9 |
 //! | unloan      | maybe touched, lent; a try-lock fails next, unloan | the anon's disposal (U3), LW8    |
 //!
+//! Four more recipes prepare a rare state around their pages rather than a sleep (their
+//! thread may sleep or not): a path that needs it runs a few times a campaign at most without
+//! them, so a slip there would go unnoticed.
+//!
+//! | recipe      | setup                                          | the started operation, the path      |
+//! |-------------|------------------------------------------------|---------------------------------------|
+//! | sharedAmap  | two private file pages inherited shared, forked, the other sharer mapping the second; pmap_enter maybe failing next | a write of the second page: its promotion into the shared amap (F:2072-2077), then maybe flt_pmfail2 |
+//! | orphan      | a file page lent to an anon, received, lent to the kernel, its file evicted; a try-lock maybe failing next | the kernel loan given back: the anon adopts the orphan (L:1012-1017), maybe after L8 |
+//! | reactivate  | two pages MADV_SEQUENTIAL: the second's fault deactivates the first, which is read again; the page daemon runs | the daemon's second chance; then any operation on the first page |
+//! | wired       | three pages wired, the middle one maybe PROT_NONE, part of them unlocked | munlock's clips, unwiring a page without translation; then any operation on the last page |
+//!
 //! Untouched, a private anonymous page is lent as the zero page (owned by the zero-page
 //! object), a shared one as its aobj's page, a file page as the vnode's: the O->A loans whose
 //! pages uvm_anon_lockloanpg must lock the object of.
@@ -29,29 +40,28 @@
 //! or an operation needs the command families its commands belong to (`drillRecipeFamilies`,
 //! `drillOperationFamily`); a system without them never gets that drill.
 
-import type { Command, Sharing, ThreadOperation } from "../../vocabulary/command.ts";
-import { MAX_THREADS } from "../../vocabulary/command.ts";
+import type { Command } from "../../vocabulary/command.ts";
+import { MAX_THREADS, type ThreadOperation } from "../../vocabulary/command.ts";
 import type { CommandFamily } from "../../vocabulary/command-family.ts";
 import type { Outcome } from "../../vocabulary/outcome.ts";
-import {
-  fileId,
-  filePage,
-  type LoanHandle,
-  loanHandle,
-  pageCount,
-  type Pid,
-  pid,
-  type ThreadId,
-  threadId,
-  type Vpn,
-  vpn,
-  wordIndex,
-} from "../../vocabulary/units.ts";
+import { type ThreadId, threadId } from "../../vocabulary/units.ts";
 import type { ModelState } from "../../model/state.ts";
+import { operationOn, prepare } from "./drill-setups.ts";
 import { interferences } from "./interferences.ts";
 import type { ThreadContext } from "./templates.ts";
 
-export const drillRecipes = ["fileFault", "swapIn", "memoryWait", "pmapFailure", "loanedPage", "unloan"] as const;
+export const drillRecipes = [
+  "fileFault",
+  "swapIn",
+  "memoryWait",
+  "pmapFailure",
+  "loanedPage",
+  "unloan",
+  "sharedAmap",
+  "orphan",
+  "reactivate",
+  "wired",
+] as const;
 type DrillRecipe = (typeof drillRecipes)[number];
 
 /** The families a recipe's setup needs besides the core and threads (an armed failure needs `machine`, and is armed only where there is one). */
@@ -62,11 +72,15 @@ export const drillRecipeFamilies: Readonly<Record<DrillRecipe, readonly CommandF
   pmapFailure: [],
   loanedPage: ["loans"],
   unloan: ["loans"],
+  sharedAmap: [],
+  orphan: ["loans", "files"],
+  reactivate: ["machine"],
+  wired: [],
 };
 
 /** What a drill's thread does to the page: the page operations of threads (one page each). */
 export const drillOperations = ["read", "write", "mlock", "loanKernel", "loanAnon"] as const;
-type DrillOperation = (typeof drillOperations)[number];
+export type DrillOperation = (typeof drillOperations)[number];
 
 /** The families an operation needs besides the core and threads. */
 export const drillOperationFamily: Readonly<Record<DrillOperation, readonly CommandFamily[]>> = {
@@ -79,7 +93,7 @@ export const drillOperationFamily: Readonly<Record<DrillOperation, readonly Comm
 
 /** How the setup touches the fresh page first: not at all (a loan then lends the zero page, or the object's), a read, a write (an anon of its own). */
 export const drillTouches = ["none", "read", "write"] as const;
-type DrillTouch = (typeof drillTouches)[number];
+export type DrillTouch = (typeof drillTouches)[number];
 
 export interface DrillTemplate {
   readonly kind: "drill";
@@ -104,7 +118,11 @@ export interface DrillTemplate {
    * without, memoryWait and the loan recipes rely on the run's failure rates to sleep.
    */
   readonly arms: boolean;
-  /** Afterwards, if nobody sleeps on it any more: unmap the page and return the setup's loan. */
+  /** wired: the middle page is made PROT_NONE before the unlock. */
+  readonly protectNone: boolean;
+  /** wired: which part of the three wired pages is unlocked (drill-setups.ts `unlockedParts`). */
+  readonly unlock: number;
+  /** Afterwards, if nobody sleeps on it any more: unmap the pages, return the setup's loans (and exit a forked child). */
   readonly cleanup: boolean;
   readonly value: number;
 }
@@ -116,31 +134,15 @@ export interface DrillHost {
   readonly threads: () => ThreadContext;
 }
 
-/** The fresh page a drill maps, and the loan its setup made (if any). */
-interface Prepared {
-  readonly owner: Pid;
-  /** The mapped page. */
-  readonly origin: Page;
-  /** The page the operation aims at: the mapped one, or where a received loan landed. */
-  readonly page: Page;
-  readonly handle: LoanHandle | null;
-}
-
-interface Page {
-  readonly pid: Pid;
-  readonly va: Vpn;
-}
-
 /** Runs a drill's commands; stops early where a step fails (the page could not be mapped, lent, …) or the sleeper woke. */
 export function runDrill(drill: DrillTemplate, host: DrillHost): void {
   const prepared = prepare(drill, host);
   if (prepared === null) return;
-  const { owner, origin, page, handle } = prepared;
-  const first = drill.recipe === "unloan" && handle !== null ? ({ kind: "unloan", handle } as const) : operationOn(drill.operation, page, drill.value);
+  const { first } = prepared;
   const sleeper = start(host, first);
   if (sleeper === null) return;
   const sleeping = () => host.threads().pending.includes(sleeper);
-  if (sleeping() && drill.second !== null) start(host, operationOn(drill.second, drill.recipe === "unloan" ? origin : page, drill.value));
+  if (sleeping() && drill.second !== null) start(host, operationOn(drill.second, prepared.second, drill.value));
   for (const how of drill.interferences) {
     if (!sleeping()) break;
     const threads = host.threads();
@@ -148,93 +150,10 @@ export function runDrill(drill: DrillTemplate, host: DrillHost): void {
     host.run(choices[how % choices.length]!);
   }
   if (drill.resume && sleeping()) host.run({ kind: "resume", thread: sleeper });
-  if (drill.cleanup && host.threads().pending.length === 0) {
-    if (handle !== null && host.model().loans[handle] !== undefined) host.run({ kind: "unloan", handle });
-    host.run({ kind: "munmap", pid: owner, va: origin.va, pages: pageCount(1) });
-  }
-}
-
-/** The setup: a fresh page mapped and prepared by the recipe; null where a step failed (or no thread is idle). */
-function prepare(drill: DrillTemplate, host: DrillHost): Prepared | null {
-  const processes = Object.keys(host.model().processes)
-    .map(Number)
-    .sort((a, b) => a - b);
-  if (processes.length === 0 || host.threads().pending.length >= MAX_THREADS) return null;
-  const owner = pid(processes[drill.process % processes.length]!);
-  const world = host.model().world;
-  const file = drill.recipe === "fileFault" ? (drill.file ?? { file: 0, offset: 0 }) : drill.recipe === "swapIn" ? null : drill.file;
-  const backing =
-    file === null
-      ? { kind: "anon" as const }
-      : { kind: "file" as const, file: fileId(file.file % world.files), offset: filePage(file.offset % world.filePages) };
-  const sharing: Sharing = drill.shared ? "shared" : "private";
-  const inherit = drill.shared ? "share" : "copy";
-  const mapped = host.run({ kind: "mmap", pid: owner, pages: pageCount(1), prot: "rw", maxprot: "rw", backing, sharing, inherit, advice: "normal" });
-  if (mapped.kind !== "value") return null;
-  const origin = { pid: owner, va: vpn(mapped.value) };
-  const touch = (how: DrillTouch) =>
-    how === "none" ||
-    host.run(
-      how === "read"
-        ? { kind: "read", pid: owner, va: origin.va, word: wordIndex(0) }
-        : { kind: "write", pid: owner, va: origin.va, word: wordIndex(0), value: drill.value },
-    ).kind !== "error";
-  switch (drill.recipe) {
-    case "fileFault":
-      if (!touch(drill.touch)) return null;
-      host.run({ kind: "fileEvict", file: backing.kind === "file" ? backing.file : fileId(0) });
-      return { owner, origin, page: origin, handle: null };
-    case "swapIn":
-      if (!touch("write")) return null;
-      host.run({ kind: "pageout", targetFreeFrames: world.frames });
-      return { owner, origin, page: origin, handle: null };
-    case "memoryWait": {
-      // uvm_wait only where the page daemon has something to reclaim (else ENOMEM at once):
-      // a clean file page, read in now.
-      const cached = drill.file ?? { file: 0, offset: 0 };
-      host.run({ kind: "fileRead", file: fileId(cached.file % world.files), page: filePage(cached.offset % world.filePages), word: wordIndex(0) });
-      // Two failures: the first a loan meets is its locked pgo_get's, which gives up without waiting.
-      if (drill.arms) for (let armed = 0; armed < 2; armed++) host.run({ kind: "failNext", failure: "frameAllocation" });
-      return { owner, origin, page: origin, handle: null };
-    }
-    case "pmapFailure":
-      // Mapped read-only first, so a write fault promotes (a copy-on-write) before it maps.
-      if (!touch("read")) return null;
-      if (drill.arms) host.run({ kind: "failNext", failure: "pmapEnter" });
-      return { owner, origin, page: origin, handle: null };
-    case "loanedPage":
-    case "unloan":
-      return touch(drill.touch) ? lend(drill, host, owner, origin) : null;
-  }
-}
-
-/** The loan recipes' setup: the page lent (and maybe received), a try-lock armed to fail. */
-function lend(drill: DrillTemplate, host: DrillHost, owner: Pid, origin: Page): Prepared | null {
-  const to = drill.received || drill.operation === "loanAnon" ? "anon" : "kernel";
-  const lent = host.run({ kind: "loan", pid: owner, va: origin.va, pages: pageCount(1), to });
-  if (lent.kind !== "value") return null;
-  const handle = loanHandle(lent.value);
-  let page = origin;
-  if (drill.recipe === "loanedPage" && drill.received && to === "anon") {
-    const received = host.run({ kind: "loanReceive", handle, pid: owner });
-    if (received.kind === "value") page = { pid: owner, va: vpn(received.value) };
-  }
-  if (drill.arms) host.run({ kind: "failNext", failure: "lockContention" });
-  return { owner, origin, page, handle };
-}
-
-function operationOn(operation: DrillOperation, page: Page, value: number): ThreadOperation {
-  const { pid: process, va } = page;
-  switch (operation) {
-    case "read":
-      return { kind: "read", pid: process, va, word: wordIndex(0) };
-    case "write":
-      return { kind: "write", pid: process, va, word: wordIndex(0), value };
-    case "mlock":
-      return { kind: "mlock", pid: process, va, pages: pageCount(1) };
-    case "loanKernel":
-    case "loanAnon":
-      return { kind: "loan", pid: process, va, pages: pageCount(1), to: operation === "loanKernel" ? "kernel" : "anon" };
+  if (!drill.cleanup || host.threads().pending.length > 0) return;
+  for (const command of prepared.cleanup) {
+    if (command.kind === "unloan" && host.model().loans[command.handle] === undefined) continue;
+    host.run(command);
   }
 }
 

@@ -152,6 +152,24 @@ export function schedulePolicyArbitrary(maxCommands: number, choice: ScheduleCho
 }
 
 /**
+ * How often each drill recipe comes up: the sleeps as often as the rare states whose setup
+ * often fails (orphan needs a loan, a reception and a second loan; wired three free pages),
+ * twice as often as the others (sharedAmap, reactivate), which reach their path most tries.
+ */
+const drillRecipeWeight: Readonly<Record<DrillTemplate["recipe"], number>> = {
+  fileFault: 2,
+  swapIn: 2,
+  memoryWait: 2,
+  pmapFailure: 2,
+  loanedPage: 2,
+  unloan: 2,
+  sharedAmap: 1,
+  orphan: 2,
+  reactivate: 1,
+  wired: 2,
+};
+
+/**
  * A sleep drill (drills.ts): a recipe, the page's mapping, the sleeper's operation, what runs
  * during its sleep; only recipes and operations whose commands the system runs.
  */
@@ -160,7 +178,11 @@ function drillArbitrary(world: WorldConfig, arms: boolean, families: ReadonlySet
   const operation = fc.constantFrom(...drillOperations.filter((choice) => runs(drillOperationFamily[choice])));
   return fc
     .record({
-      recipe: fc.constantFrom(...drillRecipes.filter((recipe) => runs(drillRecipeFamilies[recipe]))),
+      recipe: fc.oneof(
+        ...drillRecipes
+          .filter((recipe) => runs(drillRecipeFamilies[recipe]))
+          .map((recipe) => ({ arbitrary: fc.constant(recipe), weight: drillRecipeWeight[recipe] })),
+      ),
       process,
       shared: fc.boolean(),
       file: fc.option(fc.record({ file: fc.nat(world.files - 1), offset: fc.nat(world.filePages - 1) })),
@@ -170,6 +192,8 @@ function drillArbitrary(world: WorldConfig, arms: boolean, families: ReadonlySet
       second: fc.option(operation, { freq: 2 }),
       interferences: fc.array(fc.nat(11), { minLength: 1, maxLength: 2 }),
       resume: fc.boolean(),
+      protectNone: fc.boolean(),
+      unlock: fc.nat(3),
       cleanup: fc.boolean(),
       value,
     })
