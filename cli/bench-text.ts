@@ -51,7 +51,9 @@ function streamLines(report: BenchReport): string[] {
     `  implementation   ${perSecond(report.figures.get("implementation")!)} commands/s`,
     `  model            ${perSecond(report.figures.get("model")!)} commands/s`,
     `  implementation   ${times(ratio)} the model's speed   ${goal(ratio.secondsPerUnit >= 3, ">= 3x")}`,
-    ...(report.stoppedRuns === 0 ? [] : [`  ${count(report.stoppedRuns, "run")} stopped early at a violation when checked (bench measures speed, \`run\` finds bugs)`]),
+    ...(report.stoppedRuns === 0
+      ? []
+      : [`  ${count(report.stoppedRuns, "run")} stopped early at a violation when checked (bench measures speed, \`run\` finds bugs)`]),
   ];
 }
 
@@ -80,6 +82,9 @@ function scaleLines(report: BenchReport): string[] {
     `  ${times(world)} the cost at 32 pages   ${goal(world.secondsPerUnit <= 2, "<= 2x")}`,
     `checked command cost by run length (runs of exactly ${report.long} vs ${report.maxCommands} commands, no threads)`,
     `  ${times(length)} per command   ${goal(length.secondsPerUnit <= 1.5, "<= 1.5x")}`,
+    `scale profile: run 0 of seed ${report.seed}, run --profile scale (its default world), up to ${report.maxCommands} commands`,
+    `  checked commands/s per core   ${perSecond(report.figures.get("scale campaign")!)}`,
+    `  largest world reached         ${report.scalePeak.frames} frames in use, ${count(report.scalePeak.processes, "process", "processes")}, ${report.scalePeak.mappedPages} mapped pages`,
     `worker threads: the same ${count(report.runs, "run")} with --jobs ${report.jobs} vs --jobs 1`,
     `  ${times(jobs)} faster   ${goal(jobs.secondsPerUnit >= 1.8, ">= 1.8x")}`,
   ];

@@ -63,6 +63,11 @@ export class DragonflySystem implements SystemUnderTest {
     return firstBrokenWalk(this.implementation.dragonflyInvariants, this.heap(), options.quiescent);
   }
 
+  framesInUse() {
+    const memory = this.machine.machine.memory;
+    return memory.frameCount - memory.freeCount;
+  }
+
   coverage() {
     return this.machine.vm.coverage.snapshot();
   }

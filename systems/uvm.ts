@@ -65,6 +65,11 @@ class UvmSystem implements SystemUnderTest {
     return message === null ? null : { invariant: "healed-no-leaks", message };
   }
 
+  framesInUse() {
+    const memory = this.machine.machine.memory;
+    return memory.frameCount - memory.freeCount;
+  }
+
   describeFrames() {
     return this.kernel.describeFrames(this.machine.kernel, this.machine.uvm);
   }

@@ -78,6 +78,8 @@ export interface SystemUnderTest {
    * every command (zero counts included), so a campaign can sum them and show the untaken.
    */
   coverage(): ReadonlyMap<string, number>;
+  /** Optional, for statistics and the scale profile's tests: how many physical frames hold a page now (the resident set, kernel pages included). */
+  framesInUse?(): number;
   /** Optional, for traces: every frame in use now, in increasing frame number (vocabulary/frame-trace.ts). */
   describeFrames?(): readonly FrameDescription[];
   /** Optional, for traces: the frame events since the last call, in order (none unless created with `recordFrameEvents`). */
