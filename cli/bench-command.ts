@@ -25,6 +25,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { setAutoFreeze } from "immer";
 import { benchStream, type CampaignCount, campaignCase, checkedStops, checkedStreamCase, floorCase, residentCase, streamCases } from "../bench/cases.ts";
 import { type Peak, scaleCampaignCase } from "../bench/scale-campaign.ts";
+import { scaleSweepEvery } from "../properties/checking/incremental-check.ts";
 import { type BenchCase, cpuMilliseconds, type Figure, measureInterleaved, ratioOf, scaled } from "../bench/measure.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { type CampaignOptions, defaultMaxCommands } from "../properties/hunting/campaign.ts";
@@ -116,6 +117,8 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
       ...(system.name === "uvm" ? [microCase("case-1A fault", 20_000, timeCase1AFaults), microCase("resident read hit", 50_000, timeResidentReadHits)] : []),
       residentCase(system, world, 32, 20),
       residentCase(system, world, pages, 20),
+      residentCase(system, world, 32, 2 * scaleSweepEvery, scaleSweepEvery),
+      residentCase(system, world, pages, 2 * scaleSweepEvery, scaleSweepEvery),
       checkedStreamCase(`run length ${maxCommands}`, system, world, benchStream(world, Math.round(longRuns * (long / maxCommands)), maxCommands, seed, system)),
       checkedStreamCase(`run length ${long}`, system, world, benchStream(world, longRuns, long, seed, system)),
       lanesCase("jobs 1", options, inThisThread(options)),
@@ -129,6 +132,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     campaignOverFloor: scaled(ratioOf(figures, "campaign", "floor"), counted.commands / Math.max(counted.runs, 1)),
     modelOverImplementation: ratioOf(figures, "model", "implementation"),
     residentLargeOverSmall: ratioOf(figures, `resident ${pages}`, "resident 32"),
+    residentLargeOverSmallIncremental: ratioOf(figures, `resident ${pages} incremental`, "resident 32 incremental"),
     longOverShort: ratioOf(figures, `run length ${long}`, `run length ${maxCommands}`),
     jobsOneOverMany: ratioOf(figures, "jobs 1", `jobs ${jobs}`),
   };
@@ -155,6 +159,11 @@ export interface BenchReport {
   /** The largest world the scale campaign reached. */
   readonly scalePeak: Peak;
   readonly figures: ReadonlyMap<string, Figure>;
-  readonly ratios: Readonly<Record<"campaignOverFloor" | "modelOverImplementation" | "residentLargeOverSmall" | "longOverShort" | "jobsOneOverMany", Figure>>;
+  readonly ratios: Readonly<
+    Record<
+      "campaignOverFloor" | "modelOverImplementation" | "residentLargeOverSmall" | "residentLargeOverSmallIncremental" | "longOverShort" | "jobsOneOverMany",
+      Figure
+    >
+  >;
   readonly machine: ReturnType<typeof machine>;
 }

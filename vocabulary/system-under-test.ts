@@ -21,7 +21,7 @@ import type { Command, ThreadOperation } from "./command.ts";
 import type { CommandFamily } from "./command-family.ts";
 import type { FailureRates } from "./failure.ts";
 import type { FrameDescription, FrameEvent } from "./frame-trace.ts";
-import type { Observation } from "./observation.ts";
+import type { Observation, ObservationPart } from "./observation.ts";
 import type { Outcome } from "./outcome.ts";
 import type { ThreadId } from "./units.ts";
 import type { WorldConfig } from "./world.ts";
@@ -64,6 +64,13 @@ export interface SystemUnderTest {
    * faulting and without changing anything (vocabulary/observation.ts).
    */
   observe(): Observation;
+  /**
+   * Optional, for incremental checking: `observe()` restricted to `part`, the live processes
+   * among `part.pids` (pids increasing), the files only if `part.files` (else none), every
+   * loan. Ensures: each entry equal to the same entry of `observe()`; changes nothing.
+   * Absent: every step is checked against the whole observation.
+   */
+  observePart?(part: ObservationPart): Observation;
   /**
    * Runs every heap-walk invariant over the system's structures, in `invariantNames` order.
    * With `quiescent` false (a thread is parked mid-operation), those that hold only when

@@ -26,6 +26,7 @@ import { failureRatesArbitrary, scopeArbitrary, type SwarmWeights, swarmArbitrar
 import { type ScheduleChoice, schedulePolicyArbitrary } from "../generation/thread-arbitraries.ts";
 import { runDrill } from "../generation/drills.ts";
 import { type GenerationProfile, growthArbitrary, runGrowth } from "../generation/growth.ts";
+import { scaleSweepEvery } from "../checking/incremental-check.ts";
 import { type Contract, Runner, type StepRecord, type Violation, ViolationError } from "../checking/runner.ts";
 import { runTemplate } from "../generation/races.ts";
 import { type SchedulePolicy, ThreadChooser } from "../generation/schedule.ts";
@@ -52,6 +53,13 @@ export interface CampaignOptions {
   readonly schedule?: ScheduleChoice;
   /** The generators: the default ones, or those that also grow the world (growth.ts; default `default`). */
   readonly profile?: GenerationProfile;
+  /**
+   * Incremental checking (properties/checking/incremental-check.ts): a full sweep at least every this
+   * many steps, the other steps checked on what they may have changed; null: every step in
+   * full. Default: scaleSweepEvery under the scale profile, else null. A counterexample's
+   * last replay is always checked in full.
+   */
+  readonly sweepEvery?: number | null;
   /** Inject device failures: per-run rates drawn by swarm, and failNext commands (default true). */
   readonly failures?: boolean;
   /** Starts at this run of the campaign (0-based), skipping the ones before it (default 0). */
@@ -217,7 +225,9 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
 function newRunner(options: CampaignOptions, input: RunInput, replaying = false): Runner {
   const { world, hardwareSeed: seed, failureRates } = input;
   const system = options.system.create({ world, variant: options.variant, seed, failureRates, replaying });
-  return new Runner(system, systemProfile(options.system), input.world, options.contract, input.failureRates, options.configurationLimit);
+  const byDefault = options.profile === "scale" ? scaleSweepEvery : null;
+  const sweepEvery = replaying ? null : options.sweepEvery === undefined ? byDefault : options.sweepEvery;
+  return new Runner(system, systemProfile(options.system), input.world, options.contract, input.failureRates, options.configurationLimit, sweepEvery);
 }
 
 /** One run: the generated commands, then the heal phase. Throws ViolationError. */
