@@ -149,17 +149,8 @@ export function residentCase(system: SystemFactory, world: WorldConfig, pages: n
   const sized = residentWorld(world, pages);
   const instance = system.create({ world: sized, variant: null, seed: 1 });
   const runner = new Runner(instance, systemProfile(system), sized, exhaustibleMemory, {}, undefined, sweepEvery);
-  const mapped = runner.run({
-    kind: "mmap",
-    pid: pid(1),
-    pages,
-    prot: "rw",
-    maxprot: "rw",
-    backing: { kind: "anon" },
-    sharing: "private",
-    inherit: "copy",
-    advice: "normal",
-  } as Command);
+  const mapping = { kind: "mmap", pid: pid(1), pages, prot: "rw", maxprot: "rw", backing: { kind: "anon" } } as const;
+  const mapped = runner.run({ ...mapping, sharing: "private", inherit: "copy", advice: "normal" } as Command);
   if (mapped.outcome.kind !== "value") throw new Error(`bench: mapping ${pages} pages failed`);
   const base = mapped.outcome.value;
   runner.run({ kind: "mlock", pid: pid(1), va: vpn(base), pages } as Command);
