@@ -108,6 +108,8 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     schedule: "mixed" as const,
   };
   const jobs = Math.max(2, Math.min(availableParallelism(), 2));
+  // checked incrementally, enough reads a round for two sweeps at --pages (incremental-check.ts: one step per 16 pages)
+  const incrementalReads = 2 * Math.ceil((pages + 64) / 16);
   const peak: Peak = { frames: 0, processes: 0, mappedPages: 0 };
   const figures = await withLanes(jobs, options, taskSpec, (pool) => {
     const cases: BenchCase[] = [
@@ -117,8 +119,8 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
       ...(system.name === "uvm" ? [microCase("case-1A fault", 20_000, timeCase1AFaults), microCase("resident read hit", 50_000, timeResidentReadHits)] : []),
       residentCase(system, world, 32, 20),
       residentCase(system, world, pages, 20),
-      residentCase(system, world, 32, 2 * scaleSweepEvery, scaleSweepEvery),
-      residentCase(system, world, pages, 2 * scaleSweepEvery, scaleSweepEvery),
+      residentCase(system, world, 32, incrementalReads, scaleSweepEvery),
+      residentCase(system, world, pages, incrementalReads, scaleSweepEvery),
       checkedStreamCase(`run length ${maxCommands}`, system, world, benchStream(world, Math.round(longRuns * (long / maxCommands)), maxCommands, seed, system)),
       checkedStreamCase(`run length ${long}`, system, world, benchStream(world, longRuns, long, seed, system)),
       lanesCase("jobs 1", options, inThisThread(options)),

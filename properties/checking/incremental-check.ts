@@ -1,13 +1,15 @@
 //! Incremental checking: after a step, compare only the part of the world the step may have
-//! changed, and sweep the whole world every `sweepEvery` steps and through the heal phase
-//! that ends every run.
+//! changed, and sweep the whole world periodically and through the heal phase that ends
+//! every run. The period is `sweepEvery` steps, or one step per PAGES_PER_SWEEP_STEP pages
+//! the last sweep observed if that is more: a sweep costs what the world holds, so in a large
+//! world it comes as much less often as it costs more, and its share of a step stays bounded.
 //!
 //!   step ──▶ which processes' model observation may have changed?  (signatures below)
 //!        ──▶ + the processes the command names, + the files if they may have changed
 //!        ──▶ the system observes that part only (observePart), compared with the model's
 //!              agrees    ──▶ done; the heap walks wait for the next sweep
 //!              differs   ──▶ the full check, exactly as without incremental checking
-//!   every sweepEvery-th step, every step with a thread pending or completing or several
+//!   every period-th step, every step with a thread pending or completing or several
 //!   model configurations alive, and every step of the heal phase: the full check
 //!
 //! A process's model observation is a function of its process record, the overlays its
@@ -21,7 +23,7 @@
 
 import type { Command } from "../../vocabulary/command.ts";
 import { assert } from "../../vocabulary/assert.ts";
-import { type Divergence, firstDivergence, type ObservationPart, partPids, partRange } from "../../vocabulary/observation.ts";
+import { type Divergence, firstDivergence, type Observation, type ObservationPart, partPids, partRange } from "../../vocabulary/observation.ts";
 import type { SystemUnderTest } from "../../vocabulary/system-under-test.ts";
 import { type Pid, pid } from "../../vocabulary/units.ts";
 import { observeLoans, observeProcess } from "../../model/observe.ts";
@@ -40,6 +42,8 @@ export class IncrementalCheck {
   private files: unknown = null;
   /** Steps since the last full check. [part] */
   private sinceSweep = 0;
+  /** Steps between two sweeps: sweepEvery, or more in a large world (`swept`). [swept] */
+  private period: number;
   /** Full checks only from now on: set by the heal phase (Runner.heal). */
   fullOnly = false;
   /** Steps checked by part and in full, for statistics and tests. [Runner] */
@@ -48,6 +52,7 @@ export class IncrementalCheck {
   constructor(readonly sweepEvery: number) {
     assert(Number.isInteger(sweepEvery), "IncrementalCheck: sweepEvery not an integer");
     assert(sweepEvery >= 1, "IncrementalCheck: sweepEvery below 1");
+    this.period = sweepEvery;
   }
 
   /**
@@ -75,7 +80,7 @@ export class IncrementalCheck {
     this.signatures = signatures;
     this.files = state.files;
     this.sinceSweep++;
-    if (!eligible || this.fullOnly || this.sinceSweep >= this.sweepEvery) {
+    if (!eligible || this.fullOnly || this.sinceSweep >= this.period) {
       this.sinceSweep = 0;
       this.counts.full++;
       return null;
@@ -83,6 +88,20 @@ export class IncrementalCheck {
     this.counts.part++;
     return { pids, ranges, files };
   }
+
+  /** Called with the whole world's observation after each full check: sets the period after it. */
+  swept(observation: Observation): void {
+    this.period = sweptPeriod(this.sweepEvery, observation);
+  }
+}
+
+/** Pages a sweep observes per step of the period after it (see the header). */
+const PAGES_PER_SWEEP_STEP = 16;
+
+/** Requires: `observation` is the whole world's, just checked in full. Ensures: the period fits its size. */
+export function sweptPeriod(sweepEvery: number, observation: Observation): number {
+  const pages = observation.processes.reduce((sum, process) => sum + process.pages.length, 0) + observation.files.reduce((sum, file) => sum + file.length, 0);
+  return Math.max(sweepEvery, Math.floor(pages / PAGES_PER_SWEEP_STEP));
 }
 
 /** The first difference between the model's and the system's observation of `part`, or null. Requires: the system has observePart. */

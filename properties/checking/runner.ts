@@ -171,7 +171,9 @@ export class Runner {
 
   /** The observation and every heap walk, over the whole world. */
   private checkInFull(attempt: Attempt, observe: () => Observation, fail: (check: string, message: string, stack?: string) => never): void {
-    const divergence = this.linearizer.observe(observe());
+    const observation = observe();
+    this.incremental?.swept(observation);
+    const divergence = this.linearizer.observe(observation);
     if (divergence !== null) {
       attempt.divergence = divergence;
       fail("observation", formatDivergence(divergence));
