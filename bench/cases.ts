@@ -142,18 +142,21 @@ export function residentWorld(world: WorldConfig, pages: number): WorldConfig {
 
 /**
  * One process with `pages` anonymous pages, all wired (resident), checked step by step; then
- * `reads` checked reads of them, timed; units: checked steps.
+ * `reads` checked reads of them, timed; units: checked steps. With `sweepEvery`, checked
+ * incrementally (properties/checking/incremental-check.ts: a full sweep every that many steps).
  */
-export function residentCase(system: SystemFactory, world: WorldConfig, pages: number, reads: number): BenchCase {
+export function residentCase(system: SystemFactory, world: WorldConfig, pages: number, reads: number, sweepEvery: number | null = null): BenchCase {
   const sized = residentWorld(world, pages);
-  const runner = new Runner(system.create({ world: sized, variant: null, seed: 1 }), systemProfile(system), sized, exhaustibleMemory);
-  const mapped = runner.run({ kind: "mmap", pid: pid(1), pages, prot: "rw", maxprot: "rw", backing: { kind: "anon" }, sharing: "private", inherit: "copy", advice: "normal" } as Command);
+  const instance = system.create({ world: sized, variant: null, seed: 1 });
+  const runner = new Runner(instance, systemProfile(system), sized, exhaustibleMemory, {}, undefined, sweepEvery);
+  const mapping = { kind: "mmap", pid: pid(1), pages, prot: "rw", maxprot: "rw", backing: { kind: "anon" } } as const;
+  const mapped = runner.run({ ...mapping, sharing: "private", inherit: "copy", advice: "normal" } as Command);
   if (mapped.outcome.kind !== "value") throw new Error(`bench: mapping ${pages} pages failed`);
   const base = mapped.outcome.value;
   runner.run({ kind: "mlock", pid: pid(1), va: vpn(base), pages } as Command);
   let next = 0;
   return {
-    name: `resident ${pages}`,
+    name: `resident ${pages}${sweepEvery === null ? "" : " incremental"}`,
     run: () =>
       timed(() => {
         for (let read = 0; read < reads; read++) runner.run({ kind: "read", pid: pid(1), va: vpn(base + (next++ % pages)), word: wordIndex(0) });

@@ -13,6 +13,8 @@
 //!   run length   the per-command cost of checked runs of exactly --long commands vs
 //!                exactly --max-commands (a seeded stream, no threads)
 //!   threads      the same campaign runs with --jobs 2 and --jobs 1
+//!   scale        run 0 of a `--profile scale` campaign (bench/scale-campaign.ts): checked
+//!                commands per second, and the largest world it reached
 //!
 //! then the machine (CPU, cores, Node.js, load average when it started). Each goal of the
 //! issue is printed with whether today's figure meets it. A run that fails a check (a
@@ -22,6 +24,8 @@
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { setAutoFreeze } from "immer";
 import { benchStream, type CampaignCount, campaignCase, checkedStops, checkedStreamCase, floorCase, residentCase, streamCases } from "../bench/cases.ts";
+import { type Peak, scaleCampaignCase } from "../bench/scale-campaign.ts";
+import { scaleSweepEvery } from "../properties/checking/incremental-check.ts";
 import { type BenchCase, cpuMilliseconds, type Figure, measureInterleaved, ratioOf, scaled } from "../bench/measure.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { type CampaignOptions, defaultMaxCommands } from "../properties/hunting/campaign.ts";
@@ -68,16 +72,20 @@ function lanesCase(name: string, options: CampaignOptions, lanes: RunLanes): Ben
   };
 }
 
-export async function benchCommand(flags: BenchFlags): Promise<number> {
+/** The flags, checked: a bad one is a UsageError. */
+async function benchSettings(flags: BenchFlags) {
   const { system, variant, spec } = await systemFrom(flags);
-  const reference = splitSystemSpec(spec).reference;
-  const world = worldFrom(flags);
   const runs = parseInteger("--runs", flags.runs ?? "20", 1, 100_000);
   const maxCommands = parseInteger("--max-commands", flags.maxCommands ?? String(defaultMaxCommands), 1, 10_000);
   const repetitions = parseInteger("--repetitions", flags.repetitions ?? "5", 1, 1000);
   const pages = parseInteger("--pages", flags.pages ?? "4096", 33, 60_000);
   const long = parseInteger("--long", flags.long ?? "1000", maxCommands + 1, 10_000);
   const seed = flags.seed === undefined ? 1 : seedFrom(flags.seed);
+  return { system, variant, reference: splitSystemSpec(spec).reference, world: worldFrom(flags), runs, maxCommands, repetitions, pages, long, seed };
+}
+
+export async function benchCommand(flags: BenchFlags): Promise<number> {
+  const { system, variant, reference, world, runs, maxCommands, repetitions, pages, long, seed } = await benchSettings(flags);
   const host = machine();
   setAutoFreeze(false);
   // the campaign figures are the faithful system's (a planted bug would stop and shrink them)
@@ -87,8 +95,22 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const stoppedRuns = variant === null ? 0 : checkedStops(system, variant, world, stream);
   const counted: CampaignCount = { commands: 0, runs: 0 };
   const longRuns = Math.max(1, Math.round((runs * maxCommands) / long));
-  const taskSpec = { systemSpec: reference, variant: null, world, runs, seed, maxCommands, contract: exhaustibleMemory.name, failures: true, schedule: "mixed" as const };
+  const failures = true;
+  const taskSpec = {
+    systemSpec: reference,
+    variant: null,
+    world,
+    runs,
+    seed,
+    maxCommands,
+    contract: exhaustibleMemory.name,
+    failures,
+    schedule: "mixed" as const,
+  };
   const jobs = Math.max(2, Math.min(availableParallelism(), 2));
+  // checked incrementally, enough reads a round for two sweeps at --pages (incremental-check.ts: one step per 16 pages)
+  const incrementalReads = 2 * Math.ceil((pages + 64) / 16);
+  const peak: Peak = { frames: 0, processes: 0, mappedPages: 0 };
   const figures = await withLanes(jobs, options, taskSpec, (pool) => {
     const cases: BenchCase[] = [
       campaignCase("campaign", options, counted),
@@ -97,10 +119,13 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
       ...(system.name === "uvm" ? [microCase("case-1A fault", 20_000, timeCase1AFaults), microCase("resident read hit", 50_000, timeResidentReadHits)] : []),
       residentCase(system, world, 32, 20),
       residentCase(system, world, pages, 20),
-      checkedStreamCase(`run length ${maxCommands}`, system, world, benchStream(world, Math.max(1, Math.round(longRuns * (long / maxCommands))), maxCommands, seed, system)),
+      residentCase(system, world, 32, incrementalReads, scaleSweepEvery),
+      residentCase(system, world, pages, incrementalReads, scaleSweepEvery),
+      checkedStreamCase(`run length ${maxCommands}`, system, world, benchStream(world, Math.round(longRuns * (long / maxCommands)), maxCommands, seed, system)),
       checkedStreamCase(`run length ${long}`, system, world, benchStream(world, longRuns, long, seed, system)),
       lanesCase("jobs 1", options, inThisThread(options)),
       lanesCase(`jobs ${jobs}`, options, pool),
+      scaleCampaignCase(system, 1, seed, maxCommands, peak),
     ];
     return measureInterleaved(cases, repetitions);
   });
@@ -109,10 +134,12 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     campaignOverFloor: scaled(ratioOf(figures, "campaign", "floor"), counted.commands / Math.max(counted.runs, 1)),
     modelOverImplementation: ratioOf(figures, "model", "implementation"),
     residentLargeOverSmall: ratioOf(figures, `resident ${pages}`, "resident 32"),
+    residentLargeOverSmallIncremental: ratioOf(figures, `resident ${pages} incremental`, "resident 32 incremental"),
     longOverShort: ratioOf(figures, `run length ${long}`, `run length ${maxCommands}`),
     jobsOneOverMany: ratioOf(figures, "jobs 1", `jobs ${jobs}`),
   };
-  const report = { system: system.name, variant, seed, runs, maxCommands, repetitions, pages, long, jobs, campaign: counted, stoppedRuns, figures, ratios, machine: host };
+  const settings = { system: system.name, variant, seed, runs, maxCommands, repetitions, pages, long, jobs };
+  const report = { ...settings, campaign: counted, scalePeak: peak, stoppedRuns, figures, ratios, machine: host };
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report, (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value))}\n`);
   else process.stdout.write(`${formatBench(report).join("\n")}\n`);
   return 0;
@@ -131,7 +158,14 @@ export interface BenchReport {
   readonly long: number;
   readonly jobs: number;
   readonly campaign: CampaignCount;
+  /** The largest world the scale campaign reached. */
+  readonly scalePeak: Peak;
   readonly figures: ReadonlyMap<string, Figure>;
-  readonly ratios: Readonly<Record<"campaignOverFloor" | "modelOverImplementation" | "residentLargeOverSmall" | "longOverShort" | "jobsOneOverMany", Figure>>;
+  readonly ratios: Readonly<
+    Record<
+      "campaignOverFloor" | "modelOverImplementation" | "residentLargeOverSmall" | "residentLargeOverSmallIncremental" | "longOverShort" | "jobsOneOverMany",
+      Figure
+    >
+  >;
   readonly machine: ReturnType<typeof machine>;
 }

@@ -6,6 +6,7 @@ import { previousSameMeasure, previousWholeProcess } from "../bench/previous-ver
 import type { Figure } from "../bench/measure.ts";
 import type { BenchReport } from "./bench-command.ts";
 import { count } from "./output.ts";
+import { scaleSweepEvery } from "../properties/checking/incremental-check.ts";
 
 function spread(figure: Figure): string {
   return `[${figure.spread[0].toFixed(2)}-${figure.spread[1].toFixed(2)}]`;
@@ -51,7 +52,9 @@ function streamLines(report: BenchReport): string[] {
     `  implementation   ${perSecond(report.figures.get("implementation")!)} commands/s`,
     `  model            ${perSecond(report.figures.get("model")!)} commands/s`,
     `  implementation   ${times(ratio)} the model's speed   ${goal(ratio.secondsPerUnit >= 3, ">= 3x")}`,
-    ...(report.stoppedRuns === 0 ? [] : [`  ${count(report.stoppedRuns, "run")} stopped early at a violation when checked (bench measures speed, \`run\` finds bugs)`]),
+    ...(report.stoppedRuns === 0
+      ? []
+      : [`  ${count(report.stoppedRuns, "run")} stopped early at a violation when checked (bench measures speed, \`run\` finds bugs)`]),
   ];
 }
 
@@ -71,15 +74,23 @@ function scaleLines(report: BenchReport): string[] {
   const small = report.figures.get("resident 32")!;
   const large = report.figures.get(`resident ${report.pages}`)!;
   const world = report.ratios.residentLargeOverSmall;
+  const incremental = report.ratios.residentLargeOverSmallIncremental;
+  const smallIncremental = report.figures.get("resident 32 incremental")!;
+  const largeIncremental = report.figures.get(`resident ${report.pages} incremental`)!;
   const length = report.ratios.longOverShort;
   const jobs = report.ratios.jobsOneOverMany;
   const ms = (figure: Figure) => `${(figure.secondsPerUnit * 1000).toFixed(3)} ms ${spread(figure)}`;
   return [
     "checked step cost by world size (one process, all pages resident, a read)",
     `  32 pages ${ms(small)}; ${report.pages} pages ${ms(large)}`,
-    `  ${times(world)} the cost at 32 pages   ${goal(world.secondsPerUnit <= 2, "<= 2x")}`,
+    `  ${times(world)} the cost at 32 pages, every step checked in full`,
+    `  incremental (sweeps counted in: every ${scaleSweepEvery} steps, 1 per 16 pages in large worlds): 32 pages ${ms(smallIncremental)}; ${report.pages} pages ${ms(largeIncremental)}`,
+    `  ${times(incremental)} the cost at 32 pages   ${goal(incremental.secondsPerUnit <= 2, "<= 2x")}`,
     `checked command cost by run length (runs of exactly ${report.long} vs ${report.maxCommands} commands, no threads)`,
     `  ${times(length)} per command   ${goal(length.secondsPerUnit <= 1.5, "<= 1.5x")}`,
+    `scale profile: run 0 of seed ${report.seed}, run --profile scale (its default world), up to ${report.maxCommands} commands`,
+    `  checked commands/s per core   ${perSecond(report.figures.get("scale campaign")!)}`,
+    `  largest world reached         ${report.scalePeak.frames} frames in use, ${count(report.scalePeak.processes, "process", "processes")}, ${report.scalePeak.mappedPages} mapped pages`,
     `worker threads: the same ${count(report.runs, "run")} with --jobs ${report.jobs} vs --jobs 1`,
     `  ${times(jobs)} faster   ${goal(jobs.secondsPerUnit >= 1.8, ">= 1.8x")}`,
   ];

@@ -10,6 +10,7 @@ export interface WorldFlags {
   readonly frames?: string;
   readonly swapSlots?: string;
   readonly pageWords?: string;
+  readonly vaPages?: string;
   readonly processes?: string;
   readonly livenessBound?: string;
 }
@@ -25,6 +26,7 @@ export function worldFrom(flags: WorldFlags): WorldConfig {
     ...(flags.frames === undefined ? {} : { frames: parseInteger("--frames", flags.frames, 1, 65536) }),
     ...(flags.swapSlots === undefined ? {} : { swapSlots: parseInteger("--swap-slots", flags.swapSlots, 0, 65536) }),
     ...(flags.pageWords === undefined ? {} : { pageWords: parseInteger("--page-words", flags.pageWords, 1, 64) }),
+    ...(flags.vaPages === undefined ? {} : { vaPages: parseInteger("--va-pages", flags.vaPages, 1, 4096) }),
     ...(flags.processes === undefined ? {} : { maxProcesses: parseInteger("--processes", flags.processes, 1, 64) }),
     ...(flags.livenessBound === undefined ? {} : { livenessBound: parseInteger("--liveness-bound", flags.livenessBound, 1, 65536) }),
   };
@@ -79,6 +81,7 @@ export function worldFlagWords(flags: WorldFlags): string[] {
     ["--frames", flags.frames],
     ["--swap-slots", flags.swapSlots],
     ["--page-words", flags.pageWords],
+    ["--va-pages", flags.vaPages],
     ["--processes", flags.processes],
     ["--liveness-bound", flags.livenessBound],
   ];

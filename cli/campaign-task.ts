@@ -6,6 +6,7 @@
 
 import { setAutoFreeze } from "immer";
 import { contractNamed } from "../properties/counterexample-files/replay.ts";
+import type { GenerationProfile } from "../properties/generation/growth.ts";
 import type { ScheduleChoice } from "../properties/generation/thread-arbitraries.ts";
 import type { CampaignOptions } from "../properties/hunting/campaign.ts";
 import { checkRunAt, type LaneSignals, laneStop, type RunReport } from "../properties/hunting/interruptible-campaign.ts";
@@ -25,6 +26,8 @@ export interface CampaignSpec {
   readonly contract: string;
   readonly failures: boolean;
   readonly schedule: ScheduleChoice;
+  /** The generators (default `default`). */
+  readonly profile?: GenerationProfile;
 }
 
 export interface RunTask {
@@ -38,7 +41,7 @@ export function campaignOptionsOf(spec: CampaignSpec, system: SystemFactory): Ca
   const contract = contractNamed(spec.contract);
   if (contract === undefined) throw new RangeError(`campaign task: unknown contract ${spec.contract}`);
   const { world, runs, seed, maxCommands, variant, failures, schedule } = spec;
-  return { system, world, runs, seed, maxCommands, variant, contract, failures, schedule };
+  return { system, world, runs, seed, maxCommands, variant, contract, failures, schedule, ...(spec.profile === undefined ? {} : { profile: spec.profile }) };
 }
 
 const loaded = new Map<string, Promise<SystemFactory>>();

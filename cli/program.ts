@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { uvmcheckVersion } from "../properties/counterexample-files/counterexample-file.ts";
 import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
+import { scaleWorldDefaults } from "../properties/generation/growth.ts";
 import { benchCommand } from "./bench-command.ts";
 import { mergeCommand } from "./merge-command.ts";
 import { diffCommand } from "./diff-command.ts";
@@ -38,6 +39,7 @@ function withWorld(command: Command): Command {
     .option("--frames <n>", `physical frames of the simulated machine (default: ${world.frames}; 4096 with --ample)`)
     .option("--swap-slots <n>", `slots of the swap device (default: ${world.swapSlots}; 4096 with --ample)`)
     .option("--page-words <n>", `words per page (default: ${world.pageWords})`)
+    .option("--va-pages <n>", `pages of each address space (default: ${world.vaPages}; ${scaleWorldDefaults.vaPages} with --profile scale)`)
     .option("--processes <n>", `most processes alive at once (default: ${world.maxProcesses})`)
     .option(
       "--liveness-bound <n>",
@@ -46,9 +48,7 @@ function withWorld(command: Command): Command {
 }
 
 function withCampaign(command: Command, runsHelp: string): Command {
-  return command
-    .option("--runs <n>", runsHelp, "300")
-    .option("--max-commands <n>", "longest command sequence of a run", String(defaultMaxCommands));
+  return command.option("--runs <n>", runsHelp, "300").option("--max-commands <n>", "longest command sequence of a run", String(defaultMaxCommands));
 }
 
 function withCiReports(command: Command): Command {
@@ -59,7 +59,9 @@ function withCiReports(command: Command): Command {
 
 function declareRun(program: Command, session: Session, exit: Exit): void {
   const run = withSystem(program.command("run").description("run a checking campaign (first replaying the stored counterexamples that apply)"));
-  withCiReports(withWorld(withCampaign(run.option("--variant <name>", "switch on one planted bug (see `uvmcheck variants`)"), "number of random command sequences")))
+  withCiReports(
+    withWorld(withCampaign(run.option("--variant <name>", "switch on one planted bug (see `uvmcheck variants`)"), "number of random command sequences")),
+  )
     .option("--seed <n>", "campaign seed (random if omitted; always printed)")
     .option("--from-run <k>", "start at run K of the campaign (0-based): go on where an interrupted run stopped", "0")
     .option("--jobs <n>", "worker threads (default: every core); the verdict, coverage and counterexample are the same for any N")
@@ -67,6 +69,11 @@ function declareRun(program: Command, session: Session, exit: Exit): void {
     .option("--duration <time>", "run until this much time has passed (90s, 10m, 2h) instead of a run count; --runs is then the most")
     .option("--ample", "the ample-memory property: 4096 frames and swap slots unless given, no failures; ENOMEM and EIO are violations")
     .addOption(new Option("--schedule <policy>", "thread scheduling").choices(["mixed", "uniform", "pct", "none"]).default("mixed"))
+    .addOption(
+      new Option("--profile <name>", "generators: default, or scale (the world grows: thousands of resident pages, dozens of processes)")
+        .choices(["default", "scale"])
+        .default("default"),
+    )
     .option("--out <dir>", "where a counterexample file is written", findingsFolder)
     .option("--db <dir>", "the stored counterexamples replayed before generating, subfolders included (default: counterexamples/)")
     .option("--no-db", "generate only; replay no stored counterexample first")

@@ -41,15 +41,20 @@ function header(settings: RunSettings): string {
   const variant = settings.variant === null ? "" : ` variant ${settings.variant}`;
   const from = settings.fromRun === 0 ? "" : ` from run ${settings.fromRun}`;
   const runs = `${count(settings.runs, "run")}${from} of up to ${count(settings.maxCommands, "command")}`;
-  return wrap(`uvmcheck run: system ${settings.system.name}${variant}, seed ${settings.seed}, ${runs}, schedule ${settings.schedule}`.split(" "), "  ").join("\n");
+  return wrap(
+    `uvmcheck run: system ${settings.system.name}${variant}, seed ${settings.seed}, ${runs}, schedule ${settings.schedule}${settings.profile === "default" ? "" : `, profile ${settings.profile}`}`.split(
+      " ",
+    ),
+    "  ",
+  ).join("\n");
 }
 
 /** The campaign's options, and the same as plain data for worker threads. */
 function campaignOf(settings: RunSettings, tally: CampaignTally, progress: Progress, runs: RunEvent[]): { options: CampaignOptions; spec: CampaignSpec } {
-  const { system, world, seed, maxCommands, variant, contract, schedule } = settings;
+  const { system, world, seed, maxCommands, variant, contract, schedule, profile } = settings;
   const failures = !settings.ample;
   const options: CampaignOptions = {
-    ...{ system, world, runs: settings.runs, seed, maxCommands, variant, contract, failures, schedule, startAt: settings.fromRun },
+    ...{ system, world, runs: settings.runs, seed, maxCommands, variant, contract, failures, schedule, profile, startAt: settings.fromRun },
     onEvent: (event) => {
       tally.add(event);
       if (event.kind !== "run") return;
@@ -58,7 +63,7 @@ function campaignOf(settings: RunSettings, tally: CampaignTally, progress: Progr
       else progress.update(Math.floor(progress.seconds), count(tally.runs, "run"));
     },
   };
-  const spec = { systemSpec: settings.reference, variant, world, runs: settings.runs, seed, maxCommands, contract: contract.name, failures, schedule };
+  const spec = { systemSpec: settings.reference, variant, world, runs: settings.runs, seed, maxCommands, contract: contract.name, failures, schedule, profile };
   return { options, spec };
 }
 
@@ -86,7 +91,9 @@ export async function runCommand(flags: RunFlags, session: Session): Promise<num
   const lines = settings.json || settings.shard !== null ? "json" : "text";
   if (lines === "text") process.stdout.write(`${header(settings)}\n`);
   const database: DatabaseReplay | null =
-    settings.db === null || settings.shard !== null ? null : replayDatabase(settings.db, settings.system, { sameSystem: sameSystemAs(settings.reference), variant: settings.variant });
+    settings.db === null || settings.shard !== null
+      ? null
+      : replayDatabase(settings.db, settings.system, { sameSystem: sameSystemAs(settings.reference), variant: settings.variant });
   if (database !== null && lines === "text") process.stdout.write(`${formatDatabase(database).join("\n")}\n`);
   const tally = new CampaignTally(() => performance.now());
   const interrupt = new Interrupt("the campaign");

@@ -4,6 +4,7 @@
 //! the campaign. Also the command line that runs the same campaign again.
 
 import { availableParallelism } from "node:os";
+import { type GenerationProfile, generationProfiles, scaleWorld, scaleWorldDefaults } from "../properties/generation/growth.ts";
 import { type ScheduleChoice, scheduleChoices } from "../properties/generation/thread-arbitraries.ts";
 import { ampleMemory, type Contract, exhaustibleMemory } from "../properties/checking/runner.ts";
 import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
@@ -31,6 +32,7 @@ export interface RunFlags extends WorldFlags, SystemFlags {
   readonly ample?: boolean;
   readonly out?: string;
   readonly schedule?: string;
+  readonly profile?: string;
   /** A folder, false for `--no-db`, undefined for the default (`counterexamples/`). */
   readonly db?: string | boolean;
   readonly fromRun?: string;
@@ -54,6 +56,8 @@ export interface RunSettings {
   readonly maxCommands: number;
   readonly seed: number;
   readonly schedule: ScheduleChoice;
+  /** `--profile`: the generators (properties/generation/growth.ts). */
+  readonly profile: GenerationProfile;
   readonly contract: Contract;
   readonly ample: boolean;
   readonly out: string;
@@ -80,6 +84,7 @@ function definedOnly(flags: WorldFlags): WorldFlags {
     frames: flags.frames,
     swapSlots: flags.swapSlots,
     pageWords: flags.pageWords,
+    vaPages: flags.vaPages,
     processes: flags.processes,
     livenessBound: flags.livenessBound,
   };
@@ -97,7 +102,10 @@ function scheduleFrom(text: string | undefined): ScheduleChoice {
 export async function runSettingsFrom(flags: RunFlags): Promise<RunSettings> {
   const { system, variant, spec } = await systemFrom(flags);
   const ample = flags.ample === true;
-  const world = worldFrom(ample ? { frames: "4096", swapSlots: "4096", ...definedOnly(flags) } : flags);
+  const profile = profileFrom(flags.profile);
+  const scale = profile === "scale" ? scaleWorldDefaults : {};
+  const sized = worldFrom({ ...scale, ...(ample ? { frames: "4096", swapSlots: "4096" } : {}), ...definedOnly(flags) });
+  const world = profile === "scale" ? scaleWorld(sized) : sized;
   const durationSeconds = flags.duration === undefined ? null : durationFrom(flags.duration);
   const runs = parseInteger("--runs", flags.runs ?? (durationSeconds === null ? "300" : String(unlimitedRuns)), 1, unlimitedRuns);
   const fromRun = parseInteger("--from-run", flags.fromRun ?? "0", 0, runs - 1);
@@ -113,7 +121,7 @@ export async function runSettingsFrom(flags: RunFlags): Promise<RunSettings> {
   ] as const) {
     if (path !== undefined) checkWritableFile(flag, path, { replace: true });
   }
-  const settings = { system, variant, reference: splitSystemSpec(spec).reference, world, runs, fromRun, maxCommands, seed, schedule, ample, out, db };
+  const settings = { system, variant, reference: splitSystemSpec(spec).reference, world, runs, fromRun, maxCommands, seed, schedule, profile, ample, out, db };
   const contract = ample ? ampleMemory : exhaustibleMemory;
   const jobs = parseInteger("--jobs", flags.jobs ?? String(availableParallelism()), 1, 256);
   const shard = flags.shard === undefined ? null : shardFrom(flags.shard);
@@ -121,6 +129,13 @@ export async function runSettingsFrom(flags: RunFlags): Promise<RunSettings> {
   const parallel = { jobs, durationSeconds, shard, shards: null };
   const rest = { contract, json: flags.json === true, html: flags.html === true, statistics: flags.statistics === true, ...parallel };
   return { ...settings, ...rest, again: againCommand(flags, seed) };
+}
+
+function profileFrom(text: string | undefined): GenerationProfile {
+  if (text === undefined) return "default";
+  const profile = generationProfiles.find((known) => known === text);
+  if (profile === undefined) throw new UsageError(`--profile must be one of ${generationProfiles.join(", ")} (got "${text}")`);
+  return profile;
 }
 
 /** The most runs of a campaign; with `--duration` and no `--runs`, the time ends it first. */
@@ -149,6 +164,7 @@ function againCommand(flags: RunFlags, seed: number): string {
   add("--duration", flags.duration);
   add("--max-commands", flags.maxCommands, String(defaultMaxCommands));
   add("--schedule", flags.schedule, "mixed");
+  add("--profile", flags.profile, "default");
   add("--ample", flags.ample);
   words.push(...worldFlagWords(flags));
   add("--out", flags.out, findingsFolder);

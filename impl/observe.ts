@@ -3,7 +3,15 @@
 //! never through the MMU and never faulting. The heap-walk invariant G11 separately checks
 //! that the MMU's translations agree with these structures.
 
-import type { Observation, ObservedPage, ObservedProcess, PageContents } from "../vocabulary/observation.ts";
+import {
+  type Observation,
+  type ObservationPart,
+  type ObservedPage,
+  type ObservedProcess,
+  type PageContents,
+  partPids,
+  partRange,
+} from "../vocabulary/observation.ts";
 import { protectionFromBits } from "../vocabulary/protection.ts";
 import { loanHandle, vpn } from "../vocabulary/units.ts";
 import { NO_SWAP_SLOT, SWAP_SLOT_BAD } from "./hardware/units.ts";
@@ -16,14 +24,17 @@ import type { UvmObject } from "./uvm/object.ts";
 import type { Uvm } from "./uvm/uvm.ts";
 import type { Vnode } from "./uvm/vnode.ts";
 
-export function observeKernel(kernel: Kernel): Observation {
+/** Everything, or only `part` (vocabulary/system-under-test.ts observePart). */
+export function observeKernel(kernel: Kernel, part?: ObservationPart): Observation {
   const uvm = kernel.uvm;
   const processes: ObservedProcess[] = [];
-  for (const pid of [...kernel.processes.keys()].sort((a, b) => a - b)) {
+  const pids = part === undefined ? [...kernel.processes.keys()] : partPids(part).filter((pid) => kernel.processes.has(pid));
+  for (const pid of pids.sort((a, b) => a - b)) {
     const map = kernel.processes.get(pid)!.map;
     const pages: ObservedPage[] = [];
+    const range = partRange(part, pid);
     for (const entry of map.entries) {
-      for (let va = entry.start; va < entry.end; va++) {
+      for (let va = Math.max(entry.start, range.start); va < Math.min(entry.end, range.end); va++) {
         pages.push({
           va: vpn(va),
           prot: protectionFromBits(entry.protection),
@@ -37,7 +48,7 @@ export function observeKernel(kernel: Kernel): Observation {
     }
     processes.push({ pid, pages });
   }
-  const files = uvm.vnodes.map((vnode) => {
+  const files = (part === undefined || part.files ? uvm.vnodes : []).map((vnode) => {
     const pages: number[][] = [];
     for (let page = 0; page < (vnode as Vnode).pageCount; page++) pages.push(objectPageContents(uvm, vnode, page) as number[]);
     return pages;
@@ -47,7 +58,10 @@ export function observeKernel(kernel: Kernel): Observation {
     .map((record) => ({
       handle: loanHandle(record.handle),
       to: record.items.to,
-      pages: record.items.to === "kernel" ? record.items.pages.map((page) => uvm.machine.memory.contents(page.frame)) : record.items.anons.map((anon) => anonContents(uvm, anon)),
+      pages:
+        record.items.to === "kernel"
+          ? record.items.pages.map((page) => uvm.machine.memory.contents(page.frame))
+          : record.items.anons.map((anon) => anonContents(uvm, anon)),
     }));
   return { processes, files, loans };
 }

@@ -41,9 +41,14 @@ function locate(state: ModelState, command: Read | Write, needs: number): Locate
   return { region };
 }
 
-/** The first load of an untouched private anonymous page gives it its own zero copy. */
-function zeroFillOnRead(draft: Draft<ModelState>, region: Region, va: number): void {
-  if (region.overlay !== null && region.source.kind === "zero" && cellAt(draft, region, va) === undefined) privatize(draft, region, va);
+/**
+ * The first load of an untouched private anonymous page gives it its own zero copy: `state`
+ * with it, or `state` itself. (Asked of `state`, not of a draft: reading through a draft
+ * copies every object on the way, the whole overlay, on every read.)
+ */
+function zeroFillOnRead(state: ModelState, region: Region, va: number): ModelState {
+  if (region.overlay === null || region.source.kind !== "zero" || cellAt(state, region, va) !== undefined) return state;
+  return produce(state, (draft) => privatize(draft, region, va));
 }
 
 /**
@@ -55,7 +60,7 @@ export function withZeroFill(state: ModelState, pid: number, va: number, needs =
   const region = state.processes[pid] === undefined ? null : findRegion(state.processes[pid]!.regions, va);
   if (region === null || region.overlay === null || region.source.kind !== "zero" || cellAt(state, region, va) !== undefined) return state;
   if ((protectionBits(region.prot) & needs) !== needs) return state;
-  return produce(state, (draft) => zeroFillOnRead(draft, region, va));
+  return zeroFillOnRead(state, region, va);
 }
 
 /**
@@ -104,7 +109,7 @@ export function read(state: ModelState, command: Read): Transition {
   const contents = pageContents(state, region, command.va);
   if (contents === "lost") return lostData(state);
   if (contents === "unbacked") throw new Error("model: unbacked region passed locate");
-  const filled = produce(state, (draft) => zeroFillOnRead(draft, region, command.va));
+  const filled = zeroFillOnRead(state, region, command.va);
   const transition = orOutOfMemory(specified(value(contents[command.word]!), filled), ...exhaustedStates(state, filled));
   return orDeviceFailure(transition, ...accessFailures(state, region, command.va), ...copyLosses(state, filled, region, command.va));
 }

@@ -7,6 +7,7 @@ import type { DragonflyCoverageName } from "../impl/dragonfly/coverage.ts";
 import type { DragonflyImplementation, DragonflyMachine } from "../impl/dragonfly/dragonfly-machine.ts";
 import type { DragonflyHeap } from "../impl/dragonfly/invariants/object-graph.ts";
 import type { Command } from "../vocabulary/command.ts";
+import type { ObservationPart } from "../vocabulary/observation.ts";
 import { firstBrokenWalk, type InvariantViolation, type SystemFactory, type SystemOptions, type SystemUnderTest } from "../vocabulary/system-under-test.ts";
 import { dragonflyVariants, implementationFor, prepareDragonflyVariant } from "./dragonfly-variants.ts";
 
@@ -59,8 +60,17 @@ export class DragonflySystem implements SystemUnderTest {
     return this.machine.observe();
   }
 
+  observePart(part: ObservationPart) {
+    return this.machine.observePart(part);
+  }
+
   checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
     return firstBrokenWalk(this.implementation.dragonflyInvariants, this.heap(), options.quiescent);
+  }
+
+  framesInUse() {
+    const memory = this.machine.machine.memory;
+    return memory.frameCount - memory.freeCount;
   }
 
   coverage() {

@@ -6,6 +6,7 @@ import type { UvmKernel, UvmMachine } from "../impl/uvm-system.ts";
 import { type CoverageName, coverageNames } from "../impl/uvm/coverage.ts";
 import { allowanceNames } from "../vocabulary/allowance.ts";
 import type { Command } from "../vocabulary/command.ts";
+import type { ObservationPart } from "../vocabulary/observation.ts";
 import { commandFamilies } from "../vocabulary/command-family.ts";
 import { firstBrokenWalk, type InvariantViolation, type SystemFactory, type SystemOptions, type SystemUnderTest } from "../vocabulary/system-under-test.ts";
 import { kernelFor, prepareUvmVariant, uvmVariants } from "./uvm-variants.ts";
@@ -41,6 +42,10 @@ class UvmSystem implements SystemUnderTest {
     return this.machine.observe();
   }
 
+  observePart(part: ObservationPart) {
+    return this.machine.observePart(part);
+  }
+
   checkInvariants(options: { readonly quiescent: boolean } = { quiescent: true }): InvariantViolation | null {
     return firstBrokenWalk(this.kernel.uvmInvariants, this.heap(), options.quiescent);
   }
@@ -63,6 +68,11 @@ class UvmSystem implements SystemUnderTest {
   checkHealed(): InvariantViolation | null {
     const message = this.kernel.healedLeaks(this.heap());
     return message === null ? null : { invariant: "healed-no-leaks", message };
+  }
+
+  framesInUse() {
+    const memory = this.machine.machine.memory;
+    return memory.frameCount - memory.freeCount;
   }
 
   describeFrames() {

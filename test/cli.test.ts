@@ -72,11 +72,32 @@ describe("uvmcheck variants and bench", () => {
     const quick = ["--runs", "2", "--max-commands", "30", "--repetitions", "2", "--pages", "64", "--long", "150"];
     const { status, stdout, stderr } = uvmcheck(["bench", ...quick, "--json"]);
     expect(status, stderr).toBe(0);
-    const report = JSON.parse(stdout) as { figures: Record<string, Figure>; ratios: Record<string, Figure>; campaign: { commands: number } };
-    const names = ["campaign", "floor", "implementation", "model", "case-1A fault", "resident read hit", "resident 32", "resident 64", "run length 30", "run length 150", "jobs 1", "jobs 2"];
+    const report = JSON.parse(stdout) as {
+      figures: Record<string, Figure>;
+      ratios: Record<string, Figure>;
+      campaign: { commands: number };
+      scalePeak: { frames: number };
+    };
+    const names = [
+      "campaign",
+      "floor",
+      "implementation",
+      "model",
+      "case-1A fault",
+      "resident read hit",
+      "resident 32",
+      "resident 64",
+      "run length 30",
+      "run length 150",
+      "jobs 1",
+      "jobs 2",
+      "scale campaign",
+    ];
     for (const name of names) wellFormed(report.figures[name], name, 2);
-    for (const name of ["campaignOverFloor", "modelOverImplementation", "residentLargeOverSmall", "longOverShort", "jobsOneOverMany"]) wellFormed(report.ratios[name], name, 2);
+    for (const name of ["campaignOverFloor", "modelOverImplementation", "residentLargeOverSmall", "longOverShort", "jobsOneOverMany"])
+      wellFormed(report.ratios[name], name, 2);
     expect(report.campaign.commands).toBeGreaterThan(0);
+    expect(report.scalePeak.frames).toBeGreaterThan(0);
   });
 });
 

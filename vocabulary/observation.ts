@@ -46,6 +46,27 @@ export interface Observation {
   readonly loans: readonly ObservedLoan[];
 }
 
+/**
+ * A part of the world (properties/checking/incremental-check.ts): some live processes whole,
+ * a range of pages `[start, end)` of some others, and the files or not.
+ */
+export interface ObservationPart {
+  readonly pids: ReadonlySet<Pid>;
+  readonly ranges: ReadonlyMap<Pid, { readonly start: number; readonly end: number }>;
+  readonly files: boolean;
+}
+
+/** The pids `part` covers (whole or by range), increasing. */
+export function partPids(part: ObservationPart): Pid[] {
+  return [...new Set([...part.pids, ...part.ranges.keys()])].sort((a, b) => a - b);
+}
+
+/** The pages of `pid` that `part` covers, `[start, end)`: all of them for a whole process. */
+export function partRange(part: ObservationPart | undefined, pid: Pid): { readonly start: number; readonly end: number } {
+  if (part === undefined || part.pids.has(pid)) return { start: 0, end: Number.POSITIVE_INFINITY };
+  return part.ranges.get(pid) ?? { start: 0, end: 0 };
+}
+
 export type Divergence =
   | { readonly kind: "processes"; readonly expected: readonly Pid[]; readonly actual: readonly Pid[] }
   | { readonly kind: "mappedPages"; readonly pid: Pid; readonly expected: readonly Vpn[]; readonly actual: readonly Vpn[] }
@@ -200,7 +221,12 @@ export function observationDifferences(a: Observation, b: Observation, options: 
   for (const loan of a.loans) {
     const twin = loans.get(loan.handle);
     loans.delete(loan.handle);
-    if (twin === undefined || twin.to !== loan.to || twin.pages.length !== loan.pages.length || loan.pages.some((page, index) => !sameContents(page, twin.pages[index]!))) {
+    if (
+      twin === undefined ||
+      twin.to !== loan.to ||
+      twin.pages.length !== loan.pages.length ||
+      loan.pages.some((page, index) => !sameContents(page, twin.pages[index]!))
+    ) {
       keys.add(`loan ${loan.handle}`);
     }
   }

@@ -21,7 +21,7 @@ import type { Command, ThreadOperation } from "./command.ts";
 import type { CommandFamily } from "./command-family.ts";
 import type { FailureRates } from "./failure.ts";
 import type { FrameDescription, FrameEvent } from "./frame-trace.ts";
-import type { Observation } from "./observation.ts";
+import type { Observation, ObservationPart } from "./observation.ts";
 import type { Outcome } from "./outcome.ts";
 import type { ThreadId } from "./units.ts";
 import type { WorldConfig } from "./world.ts";
@@ -65,6 +65,13 @@ export interface SystemUnderTest {
    */
   observe(): Observation;
   /**
+   * Optional, for incremental checking: `observe()` restricted to `part`, the live processes
+   * among `part.pids` (pids increasing), the files only if `part.files` (else none), every
+   * loan. Ensures: each entry equal to the same entry of `observe()`; changes nothing.
+   * Absent: every step is checked against the whole observation.
+   */
+  observePart?(part: ObservationPart): Observation;
+  /**
    * Runs every heap-walk invariant over the system's structures, in `invariantNames` order.
    * With `quiescent` false (a thread is parked mid-operation), those that hold only when
    * nothing is in progress are skipped. Ensures: returns the first one broken, or null;
@@ -78,6 +85,8 @@ export interface SystemUnderTest {
    * every command (zero counts included), so a campaign can sum them and show the untaken.
    */
   coverage(): ReadonlyMap<string, number>;
+  /** Optional, for statistics and the scale profile's tests: how many physical frames hold a page now (the resident set, kernel pages included). */
+  framesInUse?(): number;
   /** Optional, for traces: every frame in use now, in increasing frame number (vocabulary/frame-trace.ts). */
   describeFrames?(): readonly FrameDescription[];
   /** Optional, for traces: the frame events since the last call, in order (none unless created with `recordFrameEvents`). */

@@ -5,7 +5,7 @@
 
 import type { Command } from "../../vocabulary/command.ts";
 import type { FailureRates } from "../../vocabulary/failure.ts";
-import type { Observation } from "../../vocabulary/observation.ts";
+import type { Observation, ObservationPart } from "../../vocabulary/observation.ts";
 import type { Outcome } from "../../vocabulary/outcome.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import { Machine } from "../hardware/machine.ts";
@@ -33,6 +33,10 @@ export class DragonflyMachine {
 
   observe(): Observation {
     return observeDragonfly(this.kernel);
+  }
+
+  observePart(part: ObservationPart): Observation {
+    return observeDragonfly(this.kernel, part);
   }
 }
 

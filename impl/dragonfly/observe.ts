@@ -2,7 +2,7 @@
 //! first object that has the page resident or on swap decides; a vnode object reads the
 //! file; the bottom of an anonymous chain reads zeroes), never through the MMU.
 
-import type { Observation, ObservedPage, PageContents } from "../../vocabulary/observation.ts";
+import { type Observation, type ObservationPart, type ObservedPage, type PageContents, partPids, partRange } from "../../vocabulary/observation.ts";
 import { protectionFromBits } from "../../vocabulary/protection.ts";
 import { vpn } from "../../vocabulary/units.ts";
 import { SWAP_SLOT_BAD } from "../hardware/units.ts";
@@ -11,14 +11,17 @@ import type { VmMapEntry } from "./vm-map.ts";
 import type { VmObject } from "./vm-object.ts";
 import type { Vm } from "./vm.ts";
 
-export function observeDragonfly(kernel: DragonflyKernel): Observation {
+/** Everything, or only `part` (vocabulary/system-under-test.ts observePart). */
+export function observeDragonfly(kernel: DragonflyKernel, part?: ObservationPart): Observation {
   const vm = kernel.vm;
-  const processes = [...kernel.processes.keys()]
+  const pids = part === undefined ? [...kernel.processes.keys()] : partPids(part).filter((pid) => kernel.processes.has(pid));
+  const processes = pids
     .sort((a, b) => a - b)
     .map((pid) => {
       const pages: ObservedPage[] = [];
+      const range = partRange(part, pid);
       for (const entry of kernel.processes.get(pid)!.entries) {
-        for (let va = entry.start; va < entry.end; va++) {
+        for (let va = Math.max(entry.start, range.start); va < Math.min(entry.end, range.end); va++) {
           pages.push({
             va: vpn(va),
             prot: protectionFromBits(entry.protection),
@@ -32,7 +35,9 @@ export function observeDragonfly(kernel: DragonflyKernel): Observation {
       }
       return { pid, pages };
     });
-  const files = vm.vnodeObjects.map((object) => Array.from({ length: object.size }, (_, pindex) => chainContents(vm, object, pindex) as number[]));
+  const files = (part === undefined || part.files ? vm.vnodeObjects : []).map((object) =>
+    Array.from({ length: object.size }, (_, pindex) => chainContents(vm, object, pindex) as number[]),
+  );
   return { processes, files, loans: [] };
 }
 

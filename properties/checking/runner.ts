@@ -9,6 +9,10 @@
 //!   4. invariants         every heap-walk invariant of the system holds (those that hold
 //!                         only at quiescence, only when no thread is parked)
 //!
+//! With incremental checking (incremental-check.ts), a step that no thread or ambiguity
+//! complicates compares only the part of the world it may have changed, and leaves the heap
+//! walks to the next full sweep (every few steps, and the whole heal phase).
+//!
 //! A violation stops the run. Where the model allows several outcomes or states (memory
 //! exhaustion, partial effects, operations of parked threads that may or may not have taken
 //! effect yet), the runner keeps every configuration the outcomes and the observation do not
@@ -19,7 +23,7 @@
 import { AssertionFailure, LivenessFailure, LockDisciplineFailure } from "../../vocabulary/assert.ts";
 import type { Command, ThreadOperation } from "../../vocabulary/command.ts";
 import { missingFamily } from "../../vocabulary/command-family.ts";
-import { type Divergence, formatDivergence } from "../../vocabulary/observation.ts";
+import { type Divergence, formatDivergence, type Observation } from "../../vocabulary/observation.ts";
 import type { Outcome } from "../../vocabulary/outcome.ts";
 import type { FailureRates } from "../../vocabulary/failure.ts";
 import type { InvariantViolation, SystemUnderTest, ThreadCompletion } from "../../vocabulary/system-under-test.ts";
@@ -29,6 +33,7 @@ import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { ModelState } from "../../model/state.ts";
 import { initialState } from "../../model/state.ts";
 import type { Cause } from "../../model/transition.ts";
+import { IncrementalCheck, partDivergence } from "./incremental-check.ts";
 import { CapacityExceeded, CONFIGURATION_LIMIT, Linearizer } from "./linearizer.ts";
 
 /** Which environment events a property allows (the model's causes other than `specified`). */
@@ -90,6 +95,8 @@ export class Runner {
   readonly steps: StepRecord[] = [];
   /** The last command `run` was given, passing or not. [run] */
   attempt: Attempt | null = null;
+  /** Incremental checking, or null: every step checked in full. */
+  readonly incremental: IncrementalCheck | null;
 
   /** `profile`: the command families `system` runs and the model's allowances it is held to (vocabulary/system-profile.ts). */
   constructor(
@@ -99,7 +106,9 @@ export class Runner {
     readonly contract: Contract,
     failureRates: FailureRates = {},
     configurationLimit = CONFIGURATION_LIMIT,
+    sweepEvery: number | null = null,
   ) {
+    this.incremental = sweepEvery === null || system.observePart === undefined ? null : new IncrementalCheck(sweepEvery);
     const model = initialState(world, failureRates, profile.allowances);
     this.linearizer = new Linearizer(model, contract.allowedCauses, profile.families.has("threads"), configurationLimit);
   }
@@ -141,7 +150,30 @@ export class Runner {
     const observe = () => this.observeSystem(fail);
     const problem = this.capacity(() => this.linearizer.commitStep(prepared, outcome, completions, observe), fail);
     if (problem !== null) fail(problem.check, problem.message);
-    const divergence = this.linearizer.observe(observe());
+    if (!this.agreesOnPart(command, completions.length === 0, fail)) this.checkInFull(attempt, observe, fail);
+    const record = { command, outcome, allowed, completions };
+    this.steps.push(record);
+    return record;
+  }
+
+  /** Whether the step was checked incrementally, on the part of the world it may have changed, and passed. */
+  private agreesOnPart(command: Command, noCompletions: boolean, fail: (check: string, message: string, stack?: string) => never): boolean {
+    if (this.incremental === null) return false;
+    const eligible = noCompletions && this.linearizer.pendingThreads().length === 0 && this.linearizer.configurationCount === 1;
+    const part = this.incremental.part(this.linearizer.model, command, eligible);
+    if (part === null) return false;
+    try {
+      return partDivergence(this.linearizer.model, part, this.system) === null;
+    } catch (error) {
+      return fail(...classifyThrow(error));
+    }
+  }
+
+  /** The observation and every heap walk, over the whole world. */
+  private checkInFull(attempt: Attempt, observe: () => Observation, fail: (check: string, message: string, stack?: string) => never): void {
+    const observation = observe();
+    this.incremental?.swept(observation);
+    const divergence = this.linearizer.observe(observation);
     if (divergence !== null) {
       attempt.divergence = divergence;
       fail("observation", formatDivergence(divergence));
@@ -149,9 +181,6 @@ export class Runner {
     const quiescent = this.linearizer.pendingThreads().length === 0;
     const broken = this.checkInvariants(fail, quiescent);
     if (broken !== null) fail(`invariant:${broken.invariant}`, broken.message);
-    const record = { command, outcome, allowed, completions };
-    this.steps.push(record);
-    return record;
   }
 
   /**
@@ -161,9 +190,11 @@ export class Runner {
    * (check `healed`). Throws ViolationError.
    */
   heal(): void {
+    if (this.incremental !== null) this.incremental.fullOnly = true;
     for (let pending = this.pendingThreads(); pending.length > 0; pending = this.pendingThreads()) this.run({ kind: "resume", thread: pending[0]! });
     if (this.profile.families.has("machine")) this.run({ kind: "clearFailures" });
-    if (this.profile.families.has("loans")) for (const handle of Object.keys(this.model.loans).map(Number)) this.run({ kind: "unloan", handle: loanHandle(handle) });
+    if (this.profile.families.has("loans"))
+      for (const handle of Object.keys(this.model.loans).map(Number)) this.run({ kind: "unloan", handle: loanHandle(handle) });
     for (const process of Object.keys(this.model.processes).map(Number)) this.run({ kind: "exit", pid: pid(process) });
     this.checkHealed();
   }
@@ -179,7 +210,8 @@ export class Runner {
       const [check, message, stack] = classifyThrow(error);
       throw new ViolationError({ check, step: this.steps.length - 1, message, command: last.command, ...(stack === undefined ? {} : { stack }) });
     }
-    if (leak !== null) throw new ViolationError({ check: "healed", step: this.steps.length - 1, message: `${leak.invariant}: ${leak.message}`, command: last.command });
+    if (leak !== null)
+      throw new ViolationError({ check: "healed", step: this.steps.length - 1, message: `${leak.invariant}: ${leak.message}`, command: last.command });
   }
 
   /** Runs a linearizer step; a history too ambiguous to check is reported as check `capacity`, never passed over. */
@@ -228,4 +260,3 @@ function classifyThrow(error: unknown): [check: string, message: string, stack?:
   const message = `${error.name}: ${error.message.split("\n")[0]}`;
   return error.stack === undefined ? ["crash", message] : ["crash", message, error.stack];
 }
-

@@ -11,6 +11,7 @@ import type { Advice, Inheritance, Protection } from "../../vocabulary/protectio
 import { fileId, filePage, type LoanHandle, pageCount, type Pid, type ThreadId, threadId, type Vpn, wordIndex } from "../../vocabulary/units.ts";
 import type { ModelState } from "../../model/state.ts";
 import type { DrillTemplate } from "./drills.ts";
+import type { GrowthTemplate } from "./growth.ts";
 import { interferences } from "./interferences.ts";
 import { ThreadChooser } from "./schedule.ts";
 import { aim, anonLoanOf, exitVictim, loanOf, mappedProcessOf, processOf } from "./targets.ts";
@@ -87,6 +88,8 @@ export type Template =
   | { readonly kind: "interfere"; readonly pick: number; readonly how: number; readonly value: number }
   /** A sleep drill: a fresh page prepared so that an operation sleeps where its recipe says (drills.ts). */
   | DrillTemplate
+  /** The scale profile's populate and multiply, several commands each (growth.ts). */
+  | GrowthTemplate
   /**
    * A race on one page, run as consecutive commands (at each sleep point, let other commands
    * run): start `first` (armed or not); if it parked, start `second` aimed at
@@ -155,6 +158,9 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
       return { kind: "exit", pid: exitVictim(state, template.process) };
     case "mmap":
       return resolveMmap(template, state);
+    case "populate":
+    case "multiply":
+      throw new Error(`a ${template.kind} runs as several commands (growth.ts runGrowth), not one`);
     case "read":
     case "write":
     case "fileRead":
@@ -175,7 +181,11 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
   }
 }
 
-function resolveThreadTemplate(template: Extract<Template, { readonly kind: "start" | "drill" | "race" | "resume" | "interfere" }>, state: ModelState, threads: ThreadContext): Command {
+function resolveThreadTemplate(
+  template: Extract<Template, { readonly kind: "start" | "drill" | "race" | "resume" | "interfere" }>,
+  state: ModelState,
+  threads: ThreadContext,
+): Command {
   switch (template.kind) {
     case "start": {
       const idle = Array.from({ length: MAX_THREADS }, (_, index) => threadId(index + 1)).filter((thread) => !threads.pending.includes(thread));
@@ -204,7 +214,11 @@ function resolveMmap(template: Extract<Template, { readonly kind: "mmap" }>, sta
   return { kind: "mmap", pid: processOf(state, template.process), pages: pageCount(template.pages), prot, maxprot, backing, sharing, inherit, advice };
 }
 
-function resolveAccess(template: Extract<Template, { readonly kind: "read" | "write" | "fileRead" | "fileWrite" | "fileEvict" }>, state: ModelState, threads: ThreadContext): Command {
+function resolveAccess(
+  template: Extract<Template, { readonly kind: "read" | "write" | "fileRead" | "fileWrite" | "fileEvict" }>,
+  state: ModelState,
+  threads: ThreadContext,
+): Command {
   switch (template.kind) {
     case "read":
     case "write": {

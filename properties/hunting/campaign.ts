@@ -25,6 +25,8 @@ import type { FailureRates } from "../../vocabulary/failure.ts";
 import { failureRatesArbitrary, scopeArbitrary, type SwarmWeights, swarmArbitrary, weightedTemplateArbitrary } from "../generation/arbitraries.ts";
 import { type ScheduleChoice, schedulePolicyArbitrary } from "../generation/thread-arbitraries.ts";
 import { runDrill } from "../generation/drills.ts";
+import { type GenerationProfile, growthArbitrary, runGrowth } from "../generation/growth.ts";
+import { scaleSweepEvery } from "../checking/incremental-check.ts";
 import { type Contract, Runner, type StepRecord, type Violation, ViolationError } from "../checking/runner.ts";
 import { runTemplate } from "../generation/races.ts";
 import { type SchedulePolicy, ThreadChooser } from "../generation/schedule.ts";
@@ -49,6 +51,15 @@ export interface CampaignOptions {
   readonly configurationLimit?: number;
   /** The scheduling policies runs draw from; `none`: no thread commands (default `mixed`). */
   readonly schedule?: ScheduleChoice;
+  /** The generators: the default ones, or those that also grow the world (growth.ts; default `default`). */
+  readonly profile?: GenerationProfile;
+  /**
+   * Incremental checking (properties/checking/incremental-check.ts): a full sweep at least every this
+   * many steps, the other steps checked on what they may have changed; null: every step in
+   * full. Default: scaleSweepEvery under the scale profile, else null. A counterexample's
+   * last replay is always checked in full.
+   */
+  readonly sweepEvery?: number | null;
   /** Inject device failures: per-run rates drawn by swarm, and failNext commands (default true). */
   readonly failures?: boolean;
   /** Starts at this run of the campaign (0-based), skipping the ones before it (default 0). */
@@ -130,6 +141,7 @@ class TemplateCommand implements fc.Command<RunHolder, object> {
     };
     const host = { model: () => holder.runner.model, run, threads: () => threadContext(holder) };
     if (this.template.kind === "drill") runDrill(this.template, host);
+    else if (this.template.kind === "populate" || this.template.kind === "multiply") runGrowth(this.template, host);
     else runTemplate(this.template, host);
   }
 
@@ -190,10 +202,16 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
     failureRatesArbitrary(failures),
     schedulePolicyArbitrary(options.maxCommands, schedule),
   );
+  const scale = options.profile === "scale";
+  const scope = scale ? fc.constant(options.world) : scopeArbitrary(options.world, { memoryMayRunOut: options.contract.allowedCauses.has("memoryExhausted") });
+  const templates = (swarm: SwarmWeights, world: WorldConfig): fc.Arbitrary<Template> =>
+    scale
+      ? fc.oneof({ arbitrary: weightedTemplateArbitrary(swarm, world, families), weight: 1 }, { arbitrary: growthArbitrary(world), weight: 1 })
+      : weightedTemplateArbitrary(swarm, world, families);
   return settings.chain(([swarm, hardwareSeed, failureRates, schedule]) =>
-    scopeArbitrary(options.world, { memoryMayRunOut: options.contract.allowedCauses.has("memoryExhausted") }).chain((world) =>
+    scope.chain((world) =>
       fc
-        .commands([weightedTemplateArbitrary(swarm, world, families).map((template) => new TemplateCommand(template))], {
+        .commands([templates(swarm, world).map((template) => new TemplateCommand(template))], {
           maxCommands: options.maxCommands,
           size: "max",
           ...(replayPath === undefined ? {} : { replayPath }),
@@ -207,7 +225,9 @@ function runArbitrary(options: CampaignOptions): fc.Arbitrary<RunInput> {
 function newRunner(options: CampaignOptions, input: RunInput, replaying = false): Runner {
   const { world, hardwareSeed: seed, failureRates } = input;
   const system = options.system.create({ world, variant: options.variant, seed, failureRates, replaying });
-  return new Runner(system, systemProfile(options.system), input.world, options.contract, input.failureRates, options.configurationLimit);
+  const byDefault = options.profile === "scale" ? scaleSweepEvery : null;
+  const sweepEvery = replaying ? null : options.sweepEvery === undefined ? byDefault : options.sweepEvery;
+  return new Runner(system, systemProfile(options.system), input.world, options.contract, input.failureRates, options.configurationLimit, sweepEvery);
 }
 
 /** One run: the generated commands, then the heal phase. Throws ViolationError. */
