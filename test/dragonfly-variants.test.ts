@@ -26,7 +26,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-needs-copy-writable": "invariant:D-translations every translation maps what the chain walk finds",
   "canary-deallocate-kills-backing": "invariant:D-chains shadow chains acyclic, no dead object reachable",
   "canary-clip-no-reference": "invariant:D-references ref_count and shadow_count equal the references that exist",
-  "canary-descend-pip-leak": "invariant:D-quiescent no paging in progress, no BUSY page",
+  "canary-descend-pip-leak": "invariant:D-in-flight every BUSY page owned by a parked thread, paging counts those of the faults in flight",
   "canary-collapse-leaks-page": "invariant:D-frames frames owned once",
   "canary-swap-old-block-kept": "invariant:D-swap swap slots owned once",
   "canary-wired-page-queued": "invariant:D-wired wired pages on no queue and off swap",

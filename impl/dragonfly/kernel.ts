@@ -5,7 +5,7 @@
 //! trap runs vm_fault (a store with VM_FAULT_DIRTY, as trap.c passes it) and the access is
 //! retried. read(2)/write(2) go through the file's vnode object (file-io.ts).
 
-import { assert, assertNever } from "../../vocabulary/assert.ts";
+import { AssertionFailure, assert, assertNever } from "../../vocabulary/assert.ts";
 import type { Command, Mmap, PageRange, Read, Write } from "../../vocabulary/command.ts";
 import { failureKinds } from "../../vocabulary/failure.ts";
 import { type Errno, error, ok, type Outcome, value } from "../../vocabulary/outcome.ts";
@@ -16,11 +16,14 @@ import { type FaultStatus, VM_FAULT_DIRTY, VM_FAULT_NORMAL } from "./fault/fault
 import { vmFault } from "./fault/vm-fault.ts";
 import { fileAccess, fileEvict } from "./file-io.ts";
 import { type PageableStatus, vmMapDelete, vmMapInherit, vmMapMadvise, vmMapProtect, vmMapUserUnwire, vmMapUserWire, vmMmap } from "./map-operations.ts";
-import { VmMap } from "./vm-map.ts";
+import { VmMap, vmMapTransitionWait } from "./vm-map.ts";
 import type { VmObject } from "./vm-object.ts";
 import { vmspaceFork } from "./vm-fork.ts";
 import { runPageDaemon } from "./vm-pageout.ts";
+import type { Sleepy } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
+
+type Status = FaultStatus | PageableStatus;
 
 const ACCESS_RETRIES = 4;
 
@@ -53,46 +56,48 @@ export class DragonflyKernel {
     this.spawnProcess();
   }
 
-  apply(command: Command): Outcome {
+  *apply(command: Command): Sleepy<Outcome> {
     const vm = this.vm;
     switch (command.kind) {
       case "spawn":
         return this.processes.size >= vm.world.maxProcesses ? error("EAGAIN") : value(this.spawnProcess());
       case "fork":
-        return this.fork(command.pid);
+        return yield* this.fork(command.pid);
       case "exit":
-        return this.exit(command.pid);
+        return yield* this.exit(command.pid);
       case "mmap":
         return this.mmap(command);
       case "munmap":
-        return this.range(command, (map, start, end) => {
+        return yield* this.range(command, (map, start, end) => {
           vmMapDelete(vm, map, start, end);
           return "ok";
         });
       case "mprotect":
-        return this.range(command, (map, start, end) =>
+        return yield* this.range(command, (map, start, end) =>
           vmMapProtect(vm, map, start, end, protectionBits(command.prot)) === "KERN_SUCCESS" ? "ok" : "KERN_PROTECTION_FAILURE",
         );
       case "minherit":
-        return this.range(command, (map, start, end) => {
+        return yield* this.range(command, (map, start, end) => {
           vmMapInherit(vm, map, start, end, command.inherit);
           return "ok";
         });
       case "madvise":
-        return this.range(command, (map, start, end) => {
+        return yield* this.range(command, (map, start, end) => {
           vmMapMadvise(vm, map, start, end, command.advice);
           return "ok";
         });
       case "mlock":
-        return this.range(command, (map, start, end) => wireStatus(vmMapUserWire(vm, map, start, end)));
+        return yield* this.range(command, function* (map, start, end) {
+          return wireStatus(yield* vmMapUserWire(vm, map, start, end));
+        });
       case "munlock":
-        return this.range(command, (map, start, end) => vmMapUserUnwire(vm, map, start, end));
+        return yield* this.range(command, (map, start, end) => vmMapUserUnwire(vm, map, start, end));
       case "read":
       case "write":
-        return this.userAccess(command);
+        return yield* this.userAccess(command);
       case "fileRead":
       case "fileWrite":
-        return fileAccess(vm, command);
+        return yield* fileAccess(vm, command);
       case "fileEvict":
         return fileEvict(vm, command.file);
       case "pageout":
@@ -111,9 +116,10 @@ export class DragonflyKernel {
       case "loanRead":
       case "loanReceive":
       case "unloan":
+        return error("EINVAL"); // DragonFly has no page loans
       case "start":
       case "resume":
-        return error("EINVAL"); // DragonFly has no page loans; this system runs no threads
+        throw new AssertionFailure(`${command.kind}: scheduling commands are the scheduler's (dragonfly-scheduler.ts)`);
       default:
         return assertNever(command, "command");
     }
@@ -125,10 +131,11 @@ export class DragonflyKernel {
     return pid;
   }
 
-  private fork(parentPid: Pid): Outcome {
+  private *fork(parentPid: Pid): Sleepy<Outcome> {
     const parent = this.processes.get(parentPid);
     if (parent === undefined) return error("ESRCH");
     if (this.processes.size >= this.vm.world.maxProcesses) return error("EAGAIN");
+    yield* vmMapTransitionWait(this.vm, parent);
     const child = new VmMap("embryo", this.vm.machine.mmu.createPmap(), this.vm.world.vaPages);
     if (!vmspaceFork(this.vm, parent, child)) {
       this.destroy(child);
@@ -140,9 +147,10 @@ export class DragonflyKernel {
     return value(pid);
   }
 
-  private exit(pid: Pid): Outcome {
+  private *exit(pid: Pid): Sleepy<Outcome> {
     const map = this.processes.get(pid);
     if (map === undefined) return error("ESRCH");
+    yield* vmMapTransitionWait(this.vm, map);
     this.processes.delete(pid);
     this.destroy(map);
     return ok;
@@ -182,16 +190,19 @@ export class DragonflyKernel {
     return start === null ? error("ENOMEM") : value(start);
   }
 
-  private range(range: PageRange, operation: (map: VmMap, start: number, end: number) => FaultStatus | PageableStatus): Outcome {
+  /** A command on a range of one map: it waits for the map's transitions (an mlock on another thread) first. */
+  private *range(range: PageRange, operation: (map: VmMap, start: number, end: number) => Status | Sleepy<Status>): Sleepy<Outcome> {
     const map = this.processes.get(range.pid);
     if (map === undefined) return error("ESRCH");
     const valid = Number.isInteger(range.va) && Number.isInteger(range.pages) && range.va >= 0 && range.pages >= 1;
     if (!valid || range.va + range.pages > this.vm.world.vaPages) return error("EINVAL");
-    const errno = faultErrno(operation(map, range.va, range.va + range.pages));
+    yield* vmMapTransitionWait(this.vm, map);
+    const result = operation(map, range.va, range.va + range.pages);
+    const errno = faultErrno(typeof result === "string" ? result : yield* result);
     return errno === null ? ok : error(errno);
   }
 
-  private userAccess(command: Read | Write): Outcome {
+  private *userAccess(command: Read | Write): Sleepy<Outcome> {
     const map = this.processes.get(command.pid);
     if (map === undefined) return error("ESRCH");
     const world = this.vm.world;
@@ -208,7 +219,7 @@ export class DragonflyKernel {
       if (result !== null && result.kind === "done") return command.kind === "read" ? value(result.value) : ok;
       if (!inRange) return error("EFAULT");
       const access = command.kind === "read" ? PROT_READ : PROT_WRITE;
-      const errno = faultErrno(vmFault(this.vm, map, command.va, access, command.kind === "write" ? VM_FAULT_DIRTY : VM_FAULT_NORMAL));
+      const errno = faultErrno(yield* vmFault(this.vm, map, command.va, access, command.kind === "write" ? VM_FAULT_DIRTY : VM_FAULT_NORMAL));
       if (errno !== null) return error(errno);
     }
     assert(false, `pid ${command.pid} va ${command.va}: access still traps after ${ACCESS_RETRIES} successful faults`);
