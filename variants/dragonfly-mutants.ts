@@ -125,4 +125,32 @@ export const dragonflyMutants = [
     corrupts: "D:436-437 vm_page_test_dirty",
     edits: [edit("impl/dragonfly/fault/fault-read-ahead.ts", "if (!page.dirty) vmPageTestDirty(vm, page);", "")],
   },
+  {
+    name: "mutant-revalidate-ignores-object",
+    kind: "mutant",
+    description: "the re-validation after the pager slept does not compare the object and index the re-lookup found: a fault goes on with the object the entry no longer maps",
+    corrupts: "D:766-771",
+    edits: [edit("impl/dragonfly/fault/fault-revalidate.ts", "if (retry.object !== fs.firstObject || retry.pindex !== fs.firstPindex) {", "if (retry.pindex !== fs.firstPindex) {")],
+  },
+  {
+    name: "mutant-revalidate-failure-keeps-busy",
+    kind: "mutant",
+    description: "a re-validation that fails lets go of the map and the objects but not of its page: it stays BUSY for ever",
+    corrupts: "D:759-763 release_page",
+    edits: [edit("impl/dragonfly/fault/fault-revalidate.ts", ["vm.coverage.hit(\"fault.revalidateFailure\");", "releasePage(fs); // D:759-763"], "vm.coverage.hit(\"fault.revalidateFailure\");")],
+  },
+  {
+    name: "mutant-file-read-ignores-busy",
+    kind: "mutant",
+    description: "read(2) and write(2) use a file page another thread has BUSY, being read in: they see or overwrite what is not there yet",
+    corrupts: "vm_page_sleep_busy in the buffer cache's page lookup (file-io.ts)",
+    edits: [edit("impl/dragonfly/file-io.ts", "if (resident?.busy === true) {", "if (resident?.busy === true && resident.valid) {")],
+  },
+  {
+    name: "mutant-revalidate-skipped",
+    kind: "mutant",
+    description: "the fault never re-validates the map after the pager slept, however its timestamp moved",
+    corrupts: "D:713-714",
+    edits: [edit("impl/dragonfly/fault/fault-revalidate.ts", "if (fs.lookupStillValid || fs.map.timestamp === fs.mapGeneration) return null; // D:713-714", "return null; // D:713-714")],
+  },
 ] as const satisfies readonly SourceVariant[];
