@@ -77,15 +77,18 @@ describe("dragonfly stored counterexamples", () => {
     expect([...canaries, ...seedBugs].map((variant) => variant.name).filter((name) => !stored.has(name))).toEqual([]);
   });
 
-  it.each(files)("$name replays as its status says (a fixed one passes; an open one fails with its check with its variant on, passes with it off) and says why", ({ file }) => {
-    expect(file.system).toBe("dragonfly");
-    expect(file.rootCause ?? "").not.toBe("");
-    const replay = (variant: string | null) => replayCommands(setupFromFile(file, dragonflySystem, variant), file.commands).violation;
-    if (file.status === "fixed") {
-      expect(replay(file.variant)).toBeNull();
-      return;
-    }
-    expect(replay(file.variant)?.check).toBe(file.failure.check);
-    expect(replay(null), "passes with the variant switched off").toBeNull();
-  });
+  it.each(files)(
+    "$name replays as its status says (a fixed one passes; an open one fails with its check with its variant on, passes with it off) and says why",
+    ({ file }) => {
+      expect(file.system).toBe("dragonfly");
+      expect(file.rootCause ?? "").not.toBe("");
+      const replay = (variant: string | null) => replayCommands(setupFromFile(file, dragonflySystem, variant), file.commands).violation;
+      if (file.status === "fixed") {
+        expect(replay(file.variant)).toBeNull();
+        return;
+      }
+      expect(replay(file.variant)?.check).toBe(file.failure.check);
+      expect(replay(null), "passes with the variant switched off").toBeNull();
+    },
+  );
 });

@@ -7,6 +7,7 @@
 import type { FileRead, FileWrite } from "../../vocabulary/command.ts";
 import { error, ok, type Outcome, value } from "../../vocabulary/outcome.ts";
 import { PROT_NONE } from "../../vocabulary/protection.ts";
+import { fileAccessRefusal } from "../argument-checks.ts";
 import { type VmPage, vmPageActivate, vmPageAlloc, vmPageFree, vmPageTestDirty, vmPageWakeup } from "./vm-page.ts";
 import { vmWait } from "./vm-pageout.ts";
 import { vnodePagerGetPage, vnodePagerPutPage } from "./vnode-pager.ts";
@@ -15,12 +16,9 @@ import { type Sleepy, sleep } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
 export function* fileAccess(vm: Vm, command: FileRead | FileWrite): Sleepy<Outcome> {
-  const world = vm.world;
   const object = vm.vnodeObjects[command.file];
-  const pageValid = Number.isInteger(command.page) && command.page >= 0 && command.page < world.filePages;
-  const wordValid = Number.isInteger(command.word) && command.word >= 0 && command.word < world.pageWords;
-  if (object === undefined || !pageValid || !wordValid) return error("EINVAL");
-  if (command.kind === "fileWrite" && !Number.isSafeInteger(command.value)) return error("EINVAL");
+  const refusal = fileAccessRefusal(command, vm.world, object !== undefined);
+  if (refusal !== null || object === undefined) return error(refusal ?? "EINVAL");
   const page = yield* residentPage(vm, object, command.page);
   if (page === "ENOMEM" || page === "EIO") return error(page);
   if (command.kind === "fileRead") return value(vm.machine.memory.read(page.frame, command.word));

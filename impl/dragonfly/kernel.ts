@@ -1,31 +1,27 @@
 //! The DragonFly system-call layer: each vocabulary command as kernel work and an outcome.
 //!
-//! Argument checks follow the model (the same as impl/kernel.ts does for UVM: an argument the
-//! model refuses is refused here the same way). User loads and stores go through the CPU; a
+//! Argument checks follow the model, shared with UVM's system calls (impl/argument-checks.ts). User loads and stores go through the CPU; a
 //! trap runs vm_fault (a store with VM_FAULT_DIRTY, as trap.c passes it) and the access is
 //! retried. read(2)/write(2) go through the file's vnode object (file-io.ts).
 
 import { AssertionFailure, assert, assertNever } from "../../vocabulary/assert.ts";
-import type { Command, Mmap, PageRange, Read, Write } from "../../vocabulary/command.ts";
-import { failureKinds } from "../../vocabulary/failure.ts";
+import type { ClearFailures, Command, FailNext, Mmap, PageRange, Pageout, Read, Write } from "../../vocabulary/command.ts";
 import { type Errno, error, ok, type Outcome, value } from "../../vocabulary/outcome.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../../vocabulary/protection.ts";
 import { type Pid, pid as toPid } from "../../vocabulary/units.ts";
+import { ACCESS_RETRIES, accessRefusal, failNextRefusal, mmapRefusal, pageoutTarget, rangeRefusal } from "../argument-checks.ts";
 import { load, store } from "../hardware/cpu.ts";
 import { type FaultStatus, VM_FAULT_DIRTY, VM_FAULT_NORMAL } from "./fault/fault-state.ts";
 import { vmFault } from "./fault/vm-fault.ts";
 import { fileAccess, fileEvict } from "./file-io.ts";
 import { type PageableStatus, vmMapDelete, vmMapInherit, vmMapMadvise, vmMapProtect, vmMapUserUnwire, vmMapUserWire, vmMmap } from "./map-operations.ts";
 import { VmMap, vmMapTransitionWait } from "./vm-map.ts";
-import type { VmObject } from "./vm-object.ts";
 import { vmspaceFork } from "./vm-fork.ts";
 import { runPageDaemon } from "./vm-pageout.ts";
 import type { Sleepy } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
 type Status = FaultStatus | PageableStatus;
-
-const ACCESS_RETRIES = 4;
 
 export function faultErrno(status: FaultStatus | PageableStatus): Errno | null {
   switch (status) {
@@ -101,16 +97,9 @@ export class DragonflyKernel {
       case "fileEvict":
         return fileEvict(vm, command.file);
       case "pageout":
-        if (!Number.isInteger(command.targetFreeFrames) || command.targetFreeFrames < 0) return error("EINVAL");
-        runPageDaemon(vm, Math.min(command.targetFreeFrames, vm.world.frames));
-        return ok;
       case "failNext":
-        if (!failureKinds.includes(command.failure)) return error("EINVAL");
-        vm.machine.failures.armNext(command.failure);
-        return ok;
       case "clearFailures":
-        vm.machine.failures.disarmAll();
-        return ok;
+        return this.machineCommand(command);
       case "loan":
       case "loanFile":
       case "loanRead":
@@ -123,6 +112,24 @@ export class DragonflyKernel {
       default:
         return assertNever(command, "command");
     }
+  }
+
+  /** The commands on the machine itself: the page daemon and planned hardware failures. */
+  private machineCommand(command: Pageout | FailNext | ClearFailures): Outcome {
+    const vm = this.vm;
+    if (command.kind === "clearFailures") {
+      vm.machine.failures.disarmAll();
+      return ok;
+    }
+    if (command.kind === "failNext") {
+      const refusal = failNextRefusal(command);
+      if (refusal === null) vm.machine.failures.armNext(command.failure);
+      return refusal === null ? ok : error(refusal);
+    }
+    const target = pageoutTarget(command, vm.world);
+    if (target === null) return error("EINVAL");
+    runPageDaemon(vm, target);
+    return ok;
   }
 
   private spawnProcess(): Pid {
@@ -165,22 +172,14 @@ export class DragonflyKernel {
   private mmap(command: Mmap): Outcome {
     const map = this.processes.get(command.pid);
     if (map === undefined) return error("ESRCH");
-    const world = this.vm.world;
-    if (!Number.isInteger(command.pages) || command.pages < 1 || command.pages > world.vaPages) return error("EINVAL");
-    let file: { object: VmObject; offset: number } | null = null;
-    if (command.backing.kind === "file") {
-      const object = this.vm.vnodeObjects[command.backing.file];
-      const offset = command.backing.offset;
-      if (object === undefined || !Number.isInteger(offset) || offset < 0 || offset + command.pages > object.size) return error("EINVAL");
-      file = { object, offset };
-    }
-    const protection = protectionBits(command.prot);
-    const maxProtection = protectionBits(command.maxprot);
-    if ((protection & ~maxProtection) !== 0) return error("EINVAL");
+    const object = command.backing.kind === "file" ? this.vm.vnodeObjects[command.backing.file] : undefined;
+    const refusal = mmapRefusal(command, this.vm.world, object?.size ?? null);
+    if (refusal !== null) return error(refusal);
+    const file = object !== undefined && command.backing.kind === "file" ? { object, offset: command.backing.offset } : null;
     const start = vmMmap(this.vm, map, {
       pages: command.pages,
-      protection,
-      maxProtection,
+      protection: protectionBits(command.prot),
+      maxProtection: protectionBits(command.maxprot),
       file,
       reserved: command.backing.kind === "reserved",
       shared: command.sharing === "shared",
@@ -194,8 +193,8 @@ export class DragonflyKernel {
   private *range(range: PageRange, operation: (map: VmMap, start: number, end: number) => Status | Sleepy<Status>): Sleepy<Outcome> {
     const map = this.processes.get(range.pid);
     if (map === undefined) return error("ESRCH");
-    const valid = Number.isInteger(range.va) && Number.isInteger(range.pages) && range.va >= 0 && range.pages >= 1;
-    if (!valid || range.va + range.pages > this.vm.world.vaPages) return error("EINVAL");
+    const refusal = rangeRefusal(range, this.vm.world);
+    if (refusal !== null) return error(refusal);
     yield* vmMapTransitionWait(this.vm, map);
     const result = operation(map, range.va, range.va + range.pages);
     const errno = faultErrno(typeof result === "string" ? result : yield* result);
@@ -206,8 +205,8 @@ export class DragonflyKernel {
     const map = this.processes.get(command.pid);
     if (map === undefined) return error("ESRCH");
     const world = this.vm.world;
-    if (!Number.isInteger(command.word) || command.word < 0 || command.word >= world.pageWords) return error("EINVAL");
-    if (command.kind === "write" && !Number.isSafeInteger(command.value)) return error("EINVAL");
+    const refusal = accessRefusal(command, world);
+    if (refusal !== null) return error(refusal);
     const memory = this.vm.machine.memory;
     for (let attempt = 0; attempt < ACCESS_RETRIES; attempt++) {
       const inRange = command.va >= 0 && command.va < world.vaPages;
