@@ -1,6 +1,6 @@
 //! The system-call layer: turns each vocabulary command into kernel work and an outcome.
 //!
-//! It checks arguments the way the NetBSD system calls do (uvm_mmap.c; notes §4), keeps the
+//! It checks arguments the way the NetBSD system calls do (uvm_mmap.c; impl/argument-checks.ts), keeps the
 //! process table, and runs user loads and stores through the CPU: an access that traps goes
 //! to the fault handler and is retried, exactly like hardware. A fault that succeeds but
 //! leaves the access trapping is a bug (bug F12's endless refault) and is reported.
@@ -25,7 +25,6 @@ import type {
   Write,
 } from "../vocabulary/command.ts";
 import { error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
-import { failureKinds } from "../vocabulary/failure.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../vocabulary/protection.ts";
 import { type Pid, pid as toPid, type ThreadId } from "../vocabulary/units.ts";
 import { load, store } from "./hardware/cpu.ts";
@@ -42,9 +41,7 @@ import type { Uvm } from "./uvm/uvm.ts";
 import type { VmMap } from "./uvm/map.ts";
 import type { Vnode } from "./uvm/vnode.ts";
 import { LoanCalls } from "./loan-calls.ts";
-
-/** How often one access may trap and fault before the kernel calls it an endless refault. */
-const ACCESS_RETRIES = 4;
+import { ACCESS_RETRIES, accessRefusal, failNextRefusal, fileAccessRefusal, mmapRefusal, pageoutTarget, rangeRefusal } from "./argument-checks.ts";
 
 export class Kernel {
   readonly processes = new Map<Pid, Process>();
@@ -140,14 +137,18 @@ export class Kernel {
   /** The commands on the machine itself: the page daemon and planned hardware failures. */
   private machineCommand(command: Pageout | FailNext | ClearFailures): Outcome {
     switch (command.kind) {
-      case "pageout":
-        if (!Number.isInteger(command.targetFreeFrames) || command.targetFreeFrames < 0) return error("EINVAL");
-        runPageDaemon(this.uvm, Math.min(command.targetFreeFrames, this.uvm.world.frames));
+      case "pageout": {
+        const target = pageoutTarget(command, this.uvm.world);
+        if (target === null) return error("EINVAL");
+        runPageDaemon(this.uvm, target);
         return ok;
-      case "failNext":
-        if (!failureKinds.includes(command.failure)) return error("EINVAL");
+      }
+      case "failNext": {
+        const refusal = failNextRefusal(command);
+        if (refusal !== null) return error(refusal);
         this.uvm.machine.failures.armNext(command.failure);
         return ok;
+      }
       case "clearFailures":
         this.uvm.machine.failures.disarmAll();
         return ok;
@@ -195,22 +196,14 @@ export class Kernel {
   private *mmap(command: Mmap): Sleepy<Outcome> {
     const process = this.processes.get(command.pid);
     if (process === undefined) return error("ESRCH");
-    const world = this.uvm.world;
-    if (!Number.isInteger(command.pages) || command.pages < 1 || command.pages > world.vaPages) return error("EINVAL");
-    let file: { vnode: Vnode; offset: number } | null = null;
-    if (command.backing.kind === "file") {
-      const vnode = this.uvm.vnodes[command.backing.file] as Vnode | undefined;
-      const offset = command.backing.offset;
-      if (vnode === undefined || !Number.isInteger(offset) || offset < 0 || offset + command.pages > vnode.pageCount) return error("EINVAL");
-      file = { vnode, offset };
-    }
-    const protection = protectionBits(command.prot);
-    const maxProtection = protectionBits(command.maxprot);
-    if ((protection & ~maxProtection) !== 0) return error("EINVAL");
+    const vnode = command.backing.kind === "file" ? (this.uvm.vnodes[command.backing.file] as Vnode | undefined) : undefined;
+    const refusal = mmapRefusal(command, this.uvm.world, vnode?.pageCount ?? null);
+    if (refusal !== null) return error(refusal);
+    const file = vnode !== undefined && command.backing.kind === "file" ? { vnode, offset: command.backing.offset } : null;
     const va = yield* uvmMmap(this.uvm, process.map, {
       pages: command.pages,
-      protection,
-      maxProtection,
+      protection: protectionBits(command.prot),
+      maxProtection: protectionBits(command.maxprot),
       file,
       reserved: command.backing.kind === "reserved",
       shared: command.sharing === "shared",
@@ -223,8 +216,8 @@ export class Kernel {
   private *rangeCommand(range: PageRange, operation: (uvm: Uvm, process: Process, start: number, end: number) => Sleepy<Status>): Sleepy<Outcome> {
     const process = this.processes.get(range.pid);
     if (process === undefined) return error("ESRCH");
-    const valid = Number.isInteger(range.va) && Number.isInteger(range.pages) && range.va >= 0 && range.pages >= 1;
-    if (!valid || range.va + range.pages > this.uvm.world.vaPages) return error("EINVAL");
+    const refusal = rangeRefusal(range, this.uvm.world);
+    if (refusal !== null) return error(refusal);
     const status = yield* operation(this.uvm, process, range.va, range.va + range.pages);
     return status === 0 ? ok : error(toErrno(status));
   }
@@ -234,8 +227,8 @@ export class Kernel {
     const process = this.processes.get(command.pid);
     if (process === undefined) return error("ESRCH");
     const world = this.uvm.world;
-    if (!Number.isInteger(command.word) || command.word < 0 || command.word >= world.pageWords) return error("EINVAL");
-    if (command.kind === "write" && !Number.isSafeInteger(command.value)) return error("EINVAL");
+    const refusal = accessRefusal(command, world);
+    if (refusal !== null) return error(refusal);
     const memory = this.uvm.machine.memory;
     const pmap = process.map.pmap;
     for (let attempt = 0; attempt < ACCESS_RETRIES; attempt++) {
@@ -254,16 +247,13 @@ export class Kernel {
   }
 
   private *fileAccess(command: FileRead | FileWrite): Sleepy<Outcome> {
-    const world = this.uvm.world;
     const vnode = this.uvm.vnodes[command.file] as Vnode | undefined;
-    const pageValid = Number.isInteger(command.page) && command.page >= 0 && command.page < world.filePages;
-    const wordValid = Number.isInteger(command.word) && command.word >= 0 && command.word < world.pageWords;
-    if (vnode === undefined || !pageValid || !wordValid) return error("EINVAL");
+    const refusal = fileAccessRefusal(command, this.uvm.world, vnode !== undefined);
+    if (refusal !== null || vnode === undefined) return error(refusal ?? "EINVAL");
     if (command.kind === "fileRead") {
       const read = yield* fileRead(this.uvm, vnode, command.page, command.word);
       return read.status === 0 ? value(read.value) : error(toErrno(read.status));
     }
-    if (!Number.isSafeInteger(command.value)) return error("EINVAL");
     const status = yield* fileWrite(this.uvm, vnode, command.page, command.word, command.value);
     return status === 0 ? ok : error(toErrno(status));
   }

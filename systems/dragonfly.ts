@@ -1,7 +1,8 @@
 //! DragonFly's shadow-chain vm_fault (impl/dragonfly/), plugged in as a system under test
 //! beside UVM: the same model, the same hardware, its own heap walks and planted bugs
 //! (systems/dragonfly-variants.ts).
-//! No page loans (DragonFly has none) and, for now, no threads: those families are not run.
+//! No page loans (DragonFly has none): that family is not run. Threads are: operations park
+//! at DragonFly's sleep points (impl/dragonfly/vm-sleep.ts, docs/seeds.md: DW1-DW7).
 
 import type { DragonflyCoverageName } from "../impl/dragonfly/coverage.ts";
 import type { DragonflyImplementation, DragonflyMachine } from "../impl/dragonfly/dragonfly-machine.ts";
@@ -25,6 +26,20 @@ export const dragonflyRequiredCoverage: readonly DragonflyCoverageName[] = [
   "fault.readAhead",
   "fault.prefault",
   "fault.allocWait",
+  "fault.revalidate",
+  "fault.revalidateRetry",
+  "fault.revalidateFailure",
+  "fault.renameRefused.mapChanged",
+  // the sleep points a campaign reaches (DW2 never: a cache page found means no severe shortage here)
+  "sleep.busyPage",
+  "sleep.allocation",
+  "sleep.pagerRead",
+  "sleep.fileRead",
+  "sleep.fileBusy",
+  "sleep.transition",
+  "thread.started",
+  "thread.parked",
+  "thread.resumed",
   "wire.user",
   "wire.unwire",
   "object.shadow",
@@ -77,13 +92,21 @@ export class DragonflySystem implements SystemUnderTest {
     return this.machine.vm.coverage.snapshot();
   }
 
+  drainCompletions() {
+    return this.machine.scheduler.drainCompletions();
+  }
+
+  parkedThreads() {
+    return this.machine.scheduler.parked();
+  }
+
   checkHealed(): InvariantViolation | null {
     const message = this.implementation.dragonflyHealedLeaks(this.heap());
     return message === null ? null : { invariant: "healed-no-leaks", message };
   }
 
   private heap(): DragonflyHeap {
-    return { vm: this.machine.vm, kernel: this.machine.kernel };
+    return { vm: this.machine.vm, kernel: this.machine.kernel, scheduler: this.machine.scheduler };
   }
 }
 
@@ -92,8 +115,11 @@ export const dragonflySystem: SystemFactory = {
   description: "DragonFly BSD vm_fault (shadow-object chains, 2004) with its objects, pagers and page daemon, on the same simulated machine",
   variants: dragonflyVariants,
   requiredCoverage: dragonflyRequiredCoverage,
-  families: ["processes", "mappings", "access", "files", "machine"],
-  allowances: ["enomemBeforeEio"],
+  families: ["processes", "mappings", "access", "files", "machine", "threads"],
+  // The fault copies (D:677) and zero-fills (D:577) before it re-validates the map (D:713): a
+  // parked write or read may keep its copy and still fail, as UVM's may. A pager error after
+  // the sleep (D:518-535) answers KERN_FAILURE with no re-validation at all.
+  allowances: ["enomemBeforeEio", "zeroFillBeforePark", "promotionBeforePark", "wireCopiesBeforePark", "lateReadFailure"],
   prepare: prepareDragonflyVariant,
   create: (options) => new DragonflySystem(options),
 };

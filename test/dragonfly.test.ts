@@ -24,11 +24,11 @@ function countersAfter(commands: Parameters<typeof checkDragonfly>[0]) {
 }
 
 describe("dragonfly: the system", () => {
-  it("is built in, runs no loans and no threads, and is held to one allowance", () => {
+  it("is built in, runs threads but no loans, and is held to the allowances of a fault that copies before it re-validates", () => {
     expect(builtInSystems.get("dragonfly")).toBe(dragonflySystem);
     const profile = systemProfile(dragonflySystem);
-    expect([...profile.families].sort()).toEqual(["access", "files", "machine", "mappings", "processes"]);
-    expect([...profile.allowances]).toEqual(["enomemBeforeEio"]);
+    expect([...profile.families].sort()).toEqual(["access", "files", "machine", "mappings", "processes", "threads"]);
+    expect([...profile.allowances].sort()).toEqual(["enomemBeforeEio", "lateReadFailure", "promotionBeforePark", "wireCopiesBeforePark", "zeroFillBeforePark"]);
   });
 
   it("run --system dragonfly --runs 300 --seed 1 --json: no violation, every required counter above zero", () => {
@@ -37,13 +37,23 @@ describe("dragonfly: the system", () => {
     const report = JSON.parse(result.stdout) as { violations: unknown[]; runs: number; coverage: Record<string, number> | { name: string; count: number }[] };
     expect(report.violations).toEqual([]);
     expect(report.runs).toBe(300);
-    const counts = new Map<string, number>(Array.isArray(report.coverage) ? report.coverage.map((entry) => [entry.name, entry.count]) : Object.entries(report.coverage));
+    const counts = new Map<string, number>(
+      Array.isArray(report.coverage) ? report.coverage.map((entry) => [entry.name, entry.count]) : Object.entries(report.coverage),
+    );
     for (const counter of dragonflySystem.requiredCoverage) expect(counts.get(counter) ?? 0, counter).toBeGreaterThan(0);
   });
 
   it("agrees with UVM on 300 runs (seed 1) apart from specified choices, which it counts and names", () => {
     const side = (system: typeof uvmSystem) => ({ system, variant: null, spec: system.name });
-    const result = runDiff({ a: side(uvmSystem), b: side(dragonflySystem), world: defaultWorld, runs: 300, seed: 1, maxCommands: 100, contract: exhaustibleMemory });
+    const result = runDiff({
+      a: side(uvmSystem),
+      b: side(dragonflySystem),
+      world: defaultWorld,
+      runs: 300,
+      seed: 1,
+      maxCommands: 100,
+      contract: exhaustibleMemory,
+    });
     expect(result.divergence).toBeNull();
     expect(result.familiesLeftOut).toEqual([{ family: "loans", missingFrom: "B" }]);
     expect(result.runsEndedBySpecifiedChoice).toBeGreaterThan(0);
@@ -67,7 +77,17 @@ describe("dragonfly: shadow chains on hand-written sequences", () => {
   });
 
   it("a private file page tracks the file until written; pageout writes dirty file pages back and reads them in ahead", () => {
-    const { outcomes, coverage } = countersAfter([mmapFile(1, 4, 0, 0), read(1, 0), fileWrite(0, 0, 5), read(1, 0), write(1, 1, 3), fileWrite(0, 1, 6), read(1, 1), pageout(12), read(1, 2)]);
+    const { outcomes, coverage } = countersAfter([
+      mmapFile(1, 4, 0, 0),
+      read(1, 0),
+      fileWrite(0, 0, 5),
+      read(1, 0),
+      write(1, 1, 3),
+      fileWrite(0, 1, 6),
+      read(1, 1),
+      pageout(12),
+      read(1, 2),
+    ]);
     expect(outcomes).toEqual(["=0", "=1000", "ok", "=5", "ok", "ok", "=3", "ok", "=1020"]);
     expect(coverage.get("fault.readAhead")).toBeGreaterThan(0);
     expect(coverage.get("vnode.write")).toBeGreaterThan(0);
@@ -82,7 +102,10 @@ describe("dragonfly: shadow chains on hand-written sequences", () => {
 
   it("anonymous memory goes to swap under pressure and comes back", () => {
     const world = { ...defaultWorld, frames: 4 };
-    const checked = checkDragonfly([mmapAnon(1, 6), write(1, 0, 1), write(1, 1, 2), write(1, 2, 3), write(1, 3, 4), write(1, 4, 5), read(1, 0), read(1, 1)], { world, heal: true });
+    const checked = checkDragonfly([mmapAnon(1, 6), write(1, 0, 1), write(1, 1, 2), write(1, 2, 3), write(1, 3, 4), write(1, 4, 5), read(1, 0), read(1, 1)], {
+      world,
+      heal: true,
+    });
     expect(checked.violation).toBeNull();
     expect(checked.outcomes.slice(-2)).toEqual(["=1", "=2"]);
     expect(checked.system.coverage().get("swap.out")).toBeGreaterThan(0);

@@ -11,14 +11,20 @@ export const dragonflyMutants = [
     kind: "mutant",
     description: "a read fault that finds its page in a backing object keeps WRITE in prot",
     corrupts: "D:704",
-    edits: [edit("impl/dragonfly/fault/fault-backing-page.ts", ["if ((fs.faultType & PROT_WRITE) === 0) {", "vm.coverage.hit(\"fault.backingRead\");", "fs.prot &= ~PROT_WRITE; // D:704", "return;", "}"], "")],
+    edits: [
+      edit(
+        "impl/dragonfly/fault/fault-backing-page.ts",
+        ["if ((fs.faultType & PROT_WRITE) === 0) {", 'vm.coverage.hit("fault.backingRead");', "fs.prot &= ~PROT_WRITE; // D:704", "return;", "}"],
+        "",
+      ),
+    ],
   },
   {
     name: "mutant-rename-ignores-references",
     kind: "mutant",
     description: "the COW rename does not check the backing object's ref_count",
     corrupts: "D:633",
-    edits: [edit("impl/dragonfly/fault/fault-backing-page.ts", "if (object.refCount !== 1) return \"fault.renameRefused.refCount\"; // D:633", "")],
+    edits: [edit("impl/dragonfly/fault/fault-backing-page.ts", 'if (object.refCount !== 1) return "fault.renameRefused.refCount"; // D:633', "")],
   },
   {
     name: "mutant-deallocate-keeps-reference",
@@ -46,7 +52,13 @@ export const dragonflyMutants = [
     kind: "mutant",
     description: "vm_object_shadow's 'not shared' shortcut without its ref_count test: a shared object is written in place",
     corrupts: "vm_object_shadow (vm_object.c): source->ref_count == 1",
-    edits: [edit("impl/dragonfly/vm-object.ts", "const unshared = source !== null && source.refCount === 1 && source.handle === null && source.type !== \"vnode\";", "const unshared = source !== null && source.handle === null && source.type !== \"vnode\";")],
+    edits: [
+      edit(
+        "impl/dragonfly/vm-object.ts",
+        'const unshared = source !== null && source.refCount === 1 && source.handle === null && source.type !== "vnode";',
+        'const unshared = source !== null && source.handle === null && source.type !== "vnode";',
+      ),
+    ],
   },
   {
     name: "mutant-descend-drops-offset",
@@ -109,7 +121,13 @@ export const dragonflyMutants = [
     kind: "mutant",
     description: "pmap_prefault enters nearby pages with the entry's protection instead of read-only",
     corrupts: "pmap_prefault (pmap.c): VM_PROT_READ",
-    edits: [edit("impl/dragonfly/fault/fault-install.ts", "fs.map.pmap.enter(vpn(near), page.frame, PROT_READ, { wired: false, canFail: false, access: 0 });", "fs.map.pmap.enter(vpn(near), page.frame, entry.protection, { wired: false, canFail: false, access: 0 });")],
+    edits: [
+      edit(
+        "impl/dragonfly/fault/fault-install.ts",
+        "fs.map.pmap.enter(vpn(near), page.frame, PROT_READ, { wired: false, canFail: false, access: 0 });",
+        "fs.map.pmap.enter(vpn(near), page.frame, entry.protection, { wired: false, canFail: false, access: 0 });",
+      ),
+    ],
   },
   {
     name: "mutant-fork-share-no-reference",
@@ -124,5 +142,52 @@ export const dragonflyMutants = [
     description: "cache-behind caches a page without folding in the pmap's modified bit",
     corrupts: "D:436-437 vm_page_test_dirty",
     edits: [edit("impl/dragonfly/fault/fault-read-ahead.ts", "if (!page.dirty) vmPageTestDirty(vm, page);", "")],
+  },
+  {
+    name: "mutant-revalidate-ignores-object",
+    kind: "mutant",
+    description:
+      "the re-validation after the pager slept does not compare the object and index the re-lookup found: a fault goes on with the object the entry no longer maps",
+    corrupts: "D:766-771",
+    edits: [
+      edit(
+        "impl/dragonfly/fault/fault-revalidate.ts",
+        "if (retry.object !== fs.firstObject || retry.pindex !== fs.firstPindex) {",
+        "if (retry.pindex !== fs.firstPindex) {",
+      ),
+    ],
+  },
+  {
+    name: "mutant-revalidate-failure-keeps-busy",
+    kind: "mutant",
+    description: "a re-validation that fails lets go of the map and the objects but not of its page: it stays BUSY for ever",
+    corrupts: "D:759-763 release_page",
+    edits: [
+      edit(
+        "impl/dragonfly/fault/fault-revalidate.ts",
+        ['vm.coverage.hit("fault.revalidateFailure");', "releasePage(fs); // D:759-763"],
+        'vm.coverage.hit("fault.revalidateFailure");',
+      ),
+    ],
+  },
+  {
+    name: "mutant-file-read-ignores-busy",
+    kind: "mutant",
+    description: "read(2) and write(2) use a file page another thread has BUSY, being read in: they see or overwrite what is not there yet",
+    corrupts: "vm_page_sleep_busy in the buffer cache's page lookup (file-io.ts)",
+    edits: [edit("impl/dragonfly/file-io.ts", "if (resident?.busy === true) {", "if (resident?.busy === true && resident.valid) {")],
+  },
+  {
+    name: "mutant-revalidate-skipped",
+    kind: "mutant",
+    description: "the fault never re-validates the map after the pager slept, however its timestamp moved",
+    corrupts: "D:713-714",
+    edits: [
+      edit(
+        "impl/dragonfly/fault/fault-revalidate.ts",
+        "if (fs.lookupStillValid || fs.map.timestamp === fs.mapGeneration) return null; // D:713-714",
+        "return null; // D:713-714",
+      ),
+    ],
   },
 ] as const satisfies readonly SourceVariant[];

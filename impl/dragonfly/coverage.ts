@@ -32,6 +32,16 @@ export const dragonflyCoverageNames = [
   "fault.cacheBehind",
   "fault.prefault",
   "fault.enomem",
+  // sleep points (vm-sleep.ts: DW1-DW4), map transitions, and the scheduler's threads
+  "sleep.busyPage",
+  "sleep.allocation",
+  "sleep.pagerRead",
+  "sleep.fileRead",
+  "sleep.fileBusy",
+  "sleep.transition",
+  "thread.started",
+  "thread.parked",
+  "thread.resumed",
   // wiring (D:892-1102)
   "wire.kernel",
   "wire.user",

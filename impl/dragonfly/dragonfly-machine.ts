@@ -1,5 +1,6 @@
 //! The DragonFly implementation on a simulated machine: the hardware, the VM, the
-//! system-call layer and the observation, as systems/dragonfly.ts plugs them in; and
+//! system-call layer, the scheduler that runs each command (on thread 0, or on the thread a
+//! `start` names) and the observation, as systems/dragonfly.ts plugs them in; and
 //! `dragonflyImplementation`, everything of impl/dragonfly/ that systems/dragonfly.ts uses, in one
 //! module, so that a variant's copy of impl/ (variants/materialize.ts) supplies all of it.
 
@@ -10,6 +11,7 @@ import type { Outcome } from "../../vocabulary/outcome.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import { Machine } from "../hardware/machine.ts";
 import { DragonflyKernel } from "./kernel.ts";
+import { DragonflyScheduler } from "./dragonfly-scheduler.ts";
 import { observeDragonfly } from "./observe.ts";
 import type { DragonflySeedBugName } from "./seed-bugs.ts";
 import { dragonflyHealedLeaks, dragonflyInvariants } from "./invariants/dragonfly-invariants.ts";
@@ -19,16 +21,18 @@ export class DragonflyMachine {
   readonly machine: Machine;
   readonly vm: Vm;
   readonly kernel: DragonflyKernel;
+  readonly scheduler: DragonflyScheduler;
 
   constructor(world: WorldConfig, seedBug: DragonflySeedBugName | null, seed: number, failureRates: FailureRates = {}) {
     this.machine = new Machine(world, seed);
     this.machine.failures.setRates(failureRates);
     this.vm = new Vm(this.machine, world, seedBug);
     this.kernel = new DragonflyKernel(this.vm);
+    this.scheduler = new DragonflyScheduler(this.vm, this.kernel, world.livenessBound);
   }
 
   apply(command: Command): Outcome {
-    return this.kernel.apply(command);
+    return this.scheduler.apply(command);
   }
 
   observe(): Observation {

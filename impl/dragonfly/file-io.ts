@@ -1,24 +1,25 @@
 //! read(2), write(2) and the flush of a file, through its vnode object (the buffer cache's
 //! VMIO pages are the vnode object's pages): a missing page is read in by the vnode pager,
 //! a write dirties it, and the flush writes dirty pages back and frees the resident ones.
+//! The read sleeps with the new page BUSY; a BUSY page (a fault or another read filling it)
+//! is waited for.
 
 import type { FileRead, FileWrite } from "../../vocabulary/command.ts";
 import { error, ok, type Outcome, value } from "../../vocabulary/outcome.ts";
 import { PROT_NONE } from "../../vocabulary/protection.ts";
+import { fileAccessRefusal } from "../argument-checks.ts";
 import { type VmPage, vmPageActivate, vmPageAlloc, vmPageFree, vmPageTestDirty, vmPageWakeup } from "./vm-page.ts";
 import { vmWait } from "./vm-pageout.ts";
 import { vnodePagerGetPage, vnodePagerPutPage } from "./vnode-pager.ts";
 import type { VmObject } from "./vm-object.ts";
+import { type Sleepy, sleep } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
-export function fileAccess(vm: Vm, command: FileRead | FileWrite): Outcome {
-  const world = vm.world;
+export function* fileAccess(vm: Vm, command: FileRead | FileWrite): Sleepy<Outcome> {
   const object = vm.vnodeObjects[command.file];
-  const pageValid = Number.isInteger(command.page) && command.page >= 0 && command.page < world.filePages;
-  const wordValid = Number.isInteger(command.word) && command.word >= 0 && command.word < world.pageWords;
-  if (object === undefined || !pageValid || !wordValid) return error("EINVAL");
-  if (command.kind === "fileWrite" && !Number.isSafeInteger(command.value)) return error("EINVAL");
-  const page = residentPage(vm, object, command.page);
+  const refusal = fileAccessRefusal(command, vm.world, object !== undefined);
+  if (refusal !== null || object === undefined) return error(refusal ?? "EINVAL");
+  const page = yield* residentPage(vm, object, command.page);
   if (page === "ENOMEM" || page === "EIO") return error(page);
   if (command.kind === "fileRead") return value(vm.machine.memory.read(page.frame, command.word));
   vm.machine.memory.write(page.frame, command.word, command.value);
@@ -26,19 +27,27 @@ export function fileAccess(vm: Vm, command: FileRead | FileWrite): Outcome {
   return ok;
 }
 
-/** The file page, resident and valid (read in if needed), or why not. */
-function residentPage(vm: Vm, object: VmObject, pindex: number): VmPage | "ENOMEM" | "EIO" {
+/** The file page, resident, valid and not BUSY (read in if needed), or why not. */
+function* residentPage(vm: Vm, object: VmObject, pindex: number): Sleepy<VmPage | "ENOMEM" | "EIO"> {
   for (;;) {
     const resident = object.pages.get(pindex);
+    if (resident?.busy === true) {
+      vm.coverage.hit("sleep.fileBusy");
+      yield* sleep({ kind: "pageWait", site: "file page busy", page: resident }); // the buffer is busy: wait, look again
+      continue;
+    }
     if (resident !== undefined) {
       if (resident.queue === "cache") vmPageActivate(resident);
       return resident;
     }
     const page = vmPageAlloc(vm, object, pindex);
     if (page === null) {
+      yield* sleep({ kind: "memoryWait", site: "file page allocation" }); // VM_WAIT
       if (!vmWait(vm)) return "ENOMEM";
       continue;
     }
+    vm.coverage.hit("sleep.fileRead");
+    yield* sleep({ kind: "io", site: "file read" }); // bread: the page BUSY and invalid meanwhile
     if (vnodePagerGetPage(vm, object, page) !== "VM_PAGER_OK") {
       vmPageFree(vm, page);
       return "EIO";

@@ -1,28 +1,27 @@
 //! The DragonFly system-call layer: each vocabulary command as kernel work and an outcome.
 //!
-//! Argument checks follow the model (the same as impl/kernel.ts does for UVM: an argument the
-//! model refuses is refused here the same way). User loads and stores go through the CPU; a
+//! Argument checks follow the model, shared with UVM's system calls (impl/argument-checks.ts). User loads and stores go through the CPU; a
 //! trap runs vm_fault (a store with VM_FAULT_DIRTY, as trap.c passes it) and the access is
 //! retried. read(2)/write(2) go through the file's vnode object (file-io.ts).
 
-import { assert, assertNever } from "../../vocabulary/assert.ts";
-import type { Command, Mmap, PageRange, Read, Write } from "../../vocabulary/command.ts";
-import { failureKinds } from "../../vocabulary/failure.ts";
+import { AssertionFailure, assert, assertNever } from "../../vocabulary/assert.ts";
+import type { ClearFailures, Command, FailNext, Mmap, PageRange, Pageout, Read, Write } from "../../vocabulary/command.ts";
 import { type Errno, error, ok, type Outcome, value } from "../../vocabulary/outcome.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../../vocabulary/protection.ts";
 import { type Pid, pid as toPid } from "../../vocabulary/units.ts";
+import { ACCESS_RETRIES, accessRefusal, failNextRefusal, mmapRefusal, pageoutTarget, rangeRefusal } from "../argument-checks.ts";
 import { load, store } from "../hardware/cpu.ts";
 import { type FaultStatus, VM_FAULT_DIRTY, VM_FAULT_NORMAL } from "./fault/fault-state.ts";
 import { vmFault } from "./fault/vm-fault.ts";
 import { fileAccess, fileEvict } from "./file-io.ts";
 import { type PageableStatus, vmMapDelete, vmMapInherit, vmMapMadvise, vmMapProtect, vmMapUserUnwire, vmMapUserWire, vmMmap } from "./map-operations.ts";
-import { VmMap } from "./vm-map.ts";
-import type { VmObject } from "./vm-object.ts";
+import { VmMap, vmMapTransitionWait } from "./vm-map.ts";
 import { vmspaceFork } from "./vm-fork.ts";
 import { runPageDaemon } from "./vm-pageout.ts";
+import type { Sleepy } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
-const ACCESS_RETRIES = 4;
+type Status = FaultStatus | PageableStatus;
 
 export function faultErrno(status: FaultStatus | PageableStatus): Errno | null {
   switch (status) {
@@ -53,70 +52,84 @@ export class DragonflyKernel {
     this.spawnProcess();
   }
 
-  apply(command: Command): Outcome {
+  *apply(command: Command): Sleepy<Outcome> {
     const vm = this.vm;
     switch (command.kind) {
       case "spawn":
         return this.processes.size >= vm.world.maxProcesses ? error("EAGAIN") : value(this.spawnProcess());
       case "fork":
-        return this.fork(command.pid);
+        return yield* this.fork(command.pid);
       case "exit":
-        return this.exit(command.pid);
+        return yield* this.exit(command.pid);
       case "mmap":
         return this.mmap(command);
       case "munmap":
-        return this.range(command, (map, start, end) => {
+        return yield* this.range(command, (map, start, end) => {
           vmMapDelete(vm, map, start, end);
           return "ok";
         });
       case "mprotect":
-        return this.range(command, (map, start, end) =>
+        return yield* this.range(command, (map, start, end) =>
           vmMapProtect(vm, map, start, end, protectionBits(command.prot)) === "KERN_SUCCESS" ? "ok" : "KERN_PROTECTION_FAILURE",
         );
       case "minherit":
-        return this.range(command, (map, start, end) => {
+        return yield* this.range(command, (map, start, end) => {
           vmMapInherit(vm, map, start, end, command.inherit);
           return "ok";
         });
       case "madvise":
-        return this.range(command, (map, start, end) => {
+        return yield* this.range(command, (map, start, end) => {
           vmMapMadvise(vm, map, start, end, command.advice);
           return "ok";
         });
       case "mlock":
-        return this.range(command, (map, start, end) => wireStatus(vmMapUserWire(vm, map, start, end)));
+        return yield* this.range(command, function* (map, start, end) {
+          return wireStatus(yield* vmMapUserWire(vm, map, start, end));
+        });
       case "munlock":
-        return this.range(command, (map, start, end) => vmMapUserUnwire(vm, map, start, end));
+        return yield* this.range(command, (map, start, end) => vmMapUserUnwire(vm, map, start, end));
       case "read":
       case "write":
-        return this.userAccess(command);
+        return yield* this.userAccess(command);
       case "fileRead":
       case "fileWrite":
-        return fileAccess(vm, command);
+        return yield* fileAccess(vm, command);
       case "fileEvict":
         return fileEvict(vm, command.file);
       case "pageout":
-        if (!Number.isInteger(command.targetFreeFrames) || command.targetFreeFrames < 0) return error("EINVAL");
-        runPageDaemon(vm, Math.min(command.targetFreeFrames, vm.world.frames));
-        return ok;
       case "failNext":
-        if (!failureKinds.includes(command.failure)) return error("EINVAL");
-        vm.machine.failures.armNext(command.failure);
-        return ok;
       case "clearFailures":
-        vm.machine.failures.disarmAll();
-        return ok;
+        return this.machineCommand(command);
       case "loan":
       case "loanFile":
       case "loanRead":
       case "loanReceive":
       case "unloan":
+        return error("EINVAL"); // DragonFly has no page loans
       case "start":
       case "resume":
-        return error("EINVAL"); // DragonFly has no page loans; this system runs no threads
+        throw new AssertionFailure(`${command.kind}: scheduling commands are the scheduler's (dragonfly-scheduler.ts)`);
       default:
         return assertNever(command, "command");
     }
+  }
+
+  /** The commands on the machine itself: the page daemon and planned hardware failures. */
+  private machineCommand(command: Pageout | FailNext | ClearFailures): Outcome {
+    const vm = this.vm;
+    if (command.kind === "clearFailures") {
+      vm.machine.failures.disarmAll();
+      return ok;
+    }
+    if (command.kind === "failNext") {
+      const refusal = failNextRefusal(command);
+      if (refusal === null) vm.machine.failures.armNext(command.failure);
+      return refusal === null ? ok : error(refusal);
+    }
+    const target = pageoutTarget(command, vm.world);
+    if (target === null) return error("EINVAL");
+    runPageDaemon(vm, target);
+    return ok;
   }
 
   private spawnProcess(): Pid {
@@ -125,10 +138,11 @@ export class DragonflyKernel {
     return pid;
   }
 
-  private fork(parentPid: Pid): Outcome {
+  private *fork(parentPid: Pid): Sleepy<Outcome> {
     const parent = this.processes.get(parentPid);
     if (parent === undefined) return error("ESRCH");
     if (this.processes.size >= this.vm.world.maxProcesses) return error("EAGAIN");
+    yield* vmMapTransitionWait(this.vm, parent);
     const child = new VmMap("embryo", this.vm.machine.mmu.createPmap(), this.vm.world.vaPages);
     if (!vmspaceFork(this.vm, parent, child)) {
       this.destroy(child);
@@ -140,9 +154,10 @@ export class DragonflyKernel {
     return value(pid);
   }
 
-  private exit(pid: Pid): Outcome {
+  private *exit(pid: Pid): Sleepy<Outcome> {
     const map = this.processes.get(pid);
     if (map === undefined) return error("ESRCH");
+    yield* vmMapTransitionWait(this.vm, map);
     this.processes.delete(pid);
     this.destroy(map);
     return ok;
@@ -157,22 +172,14 @@ export class DragonflyKernel {
   private mmap(command: Mmap): Outcome {
     const map = this.processes.get(command.pid);
     if (map === undefined) return error("ESRCH");
-    const world = this.vm.world;
-    if (!Number.isInteger(command.pages) || command.pages < 1 || command.pages > world.vaPages) return error("EINVAL");
-    let file: { object: VmObject; offset: number } | null = null;
-    if (command.backing.kind === "file") {
-      const object = this.vm.vnodeObjects[command.backing.file];
-      const offset = command.backing.offset;
-      if (object === undefined || !Number.isInteger(offset) || offset < 0 || offset + command.pages > object.size) return error("EINVAL");
-      file = { object, offset };
-    }
-    const protection = protectionBits(command.prot);
-    const maxProtection = protectionBits(command.maxprot);
-    if ((protection & ~maxProtection) !== 0) return error("EINVAL");
+    const object = command.backing.kind === "file" ? this.vm.vnodeObjects[command.backing.file] : undefined;
+    const refusal = mmapRefusal(command, this.vm.world, object?.size ?? null);
+    if (refusal !== null) return error(refusal);
+    const file = object !== undefined && command.backing.kind === "file" ? { object, offset: command.backing.offset } : null;
     const start = vmMmap(this.vm, map, {
       pages: command.pages,
-      protection,
-      maxProtection,
+      protection: protectionBits(command.prot),
+      maxProtection: protectionBits(command.maxprot),
       file,
       reserved: command.backing.kind === "reserved",
       shared: command.sharing === "shared",
@@ -182,21 +189,24 @@ export class DragonflyKernel {
     return start === null ? error("ENOMEM") : value(start);
   }
 
-  private range(range: PageRange, operation: (map: VmMap, start: number, end: number) => FaultStatus | PageableStatus): Outcome {
+  /** A command on a range of one map: it waits for the map's transitions (an mlock on another thread) first. */
+  private *range(range: PageRange, operation: (map: VmMap, start: number, end: number) => Status | Sleepy<Status>): Sleepy<Outcome> {
     const map = this.processes.get(range.pid);
     if (map === undefined) return error("ESRCH");
-    const valid = Number.isInteger(range.va) && Number.isInteger(range.pages) && range.va >= 0 && range.pages >= 1;
-    if (!valid || range.va + range.pages > this.vm.world.vaPages) return error("EINVAL");
-    const errno = faultErrno(operation(map, range.va, range.va + range.pages));
+    const refusal = rangeRefusal(range, this.vm.world);
+    if (refusal !== null) return error(refusal);
+    yield* vmMapTransitionWait(this.vm, map);
+    const result = operation(map, range.va, range.va + range.pages);
+    const errno = faultErrno(typeof result === "string" ? result : yield* result);
     return errno === null ? ok : error(errno);
   }
 
-  private userAccess(command: Read | Write): Outcome {
+  private *userAccess(command: Read | Write): Sleepy<Outcome> {
     const map = this.processes.get(command.pid);
     if (map === undefined) return error("ESRCH");
     const world = this.vm.world;
-    if (!Number.isInteger(command.word) || command.word < 0 || command.word >= world.pageWords) return error("EINVAL");
-    if (command.kind === "write" && !Number.isSafeInteger(command.value)) return error("EINVAL");
+    const refusal = accessRefusal(command, world);
+    if (refusal !== null) return error(refusal);
     const memory = this.vm.machine.memory;
     for (let attempt = 0; attempt < ACCESS_RETRIES; attempt++) {
       const inRange = command.va >= 0 && command.va < world.vaPages;
@@ -208,7 +218,7 @@ export class DragonflyKernel {
       if (result !== null && result.kind === "done") return command.kind === "read" ? value(result.value) : ok;
       if (!inRange) return error("EFAULT");
       const access = command.kind === "read" ? PROT_READ : PROT_WRITE;
-      const errno = faultErrno(vmFault(this.vm, map, command.va, access, command.kind === "write" ? VM_FAULT_DIRTY : VM_FAULT_NORMAL));
+      const errno = faultErrno(yield* vmFault(this.vm, map, command.va, access, command.kind === "write" ? VM_FAULT_DIRTY : VM_FAULT_NORMAL));
       if (errno !== null) return error(errno);
     }
     assert(false, `pid ${command.pid} va ${command.va}: access still traps after ${ACCESS_RETRIES} successful faults`);

@@ -3,12 +3,14 @@
 //! Range semantics follow the model (semantic decision 4): holes are skipped, except by
 //! mlock and munlock (vm_map_user_pageable), which refuse them.
 
+import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, Inheritance, ProtectionBits } from "../../vocabulary/protection.ts";
 import { PROT_NONE, PROT_WRITE } from "../../vocabulary/protection.ts";
 import { vmFaultUnwire, vmFaultUserWire } from "./vm-fault-wire.ts";
 import type { FaultStatus } from "./fault/fault-state.ts";
 import { vmMapClipRange, vmMapFindSpace, vmMapInsert, vmMapLock, vmMapLookupEntry, vmMapUnlink, type VmMap, VmMapEntry } from "./vm-map.ts";
 import { type VmObject, vmObjectAllocate, vmObjectDeallocate, vmObjectReference } from "./vm-object.ts";
+import type { Sleepy } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
 export interface MmapRequest {
@@ -102,8 +104,12 @@ function holeRefusal(map: VmMap, start: number, end: number): "ENOMEM" | "EINVAL
   return null;
 }
 
-/** vm_map_user_pageable(map, start, end, FALSE): wire the range (mlock). */
-export function vmMapUserWire(vm: Vm, map: VmMap, start: number, end: number): PageableStatus {
+/**
+ * vm_map_user_pageable(map, start, end, FALSE): wire the range (mlock). The entries are in
+ * transition while their pages are faulted in (the map unlocked, the timestamp bumped):
+ * other threads' changes of the map wait (vmMapTransitionWait), their faults do not.
+ */
+export function* vmMapUserWire(vm: Vm, map: VmMap, start: number, end: number): Sleepy<PageableStatus> {
   const hole = holeRefusal(map, start, end);
   if (hole !== null) return hole;
   vmMapLock(map);
@@ -114,8 +120,20 @@ export function vmMapUserWire(vm: Vm, map: VmMap, start: number, end: number): P
     entry.wiredCount++;
     entry.userWired = true;
   }
+  assert(map.transitionOwner === null, `vm_map_user_pageable: ${map.name} already in transition`);
+  map.transitionOwner = vm.thread;
+  map.timestamp++; // vm_map.c 1741: unlocked for the faults
+  try {
+    return yield* wireEntries(vm, map, wiring);
+  } finally {
+    map.transitionOwner = null;
+  }
+}
+
+/** The faults of vm_map_user_pageable, entry by entry; on a failure every entry of `wiring` is unwired again. */
+function* wireEntries(vm: Vm, map: VmMap, wiring: readonly VmMapEntry[]): Sleepy<PageableStatus> {
   for (const [index, entry] of wiring.entries()) {
-    const status = vmFaultUserWire(vm, map, entry.start, entry.end);
+    const status = yield* vmFaultUserWire(vm, map, entry.start, entry.end);
     if (status === "KERN_SUCCESS") continue;
     for (const [undone, other] of wiring.entries()) {
       if (undone < index) vmFaultUnwire(vm, map, other.start, other.end);

@@ -36,9 +36,24 @@ export const dragonflySeedBugCatalog = [
     corrupts: "D:1081-1084 vm_fault_copy_entry (bug F37)",
   },
   {
+    name: "seed-F26-stale-entry",
+    kind: "seed-bug",
+    description:
+      "a fault re-validated after the pager slept goes on with the entry it first looked up, maybe unlinked: pmap_prefault enters pages by its old bounds",
+    corrupts: "D:713-781, D:845-847 (fs.entry kept across the re-lookup; bug F26)",
+  },
+  {
+    name: "seed-revalidate-drops-override",
+    kind: "seed-bug",
+    description:
+      "found by uvmcheck: the re-validation after the pager slept looks up without VM_PROT_OVERRIDE_WRITE: an mlock of a write-only private mapping fails with EACCES when the map moved meanwhile",
+    corrupts: "D:268-269, D:749-751 (fault_type = prot, then vm_map_lookup(fault_type & ~VM_PROT_WRITE))",
+  },
+  {
     name: "seed-copy-leaves-sharers-mapped",
     kind: "seed-bug",
-    description: "found by uvmcheck: a copy-on-write copy into a first object other entries share leaves their translations of the old backing page in place: they read stale data",
+    description:
+      "found by uvmcheck: a copy-on-write copy into a first object other entries share leaves their translations of the old backing page in place: they read stale data",
     corrupts: "D:673-685 (vm_page_copy without removing the other mappings of fs.m)",
   },
   {

@@ -5,7 +5,8 @@
 //! decision 5 (wiring resolves copy-on-write with the max protection) is met by faulting with
 //! the entry's max protection and VM_PROT_OVERRIDE_WRITE, the seed's own retry (D:223-225)
 //! taken at once; the page is entered with the entry's protection. On a failure the pages
-//! wired so far are unwired and the error returned.
+//! wired so far are unwired and the error returned. The faults sleep (DW1-DW4) while the
+//! entries are in transition (map-operations.ts): no other thread changes them meanwhile.
 
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
 import { vpn } from "../../vocabulary/units.ts";
@@ -15,15 +16,16 @@ import { VM_PROT_OVERRIDE_WRITE } from "./vm-map-lookup.ts";
 import { type VmMap, vmMapLookupEntry } from "./vm-map.ts";
 import type { VmObject } from "./vm-object.ts";
 import { type VmPage, vmPageUnwire } from "./vm-page.ts";
+import type { Sleepy } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
 /** vm_fault_user_wire (D:935-967). Requires: the entries of `[start, end)` wired. */
-export function vmFaultUserWire(vm: Vm, map: VmMap, start: number, end: number): FaultStatus {
+export function* vmFaultUserWire(vm: Vm, map: VmMap, start: number, end: number): Sleepy<FaultStatus> {
   vm.coverage.hit("wire.user");
   for (let va = start; va < end; va++) {
     const entry = vmMapLookupEntry(map, va)!;
     const faultType = (entry.maxProtection & (PROT_READ | PROT_WRITE)) | VM_PROT_OVERRIDE_WRITE;
-    const status = vmFault(vm, map, va, faultType, VM_FAULT_USER_WIRE);
+    const status = yield* vmFault(vm, map, va, faultType, VM_FAULT_USER_WIRE);
     if (status !== "KERN_SUCCESS") {
       vmFaultUnwire(vm, map, start, va);
       return status;

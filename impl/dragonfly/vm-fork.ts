@@ -88,7 +88,7 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
   const breaksSharing = vm.seedBehaviour("seed-copy-entry-breaks-sharing");
   if (!source.cow && !breaksSharing) {
     vmObjectReference(object); // a shared entry: only the child copies on write
-  } else if (!source.needsCopy && object.refCount - object.shadowCount > 1 && !breaksSharing) {
+  } else if (!source.needsCopy && entryReferences(vm, object) > 1 && !breaksSharing) {
     const below = interpose(vm, object);
     return wiredPagesCopied(vm, object, below, source, destination);
   } else {
@@ -101,6 +101,13 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
   return true;
 }
 
+/** The references on `object` that map entries hold: not its shadows', nor those of faults in progress on other threads. */
+function entryReferences(vm: Vm, object: VmObject): number {
+  let faults = 0;
+  for (const fault of vm.faults.values()) if (fault.referenced && fault.firstObject === object) faults++;
+  return object.refCount - object.shadowCount - faults;
+}
+
 /**
  * Moves every page and swap block of `object` into a new object beneath it and returns that
  * object: what `object` held becomes a snapshot its sharers still see through it.
@@ -110,6 +117,7 @@ function interpose(vm: Vm, object: VmObject): VmObject {
   const below = vmObjectAllocate(vm, object.swapBlocks.size > 0 ? "swap" : "default", object.size);
   for (const page of [...object.pages.values()]) {
     if (page.wireCount > 0) continue; // a locked page stays where its wired translations expect it
+    if (page.busy) continue; // a fault on another thread is filling it for the sharers
     vm.machine.mmu.pageProtect(page.frame, PROT_READ);
     vmPageRename(page, below, page.pindex);
   }

@@ -14,8 +14,10 @@
 
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, Inheritance, ProtectionBits } from "../../vocabulary/protection.ts";
+import type { ThreadId } from "../../vocabulary/units.ts";
 import type { Pmap } from "../hardware/mmu.ts";
 import { type VmObject, vmObjectReference } from "./vm-object.ts";
+import { type Sleepy, sleep } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
 export class VmMapEntry {
@@ -76,6 +78,11 @@ export class VmMap {
   timestamp = 0;
   /** infork: a fork is copying this map (D:735) */
   inFork = false;
+  /**
+   * The thread whose mlock has entries of this map in transition (MAP_ENTRY_IN_TRANSITION,
+   * coarsened to the whole map), or null. Set and cleared by vm_map_user_pageable only.
+   */
+  transitionOwner: ThreadId | null = null;
 
   constructor(
     public name: string,
@@ -87,6 +94,17 @@ export class VmMap {
 /** vm_map_lock: the write lock; every change bumps the timestamp. */
 export function vmMapLock(map: VmMap): void {
   map.timestamp++;
+}
+
+/**
+ * vm_map_transition_wait: a change of the map waits, asleep, until no other thread's mlock
+ * has its entries in transition. Ensures: the map is free of other threads' transitions.
+ */
+export function* vmMapTransitionWait(vm: Vm, map: VmMap): Sleepy<void> {
+  while (map.transitionOwner !== null && map.transitionOwner !== vm.thread) {
+    vm.coverage.hit("sleep.transition");
+    yield* sleep({ kind: "transitionWait", site: "vm_map_transition_wait", map });
+  }
 }
 
 /** vm_map_lookup_entry: the entry containing `va`, or null. */

@@ -15,6 +15,7 @@
 
 import { assert } from "../../vocabulary/assert.ts";
 import { PROT_NONE } from "../../vocabulary/protection.ts";
+import type { ThreadId } from "../../vocabulary/units.ts";
 import type { FrameNumber } from "../hardware/units.ts";
 import type { VmObject } from "./vm-object.ts";
 import type { Vm } from "./vm.ts";
@@ -33,6 +34,8 @@ export class VmPage {
   dirty = false;
   /** PG_BUSY */
   busy = false;
+  /** The thread that made it BUSY, while it is (the one a waiter runs). Changed with `busy`. */
+  busyOwner: ThreadId | null = null;
   /** m->wire_count */
   wireCount = 0;
   queue: PageQueue = "none";
@@ -60,7 +63,7 @@ export function vmPageAlloc(vm: Vm, object: VmObject, pindex: number): VmPage | 
   page.allocated = true;
   page.valid = false;
   page.dirty = false;
-  page.busy = true;
+  vmPageBusy(vm, page);
   page.wireCount = 0;
   page.queue = "none";
   insertPage(page, object, pindex);
@@ -97,6 +100,7 @@ export function vmPageFree(vm: Vm, page: VmPage): void {
   if (page.object !== null) removePage(page);
   page.allocated = false;
   page.busy = false;
+  page.busyOwner = null;
   page.valid = false;
   page.dirty = false;
   page.queue = "none";
@@ -126,10 +130,18 @@ export function vmPageTestDirty(vm: Vm, page: VmPage): void {
   if (vm.machine.mmu.clearModify(page.frame)) page.dirty = true;
 }
 
-/** vm_page_wakeup: clears PG_BUSY. */
+/** vm_page_busy: sets PG_BUSY for the running thread. Requires: not BUSY. */
+export function vmPageBusy(vm: Vm, page: VmPage): void {
+  assert(!page.busy, `vm_page_busy: ${page.describe()} already busy`);
+  page.busy = true;
+  page.busyOwner = vm.thread;
+}
+
+/** vm_page_wakeup: clears PG_BUSY (and wakes its sleepers: they run again when resumed). */
 export function vmPageWakeup(page: VmPage): void {
   assert(page.busy, `vm_page_wakeup: ${page.describe()} not busy`);
   page.busy = false;
+  page.busyOwner = null;
 }
 
 /** vm_page_activate: onto the active queue, unless wired. */

@@ -1,11 +1,14 @@
 //! The DragonFly VM's global state on one simulated machine: the vm_page array (one per
 //! frame), the live objects, the files' vnode objects, the swap map, coverage counters and
-//! the seed bug switched on for the run (seed-bugs.ts), if any.
+//! the seed bug switched on for the run (seed-bugs.ts), if any; the running thread and the
+//! faults in progress, by thread (a parked fault is one of them).
 
+import { type ThreadId, threadId } from "../../vocabulary/units.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { Machine } from "../hardware/machine.ts";
 import { frameNumber, type SwapSlot, swapSlot } from "../hardware/units.ts";
 import { DragonflyCoverage } from "./coverage.ts";
+import type { FaultState } from "./fault/fault-state.ts";
 import type { DragonflySeedBugName } from "./seed-bugs.ts";
 import { type VmObject, vmObjectAllocate } from "./vm-object.ts";
 import { VmPage } from "./vm-page.ts";
@@ -21,6 +24,10 @@ export class Vm {
   readonly freeSwapSlots: SwapSlot[];
   readonly badSlots = new Set<SwapSlot>();
   readonly coverage = new DragonflyCoverage();
+  /** The thread now running. [switchTo] */
+  thread: ThreadId = threadId(0);
+  /** Each thread's fault in progress, from its lookup until it returns. [vm_fault] */
+  readonly faults = new Map<ThreadId, FaultState>();
 
   constructor(
     readonly machine: Machine,
@@ -35,6 +42,13 @@ export class Vm {
   /** Whether the seed's behaviour `name` (a seed bug we fix) is put back for this run. */
   seedBehaviour(name: DragonflySeedBugName): boolean {
     return this.seedBug === name;
+  }
+
+  /** Makes `thread` the running thread. Returns the thread that was running. */
+  switchTo(thread: ThreadId): ThreadId {
+    const previous = this.thread;
+    this.thread = thread;
+    return previous;
   }
 
   pageOfFrame(frame: number): VmPage {

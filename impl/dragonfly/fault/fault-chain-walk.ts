@@ -2,11 +2,11 @@
 //! objects until a page is found, read in by a pager, or zero-filled at the bottom.
 //!
 //!   dead object              → KERN_PROTECTION_FAILURE                       D:285-288
-//!   resident page            busy → sleep, RetryFault; cache page under a
-//!                            shortage → wait, RetryFault; else found         D:294-347
+//!   resident page            busy → sleep (DW1), RetryFault; cache page under
+//!                            a shortage → wait (DW2), RetryFault; else found D:294-347
 //!   absent, TRYPAGER or first object: past the object → PROTECTION_FAILURE;
-//!                            allocate (none: VM_WAITPFAULT, RetryFault)      D:354-373
-//!   TRYPAGER                 read-ahead/behind (fault-read-ahead.ts), the pager:
+//!                            allocate (none: VM_WAITPFAULT (DW3), RetryFault) D:354-373
+//!   TRYPAGER                 read-ahead/behind (fault-read-ahead.ts), the pager (DW4):
 //!                            OK → found; ERROR → KERN_FAILURE; BAD →
 //!                            PROTECTION_FAILURE; FAIL → go on (a deeper page
 //!                            is freed, the first object's kept as placeholder) D:375-544
@@ -19,12 +19,21 @@
 
 import { assert } from "../../../vocabulary/assert.ts";
 import type { VmObject } from "../vm-object.ts";
-import { type VmPage, vmPageActivate, vmPageAlloc } from "../vm-page.ts";
+import { type VmPage, vmPageActivate, vmPageAlloc, vmPageBusy } from "../vm-page.ts";
 import { vmWait } from "../vm-pageout.ts";
+import { type Sleepy, sleep } from "../vm-sleep.ts";
 import type { Vm } from "../vm.ts";
 import { faultPagerRead } from "./fault-read-ahead.ts";
-import { type FaultState, type FaultStep, pipAdd, pipWakeup, unlockAndDeallocate, unlockThings, VM_FAULT_WIRE_MASK } from "./fault-state.ts";
-import { vmObjectDeallocate } from "../vm-object.ts";
+import {
+  type FaultState,
+  type FaultStep,
+  pipAdd,
+  pipWakeup,
+  releaseFirstObject,
+  unlockAndDeallocate,
+  unlockThings,
+  VM_FAULT_WIRE_MASK,
+} from "./fault-state.ts";
 
 /** vm_page_count_severe: nothing free, nothing in the cache. */
 export function vmPageCountSevere(vm: Vm): boolean {
@@ -36,7 +45,7 @@ function tryPager(object: VmObject, fs: FaultState, faultFlags: number): boolean
 }
 
 /** Ensures: null with `fs.m` the found page, BUSY (D:595); or the fault's result or RetryFault. */
-export function faultChainWalk(vm: Vm, fs: FaultState, va: number, faultFlags: number): FaultStep | null {
+export function* faultChainWalk(vm: Vm, fs: FaultState, va: number, faultFlags: number): Sleepy<FaultStep | null> {
   for (;;) {
     if (fs.object.dead) {
       vm.coverage.hit("fault.deadObject");
@@ -44,13 +53,13 @@ export function faultChainWalk(vm: Vm, fs: FaultState, va: number, faultFlags: n
       return "KERN_PROTECTION_FAILURE";
     }
     fs.m = fs.object.pages.get(fs.pindex) ?? null; // D:294
-    if (fs.m !== null) return residentPage(vm, fs, fs.m);
+    if (fs.m !== null) return yield* residentPage(vm, fs, fs.m);
     if (tryPager(fs.object, fs, faultFlags) || fs.object === fs.firstObject) {
-      const allocated = allocatePage(vm, fs);
+      const allocated = yield* allocatePage(vm, fs);
       if (allocated !== null) return allocated;
     }
     if (tryPager(fs.object, fs, faultFlags)) {
-      const read = faultPagerRead(vm, fs, va); // D:386-544
+      const read = yield* faultPagerRead(vm, fs, va); // D:386-544
       if (read === "found") {
         fs.hardfault++;
         return foundPage(fs);
@@ -68,10 +77,12 @@ function foundPage(fs: FaultState): null {
 }
 
 /** D:294-347: a resident page. */
-function residentPage(vm: Vm, fs: FaultState, page: VmPage): FaultStep | null {
+function* residentPage(vm: Vm, fs: FaultState, page: VmPage): Sleepy<FaultStep | null> {
   if (page.busy) {
-    unlockThings(vm, fs); // D:313-319: sleep on it (no other thread can hold it here), then retry
-    vmObjectDeallocate(vm, fs.firstObject);
+    vm.coverage.hit("sleep.busyPage");
+    unlockThings(vm, fs); // D:313-319: let go of all but the first object's reference
+    yield* sleep({ kind: "pageWait", site: "DW1 busy page", page }); // vm_page_sleep_busy
+    releaseFirstObject(vm, fs);
     return "RetryFault";
   }
   const queue = page.queue;
@@ -81,17 +92,18 @@ function residentPage(vm: Vm, fs: FaultState, page: VmPage): FaultStep | null {
     vmPageActivate(page); // D:326-331
     fs.m = null;
     unlockAndDeallocate(vm, fs);
+    yield* sleep({ kind: "memoryWait", site: "DW2 cache page, severe shortage" });
     vmWait(vm);
     return "RetryFault";
   }
-  page.busy = true; // D:340
+  vmPageBusy(vm, page); // D:340
   assert(page.valid, `vm_fault: resident ${page.describe()} not valid and not busy`); // pages are whole: never partially valid (F29)
   vm.coverage.hit("fault.residentPage");
   return foundPage(fs);
 }
 
 /** D:354-373: past the object's end, or a new page (none: wait and retry). */
-function allocatePage(vm: Vm, fs: FaultState): FaultStep | null {
+function* allocatePage(vm: Vm, fs: FaultState): Sleepy<FaultStep | null> {
   if (fs.pindex >= fs.object.size) {
     unlockAndDeallocate(vm, fs); // D:355-358
     return "KERN_PROTECTION_FAILURE";
@@ -100,6 +112,8 @@ function allocatePage(vm: Vm, fs: FaultState): FaultStep | null {
   if (fs.m !== null) return null;
   vm.coverage.hit("fault.allocWait");
   unlockAndDeallocate(vm, fs); // D:368-372
+  vm.coverage.hit("sleep.allocation");
+  yield* sleep({ kind: "memoryWait", site: "DW3 page allocation" }); // VM_WAITPFAULT
   return vmWait(vm) ? "RetryFault" : "KERN_RESOURCE_SHORTAGE";
 }
 

@@ -12,10 +12,10 @@ import { assert } from "../../../vocabulary/assert.ts";
 import { PROT_READ, PROT_WRITE } from "../../../vocabulary/protection.ts";
 import { vpn } from "../../../vocabulary/units.ts";
 import { swapPagerUnswapped } from "../swap-pager.ts";
-import { type VmObject, vmObjectDeallocate } from "../vm-object.ts";
+import type { VmObject } from "../vm-object.ts";
 import { type VmPage, vmPageActivate, vmPageUnwire, vmPageWakeup, vmPageWire } from "../vm-page.ts";
 import type { Vm } from "../vm.ts";
-import { type FaultState, unlockThings, VM_FAULT_DIRTY, VM_FAULT_USER_WIRE, VM_FAULT_WIRE_MASK } from "./fault-state.ts";
+import { type FaultState, releaseFirstObject, unlockThings, VM_FAULT_DIRTY, VM_FAULT_USER_WIRE, VM_FAULT_WIRE_MASK } from "./fault-state.ts";
 
 export function faultInstall(vm: Vm, fs: FaultState, va: number, faultFlags: number): void {
   const page = fs.m;
@@ -38,7 +38,7 @@ export function faultInstall(vm: Vm, fs: FaultState, va: number, faultFlags: num
     } else vmPageUnwire(page);
   } else vmPageActivate(page); // D:865
   vmPageWakeup(page); // D:880
-  vmObjectDeallocate(vm, fs.firstObject); // D:881
+  releaseFirstObject(vm, fs); // D:881
 }
 
 const PREFAULT_DISTANCE = 3;

@@ -14,6 +14,7 @@ import type { VmObject } from "../vm-object.ts";
 import { type VmPage, vmPageAlloc, vmPageCache, vmPageDeactivate, vmPageFree, vmPageTestDirty, vmPageWakeup } from "../vm-page.ts";
 import { type PagerResult, swapPagerGetPage, swapPagerHasPage } from "../swap-pager.ts";
 import { vnodePagerGetPage, vnodePagerHasPage } from "../vnode-pager.ts";
+import { type Sleepy, sleep } from "../vm-sleep.ts";
 import type { Vm } from "../vm.ts";
 import { type FaultState, type FaultStep, unlockAndDeallocate, unlockMap } from "./fault-state.ts";
 
@@ -22,7 +23,7 @@ const VM_FAULT_READ_BEHIND = 7;
 const VM_FAULT_READ = VM_FAULT_READ_AHEAD + VM_FAULT_READ_BEHIND + 1;
 
 /** D:386-544. Ensures: "found" with `fs.m` valid and BUSY; VM_PAGER_FAIL (go on down); or a result. */
-export function faultPagerRead(vm: Vm, fs: FaultState, va: number): "found" | "VM_PAGER_FAIL" | FaultStep {
+export function* faultPagerRead(vm: Vm, fs: FaultState, va: number): Sleepy<"found" | "VM_PAGER_FAIL" | FaultStep> {
   const page = fs.m!;
   const entry = fs.entry;
   let behind = 0;
@@ -40,6 +41,10 @@ export function faultPagerRead(vm: Vm, fs: FaultState, va: number): "found" | "V
   const pages = additionalPages(vm, fs.object, page, behind, ahead); // D:464-465
   entry.lastRead = fs.pindex + pages.length - behind; // D:471
   unlockMap(fs); // D:478
+  if (pages.length > 0) {
+    vm.coverage.hit("sleep.pagerRead");
+    yield* sleep({ kind: "io", site: "DW4 pager read" }); // D:480-483: the pages stay BUSY, the paging counts held
+  }
   const result: PagerResult = pages.length > 0 ? pagerGetPages(vm, fs.object, pages, page) : "VM_PAGER_FAIL"; // D:480-482
   if (result === "VM_PAGER_OK") {
     vm.coverage.hit("fault.pagerOk");

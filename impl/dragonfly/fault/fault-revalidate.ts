@@ -3,16 +3,21 @@
 //! lookup, or a different (object, index) throw the work away; otherwise the protection
 //! may only shrink (`prot &= retry_prot`).
 //!
-//! Without threads nothing changes the map while a fault waits, so the timestamp never
-//! moves here; the phase is kept whole so the seed and this code read side by side.
+//! The map moves while a fault sleeps in the pager (DW4) and another thread unmaps,
+//! protects, forks or shadows. The seed goes on with the entry it looked up first, which
+//! may have been unlinked meanwhile (bug F26): pmap_prefault then enters pages by its old
+//! bounds. We go on with the entry the re-lookup found (variant seed-F26-stale-entry).
 
 import { PROT_WRITE } from "../../../vocabulary/protection.ts";
-import { vmMapLookup } from "../vm-map-lookup.ts";
+import { VM_PROT_OVERRIDE_WRITE, vmMapLookup } from "../vm-map-lookup.ts";
 import type { Vm } from "../vm.ts";
 import { type FaultState, type FaultStep, releasePage, unlockAndDeallocate } from "./fault-state.ts";
 
-/** Ensures: null (go on to install, `fs.prot` possibly reduced), or the fault's result or RetryFault. */
-export function faultRevalidate(vm: Vm, fs: FaultState, va: number): FaultStep | null {
+/**
+ * `requested` is the caller's fault type. Ensures: null (go on to install, `fs.prot` possibly
+ * reduced), or the fault's result or RetryFault.
+ */
+export function faultRevalidate(vm: Vm, fs: FaultState, va: number, requested: number): FaultStep | null {
   if (fs.lookupStillValid || fs.map.timestamp === fs.mapGeneration) return null; // D:713-714
   vm.coverage.hit("fault.revalidate");
   if (fs.map.inFork) {
@@ -20,7 +25,10 @@ export function faultRevalidate(vm: Vm, fs: FaultState, va: number): FaultStep |
     unlockAndDeallocate(vm, fs);
     return "RetryFault";
   }
-  const retry = vmMapLookup(vm, fs.map, va, fs.faultType & ~PROT_WRITE); // D:749-751
+  // Found by uvmcheck: the seed looks up with fault_type, which lost VM_PROT_OVERRIDE_WRITE;
+  // a user wire of a write-only private entry then fails with KERN_PROTECTION_FAILURE.
+  const override = vm.seedBehaviour("seed-revalidate-drops-override") ? 0 : requested & VM_PROT_OVERRIDE_WRITE;
+  const retry = vmMapLookup(vm, fs.map, va, (fs.faultType & ~PROT_WRITE) | override); // D:749-751
   if (retry.status !== "KERN_SUCCESS") {
     vm.coverage.hit("fault.revalidateFailure");
     releasePage(fs); // D:759-763
@@ -36,5 +44,6 @@ export function faultRevalidate(vm: Vm, fs: FaultState, va: number): FaultStep |
   }
   fs.prot &= retry.prot; // D:780
   fs.wired = retry.wired;
+  if (!vm.seedBehaviour("seed-F26-stale-entry")) fs.entry = retry.entry;
   return null;
 }

@@ -30,11 +30,14 @@ export class FaultState {
   pindex: number;
   firstM: VmPage | null = null;
   lookupStillValid = true;
+  /** The fault holds its reference on `firstObject` (D:256 until D:881 or a release). */
+  referenced = true;
   hardfault = 0;
 
   constructor(
     readonly map: VmMap,
-    readonly entry: VmMapEntry,
+    /** The entry looked up; the re-validation's entry after a re-lookup (bug F26). */
+    public entry: VmMapEntry,
     readonly firstObject: VmObject,
     readonly firstPindex: number,
     public prot: ProtectionBits,
@@ -90,5 +93,12 @@ export function unlockThings(vm: Vm, fs: FaultState): void {
 /** unlock_and_deallocate (D:148-153): unlock_things and the first object's reference. */
 export function unlockAndDeallocate(vm: Vm, fs: FaultState): void {
   unlockThings(vm, fs);
+  releaseFirstObject(vm, fs);
+}
+
+/** vm_object_deallocate(fs->first_object): the fault's reference dropped. */
+export function releaseFirstObject(vm: Vm, fs: FaultState): void {
+  assert(fs.referenced, `vm_fault: ${fs.firstObject.describe()} released twice`);
+  fs.referenced = false;
   vmObjectDeallocate(vm, fs.firstObject);
 }

@@ -6,14 +6,17 @@
 //!
 //! Every phase returns a status, `RetryFault`, or goes on. A wait for memory (VM_WAITPFAULT)
 //! that cannot make room answers KERN_RESOURCE_SHORTAGE (semantic decision 9) where the seed
-//! would sleep on. Without threads, nothing runs while the fault waits, so the map never
-//! changes under it: the re-validation of D:713 runs only when its timestamp moved.
+//! would sleep on. The fault sleeps where the seed does (vm-sleep.ts: DW1-DW4); other
+//! threads may then change the map, so a fault that let go of it re-validates it (D:713)
+//! when its timestamp moved. While it runs, the fault is `vm.faults`' entry for its thread:
+//! what a parked fault holds is checked against it (impl/dragonfly/invariants/object-graph.ts).
 
-import { LivenessFailure } from "../../../vocabulary/assert.ts";
+import { assert, LivenessFailure } from "../../../vocabulary/assert.ts";
 import type { ProtectionBits } from "../../../vocabulary/protection.ts";
 import { vmMapLookup } from "../vm-map-lookup.ts";
 import type { VmMap } from "../vm-map.ts";
 import { vmObjectReference } from "../vm-object.ts";
+import type { Sleepy } from "../vm-sleep.ts";
 import type { Vm } from "../vm.ts";
 import { faultBackingPage } from "./fault-backing-page.ts";
 import { faultChainWalk } from "./fault-chain-walk.ts";
@@ -30,9 +33,9 @@ const RETRY_BOUND = 4096;
  * KERN_SUCCESS `va` translates to the page the chain walk finds, with at most the
  * protection the entry allows (read-only where a write would have to copy).
  */
-export function vmFault(vm: Vm, map: VmMap, va: number, faultType: number, faultFlags: number): FaultStatus {
+export function* vmFault(vm: Vm, map: VmMap, va: number, faultType: number, faultFlags: number): Sleepy<FaultStatus> {
   for (let attempt = 0; attempt < RETRY_BOUND; attempt++) {
-    const step = faultOnce(vm, map, va, faultType, faultFlags);
+    const step = yield* faultOnce(vm, map, va, faultType, faultFlags);
     if (step !== "RetryFault") {
       if (step === "KERN_RESOURCE_SHORTAGE") vm.coverage.hit("fault.enomem");
       return step;
@@ -43,16 +46,23 @@ export function vmFault(vm: Vm, map: VmMap, va: number, faultType: number, fault
 }
 
 /** One pass from RetryFault (D:201) to a result or the next RetryFault. */
-function faultOnce(vm: Vm, map: VmMap, va: number, faultType: number, faultFlags: number): FaultStep {
+function* faultOnce(vm: Vm, map: VmMap, va: number, faultType: number, faultFlags: number): Sleepy<FaultStep> {
   const fs = faultLookup(vm, map, va, faultType);
   if (typeof fs === "string") return fs;
-  const walked = faultChainWalk(vm, fs, va, faultFlags);
-  if (walked !== null) return walked;
-  faultBackingPage(vm, fs);
-  const revalidated = faultRevalidate(vm, fs, va);
-  if (revalidated !== null) return revalidated;
-  faultInstall(vm, fs, va, faultFlags);
-  return "KERN_SUCCESS";
+  const thread = vm.thread;
+  assert(!vm.faults.has(thread), `vm_fault: thread ${thread} already has a fault in progress`);
+  vm.faults.set(thread, fs);
+  try {
+    const walked = yield* faultChainWalk(vm, fs, va, faultFlags);
+    if (walked !== null) return walked;
+    faultBackingPage(vm, fs);
+    const revalidated = faultRevalidate(vm, fs, va, faultType);
+    if (revalidated !== null) return revalidated;
+    faultInstall(vm, fs, va, faultFlags);
+    return "KERN_SUCCESS";
+  } finally {
+    vm.faults.delete(thread);
+  }
 }
 
 /** D:207-269: the lookup, the first object's reference and paging count, the wired override. */

@@ -1,12 +1,12 @@
 //! The DragonFly system's heap walks, in evaluation order, and the leak check after the heal phase.
 
-import { nothingInFlight, type DragonflyHeap, type DragonflyInvariant, referenceCounts, shadowChainsAcyclic } from "./object-graph.ts";
+import { type DragonflyHeap, type DragonflyInvariant, inFlightHeld, referenceCounts, shadowChainsAcyclic } from "./object-graph.ts";
 import { framesOwnedOnce, swapSlotsOwnedOnce, translationsMatchChains, wiredPagesUnqueued } from "./pages.ts";
 
 export const dragonflyInvariants: readonly DragonflyInvariant[] = [
   { name: "D-chains shadow chains acyclic, no dead object reachable", check: shadowChainsAcyclic },
-  { name: "D-references ref_count and shadow_count equal the references that exist", check: referenceCounts, quiescentOnly: true },
-  { name: "D-quiescent no paging in progress, no BUSY page", check: nothingInFlight, quiescentOnly: true },
+  { name: "D-references ref_count and shadow_count equal the references that exist", check: referenceCounts },
+  { name: "D-in-flight every BUSY page owned by a parked thread, paging counts those of the faults in flight", check: inFlightHeld },
   { name: "D-frames frames owned once", check: framesOwnedOnce },
   { name: "D-swap swap slots owned once", check: swapSlotsOwnedOnce },
   { name: "D-wired wired pages on no queue and off swap", check: wiredPagesUnqueued },

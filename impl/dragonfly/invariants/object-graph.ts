@@ -1,7 +1,18 @@
 //! Heap walks over the object graph, recomputed from the structures after every command:
 //! shadow chains acyclic; shadow_count and ref_count equal to the references that exist;
-//! no dead object reachable; nothing in flight at quiescence (paging in progress, BUSY pages).
+//! no dead object reachable; what is in flight held by a parked thread.
+//!
+//! A fault parked at a sleep point holds what the seed keeps across that sleep (docs/seeds.md:
+//! DW1-DW4), read off the site it sleeps at, not off the fault's own bookkeeping:
+//!
+//!   DW1 pageWait     the first object's reference
+//!   DW2, DW3         nothing
+//!   DW4 io           the first object's reference; a paging count on the first object and
+//!                    one on the object it reads from; its BUSY page
+//!
+//! Every BUSY page is owned by a parked thread (none at quiescence).
 
+import type { DragonflyScheduler } from "../dragonfly-scheduler.ts";
 import type { DragonflyKernel } from "../kernel.ts";
 import type { VmObject } from "../vm-object.ts";
 import type { Vm } from "../vm.ts";
@@ -10,6 +21,7 @@ import type { HeapWalk } from "../../../vocabulary/system-under-test.ts";
 export interface DragonflyHeap {
   readonly vm: Vm;
   readonly kernel: DragonflyKernel;
+  readonly scheduler: DragonflyScheduler;
 }
 
 export type DragonflyInvariant = HeapWalk<DragonflyHeap>;
@@ -26,11 +38,36 @@ export function shadowChainsAcyclic({ vm }: DragonflyHeap): string | null {
   return null;
 }
 
-/** Every reference that exists: map entries, shadows, and the file's hold on a vnode object. */
-function countReferences({ vm, kernel }: DragonflyHeap): { references: Map<VmObject, number>; shadows: Map<VmObject, number> } {
+const add = (map: Map<VmObject, number>, object: VmObject) => map.set(object, (map.get(object) ?? 0) + 1);
+
+/** What the parked faults hold by the table above: first-object references and paging counts; or why a fault cannot be parked as it is. */
+function heldInFlight({ vm, scheduler }: DragonflyHeap): { references: Map<VmObject, number>; paging: Map<VmObject, number> } | string {
   const references = new Map<VmObject, number>();
+  const paging = new Map<VmObject, number>();
+  for (const [thread, fault] of vm.faults) {
+    const point = scheduler.sleepOf(thread);
+    if (point === null) return `thread ${thread} has a fault in progress on ${fault.map.name} but is not parked`;
+    const keepsReference = point.kind === "pageWait" || point.kind === "io";
+    if (fault.referenced !== keepsReference)
+      return `thread ${thread} parked at ${point.site} ${fault.referenced ? "keeps" : "dropped"} its reference on ${fault.firstObject.describe()}`;
+    if (keepsReference) add(references, fault.firstObject);
+    if (point.kind !== "io") continue;
+    add(paging, fault.firstObject);
+    if (fault.object !== fault.firstObject) add(paging, fault.object);
+    const page = fault.m;
+    if (page === null || !page.busy || page.busyOwner !== thread)
+      return `thread ${thread} parked at ${point.site} without its BUSY page (${page?.describe() ?? "none"})`;
+  }
+  return { references, paging };
+}
+
+/** Every reference that exists: map entries, shadows, the file's hold on a vnode object, and parked faults. */
+function countReferences(heap: DragonflyHeap): { references: Map<VmObject, number>; shadows: Map<VmObject, number> } | string {
+  const { vm, kernel } = heap;
+  const held = heldInFlight(heap);
+  if (typeof held === "string") return held;
+  const references = held.references;
   const shadows = new Map<VmObject, number>();
-  const add = (map: Map<VmObject, number>, object: VmObject) => map.set(object, (map.get(object) ?? 0) + 1);
   for (const object of vm.vnodeObjects) add(references, object);
   for (const map of kernel.processes.values()) for (const entry of map.entries) if (entry.object !== null) add(references, entry.object);
   for (const object of vm.objects) {
@@ -42,7 +79,9 @@ function countReferences({ vm, kernel }: DragonflyHeap): { references: Map<VmObj
 }
 
 export function referenceCounts(heap: DragonflyHeap): string | null {
-  const { references, shadows } = countReferences(heap);
+  const counted = countReferences(heap);
+  if (typeof counted === "string") return counted;
+  const { references, shadows } = counted;
   for (const object of heap.vm.objects) {
     const shadowCount = shadows.get(object) ?? 0;
     if (object.shadowCount !== shadowCount || object.shadows.length !== shadowCount)
@@ -54,9 +93,19 @@ export function referenceCounts(heap: DragonflyHeap): string | null {
   return null;
 }
 
-export function nothingInFlight({ vm }: DragonflyHeap): string | null {
-  for (const object of vm.objects)
-    if (object.pagingInProgress !== 0) return `${object.describe()}: paging_in_progress ${object.pagingInProgress} with no operation in flight`;
-  for (const page of vm.pages) if (page.allocated && page.busy) return `${page.describe()} BUSY with no thread parked`;
+export function inFlightHeld(heap: DragonflyHeap): string | null {
+  const { vm, scheduler } = heap;
+  const held = heldInFlight(heap);
+  if (typeof held === "string") return held;
+  for (const object of vm.objects) {
+    const expected = held.paging.get(object) ?? 0;
+    if (object.pagingInProgress !== expected)
+      return `${object.describe()}: paging_in_progress ${object.pagingInProgress}, ${expected} held by the operations in flight`;
+  }
+  for (const page of vm.pages) {
+    if (!page.allocated || !page.busy) continue;
+    const owner = page.busyOwner;
+    if (owner === null || scheduler.sleepOf(owner) === null) return `${page.describe()} BUSY, owned by thread ${owner}, which is not parked`;
+  }
   return null;
 }
