@@ -16,7 +16,7 @@
 //! file may answer EIO if backing reads can fail; one that reads anonymous data may find it
 //! lost (and, under `copyLostBeforeUse`, so may the copy it just made).
 
-import { type Draft, produce } from "immer";
+import { produce } from "immer";
 import type { FileRead, FileWrite, Read, Write } from "../vocabulary/command.ts";
 import { error, ok, value } from "../vocabulary/outcome.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../vocabulary/protection.ts";
