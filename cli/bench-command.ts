@@ -111,6 +111,8 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   // checked incrementally, enough reads a round for two sweeps at --pages (incremental-check.ts: one step per 16 pages)
   const incrementalReads = 2 * Math.ceil((pages + 64) / 16);
   const peak: Peak = { frames: 0, processes: 0, mappedPages: 0 };
+  // a scale run grows the world only over enough commands (run 0's first thirty may map nothing)
+  const scaleCommands = Math.max(maxCommands, defaultMaxCommands);
   const figures = await withLanes(jobs, options, taskSpec, (pool) => {
     const cases: BenchCase[] = [
       campaignCase("campaign", options, counted),
@@ -125,7 +127,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
       checkedStreamCase(`run length ${long}`, system, world, benchStream(world, longRuns, long, seed, system)),
       lanesCase("jobs 1", options, inThisThread(options)),
       lanesCase(`jobs ${jobs}`, options, pool),
-      scaleCampaignCase(system, 1, seed, maxCommands, peak),
+      scaleCampaignCase(system, 1, seed, scaleCommands, peak),
     ];
     return measureInterleaved(cases, repetitions);
   });
@@ -138,7 +140,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     longOverShort: ratioOf(figures, `run length ${long}`, `run length ${maxCommands}`),
     jobsOneOverMany: ratioOf(figures, "jobs 1", `jobs ${jobs}`),
   };
-  const settings = { system: system.name, variant, seed, runs, maxCommands, repetitions, pages, long, jobs };
+  const settings = { system: system.name, variant, seed, runs, maxCommands, scaleCommands, repetitions, pages, long, jobs };
   const report = { ...settings, campaign: counted, scalePeak: peak, stoppedRuns, figures, ratios, machine: host };
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report, (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value))}\n`);
   else process.stdout.write(`${formatBench(report).join("\n")}\n`);
@@ -153,6 +155,8 @@ export interface BenchReport {
   readonly stoppedRuns: number;
   readonly runs: number;
   readonly maxCommands: number;
+  /** The scale campaign's commands per run: --max-commands, at least the default. */
+  readonly scaleCommands: number;
   readonly repetitions: number;
   readonly pages: number;
   readonly long: number;

@@ -84,11 +84,12 @@ function scaleLines(report: BenchReport): string[] {
     "checked step cost by world size (one process, all pages resident, a read)",
     `  32 pages ${ms(small)}; ${report.pages} pages ${ms(large)}`,
     `  ${times(world)} the cost at 32 pages, every step checked in full`,
-    `  incremental (sweeps counted in: every ${scaleSweepEvery} steps, 1 per 16 pages in large worlds): 32 pages ${ms(smallIncremental)}; ${report.pages} pages ${ms(largeIncremental)}`,
+    `  incremental (a full sweep every ${scaleSweepEvery} steps, 1 per 16 pages in large worlds, counted in):`,
+    `  32 pages ${ms(smallIncremental)}; ${report.pages} pages ${ms(largeIncremental)}`,
     `  ${times(incremental)} the cost at 32 pages   ${goal(incremental.secondsPerUnit <= 2, "<= 2x")}`,
     `checked command cost by run length (runs of exactly ${report.long} vs ${report.maxCommands} commands, no threads)`,
     `  ${times(length)} per command   ${goal(length.secondsPerUnit <= 1.5, "<= 1.5x")}`,
-    `scale profile: run 0 of seed ${report.seed}, run --profile scale (its default world), up to ${report.maxCommands} commands`,
+    `scale profile: run 0 of seed ${report.seed}, run --profile scale (its default world), up to ${report.scaleCommands} commands`,
     `  checked commands/s per core   ${perSecond(report.figures.get("scale campaign")!)}`,
     `  largest world reached         ${report.scalePeak.frames} frames in use, ${count(report.scalePeak.processes, "process", "processes")}, ${report.scalePeak.mappedPages} mapped pages`,
     `worker threads: the same ${count(report.runs, "run")} with --jobs ${report.jobs} vs --jobs 1`,
@@ -105,6 +106,7 @@ export function formatBench(report: BenchReport): string[] {
     ...streamLines(report),
     ...microLines(report),
     ...scaleLines(report),
-    `machine: ${host.cpu}, ${count(host.cores, "core")}, Node.js ${host.node}, load average ${host.loadAverage} when it started`,
+    `machine: ${host.cpu}, ${count(host.cores, "core")}, Node.js ${host.node},`,
+    `  load average ${host.loadAverage} when it started`,
   ];
 }

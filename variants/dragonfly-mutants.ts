@@ -180,13 +180,13 @@ export const dragonflyMutants = [
   {
     name: "mutant-revalidate-skipped",
     kind: "mutant",
-    description: "the fault never re-validates the map after the pager slept, however its timestamp moved",
+    description: "the fault compares the map's timestamp with >=, so it never re-validates the map after the pager slept, however the timestamp moved",
     corrupts: "D:713-714",
     edits: [
       edit(
         "impl/dragonfly/fault/fault-revalidate.ts",
         "if (fs.lookupStillValid || fs.map.timestamp === fs.mapGeneration) return null; // D:713-714",
-        "return null; // D:713-714",
+        "if (fs.lookupStillValid || fs.map.timestamp >= fs.mapGeneration) return null; // D:713-714",
       ),
     ],
   },
