@@ -43,6 +43,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-aobj-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
   "fixed-late-backing-read-failure.json": ["fault.lowerIo", "restart.memoryWait"],
   "fixed-late-swap-read-failure.json": ["trylock.contended", "unloan.anon"],
+  "fixed-loanread-eio-after-shared-swapin-failure.json": ["loan.anonToAnon", "swap.readFailure", "restart.pageBusyWait"],
   "fixed-loanfile-enomem-unqueued.json": ["loan.objectPages", "alloc.failure", "unloan.page"],
   "fixed-loan-einval-swapin-loss.json": ["loan.objectToKernel", "swap.readFailure"],
   "fixed-loan-handle-at-completion.json": ["loan.zeroToKernel", "swap.in", "thread.parked"],

@@ -210,6 +210,17 @@ export class Linearizer {
     if (operation.readOnly) {
       if (swapInFailed(operation, returned)) this.readLosses++;
       if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
+        // It may take effect now, after the operations that completed before it in this step
+        // (another thread's failed swap-in may have just destroyed what it reads).
+        const now = this.configurations.flatMap((configuration) =>
+          this.steps(configuration.state, operation.operation)
+            .filter((entry) => outcomeEquals(entry.outcome, returned))
+            .map((entry) => ({ ...configuration, state: entry.state })),
+        );
+        if (now.length > 0) {
+          this.configurations = now;
+          return null;
+        }
         const late = this.lateReadFailure(operation, returned);
         if (late.length > 0) {
           this.configurations = late;
