@@ -190,12 +190,36 @@ export class Linearizer {
       : { check: "outcome", message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}` };
   }
 
+  /**
+   * The operations of `completions` took effect, in the order given or, if one cannot take
+   * effect there, with it moved after the others (it may have met what they did: a swap-in
+   * another thread saw fail). Ensures: null, or the first order's failure.
+   */
   private completeAll(completions: readonly ThreadCompletion[]): { check: string; message: string } | null {
-    for (const completion of completions) {
-      const problem = this.complete(completion);
-      if (problem !== null) return { check: "linearizability", message: problem };
+    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses };
+    const restore = () => {
+      this.configurations = start.configurations;
+      this.readLosses = start.readLosses;
+      for (const [thread, pending] of start.pending) this.pending.set(thread, pending);
+    };
+    const inOrder = (order: readonly ThreadCompletion[]) => {
+      for (let index = 0; index < order.length; index++) {
+        const message = this.complete(order[index]!);
+        if (message !== null) return { index, message };
+      }
+      return null;
+    };
+    let first: string | null = null;
+    let order = [...completions];
+    for (let attempt = 0; attempt < completions.length; attempt++) {
+      const failure = inOrder(order);
+      if (failure === null) return null;
+      restore();
+      first ??= failure.message;
+      if (failure.index === order.length - 1) break;
+      order = [...order.slice(0, failure.index), ...order.slice(failure.index + 1), order[failure.index]!];
     }
-    return null;
+    return { check: "linearizability", message: first! };
   }
 
   /**
