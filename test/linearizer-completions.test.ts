@@ -3,7 +3,9 @@
 // cannot take effect in the order the system listed them, it is tried after the others.
 // The history: thread 1 lends a page to anons; with a swap-read failure armed, thread 1 reads
 // the page (its swap-in will fail), the failure is cleared, thread 2 reads the lent page
-// (waiting on the same swap-in); both answer EIO in one step (seed sweep, seed 420).
+// (waiting on the same swap-in); both answer EIO in one step (seed sweep, seed 420), also
+// when the process unmapped the page meanwhile (the loan still shares the lost anon); the
+// loss reaches only the data the failed swap-in was for.
 import { setAutoFreeze } from "immer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initialState } from "../model/state.ts";
@@ -18,8 +20,8 @@ import * as c from "./support/commands.ts";
 
 beforeAll(() => setAutoFreeze(false));
 
-/** The linearizer after the history above, both reads still pending. */
-function twoReadersOfOneSwapIn(): Linearizer {
+/** The linearizer after the history above, both reads still pending; `between`: commands run after thread 1's read started. */
+function twoReadersOfOneSwapIn(between: readonly Command[] = []): Linearizer {
   const linearizer = new Linearizer(initialState(defaultWorld), exhaustibleMemory.allowedCauses);
   const run = (command: Command, outcome: Outcome) => expect(linearizer.commit(linearizer.prepare(command), outcome), command.kind).toBe(true);
   run(c.mmapAnon(1, 1), value(0));
@@ -28,6 +30,7 @@ function twoReadersOfOneSwapIn(): Linearizer {
   expect(linearizer.complete({ thread: threadId(1), operation: c.loan(1, 0, 1, "anon") as ThreadOperation, outcome: value(1) })).toBeNull();
   run(c.failNext("swapRead"), ok);
   run(c.start(1, c.read(1, 0)), ok);
+  for (const command of between) run(command, ok);
   run({ kind: "clearFailures" }, ok);
   run(c.start(2, c.loanRead(1, 0)), ok);
   return linearizer;
@@ -45,6 +48,32 @@ function completeWith(linearizer: Linearizer, completions: readonly ThreadComple
 }
 
 describe("operations completing in one step", () => {
+  it("a lent page's reader meets the loss of a swap-in its lender started, even once the lender unmapped the page", () => {
+    const unmapped = [c.munmap(1, 0, 1)];
+    expect(completeWith(twoReadersOfOneSwapIn(unmapped), [readFailed, loanReadFailed])).toBeNull();
+    expect(completeWith(twoReadersOfOneSwapIn(unmapped), [loanReadFailed, readFailed])).toBeNull();
+  });
+
+  it("but not the loss of a swap-in for other data: the lender's read of another page", () => {
+    // thread 1 reads page 1 of a second mapping; the lent page (page 0) stays intact
+    const other = [c.munmap(1, 0, 1), c.mmapAnon(1, 2)];
+    const linearizer = new Linearizer(initialState(defaultWorld), exhaustibleMemory.allowedCauses);
+    const run = (command: Command, outcome: Outcome) => expect(linearizer.commit(linearizer.prepare(command), outcome), command.kind).toBe(true);
+    run(c.mmapAnon(1, 1), value(0));
+    run(c.write(1, 0, 1), ok);
+    run(c.start(1, c.loan(1, 0, 1, "anon")), ok);
+    expect(linearizer.complete({ thread: threadId(1), operation: c.loan(1, 0, 1, "anon") as ThreadOperation, outcome: value(1) })).toBeNull();
+    run(other[0]!, ok);
+    run(other[1]!, value(0));
+    run(c.write(1, 1, 2), ok);
+    run(c.failNext("swapRead"), ok);
+    run(c.start(1, c.read(1, 1)), ok);
+    run({ kind: "clearFailures" }, ok);
+    run(c.start(2, c.loanRead(1, 0)), ok);
+    const otherFailed = { ...readFailed, operation: c.read(1, 1) as ThreadOperation };
+    expect(completeWith(linearizer, [otherFailed, loanReadFailed])?.check).toBe("linearizability");
+  });
+
   it("a lent page's reader meets the loss its lender's failed swap-in made, in either listed order", () => {
     expect(completeWith(twoReadersOfOneSwapIn(), [readFailed, loanReadFailed])).toBeNull();
     expect(completeWith(twoReadersOfOneSwapIn(), [loanReadFailed, readFailed])).toBeNull();

@@ -5,7 +5,7 @@
 
 import type { ModelState } from "../../model/state.ts";
 import { observe } from "../../model/observe.ts";
-import { observationDifferences } from "../../vocabulary/observation.ts";
+import { type Observation, observationDifferences } from "../../vocabulary/observation.ts";
 import { formatOutcome, type Outcome } from "../../vocabulary/outcome.ts";
 import { canonicalStateKey } from "./canonical-state.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
@@ -167,4 +167,12 @@ export function capped(configurations: readonly Configuration[]): Configuration[
     for (const member of chosen) kept.add(member);
   }
   return configurations.filter((configuration) => kept.has(configuration));
+}
+
+/** `observation` with every page unwired (wiring is in progress while an mlock sleeps). */
+export function withoutWiring(observation: Observation): Observation {
+  return {
+    ...observation,
+    processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })),
+  };
 }

@@ -23,11 +23,13 @@
 //!
 //! With no thread pending, this is exactly the sequential check: one step per command.
 
-import { castDraft, produce } from "immer";
-import { adoptObservedLosses, consumeFailure, failurePossible } from "../../model/failures.ts";
+import { produce } from "immer";
+import { adoptObservedLosses, consumeFailure, failurePossible, type Losable } from "../../model/failures.ts";
 import { observe } from "../../model/observe.ts";
 import { allows, type ModelState } from "../../model/state.ts";
 import { step } from "../../model/step.ts";
+import { inSomeOrder } from "./completion-order.ts";
+import { explainedAtCompletion, readEffects } from "./same-step-losses.ts";
 import { withEarnedExhaustion } from "./earned-enomem.ts";
 import type { Allowed, Cause } from "../../model/transition.ts";
 import { type Command, MAX_THREADS, type ThreadOperation, threadOperationKinds } from "../../vocabulary/command.ts";
@@ -35,9 +37,9 @@ import { type Divergence, firstDivergence, type Observation, observationDifferen
 import { error, formatOutcome, ok, type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
 import type { ThreadCompletion } from "../../vocabulary/system-under-test.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
-import { type Configuration, capped, configurationKey, footprint, merged } from "./configurations.ts";
+import { type Configuration, capped, configurationKey, footprint, merged, withoutWiring } from "./configurations.ts";
 import { boundLoan, provisionalLoan, withoutProvisionalLoans } from "./loan-handles.ts";
-import { type PendingOperation, swapInFailed } from "./pending-operation.ts";
+import { type PendingOperation, startedOperation, swapInFailed } from "./pending-operation.ts";
 import { startStates, windowCopies } from "./start-states.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
@@ -52,8 +54,6 @@ export interface Prepared {
   readonly outcomes: readonly Outcome[];
 }
 
-const readOnlyKinds: ReadonlySet<string> = new Set(["read", "fileRead", "loanRead"]);
-
 /** Most configurations a closure may reach; beyond it the history is too ambiguous to check. */
 export const CONFIGURATION_LIMIT = 4096;
 
@@ -62,6 +62,8 @@ export class Linearizer {
   private readonly pending = new Map<ThreadId, PendingOperation>();
   /** Losses the observation may show that reads completing with EIO in this step explain. */
   private readLosses = 0;
+  /** What the swap-ins that failed in this step destroyed, before an observation shows it. */
+  private lostInStep: readonly Losable[] = [];
 
   /** `threads` false: the system has no threads, and answers EINVAL to every start and resume. */
   constructor(
@@ -117,18 +119,7 @@ export class Linearizer {
     const command = prepared.command;
     let started = kept;
     if (command.kind === "start" && outcome.kind === "ok") {
-      const readOnly = readOnlyKinds.has(command.operation.kind);
-      const failuresAtStart = kept[0]!.state.failures;
-      this.pending.set(command.thread, {
-        thread: command.thread,
-        operation: command.operation,
-        readOnly,
-        admissible: [],
-        failuresAtStart,
-        readsInWindow: false,
-        swapReadInWindow: false,
-        failureOutcomes: [],
-      });
+      this.pending.set(command.thread, startedOperation(command.thread, command.operation, kept.map((configuration) => configuration.state)));
       started = kept.flatMap((configuration) => startStates(configuration.state, command.operation).map((state) => ({ ...configuration, state })));
     }
     this.configurations = this.closure(started);
@@ -156,17 +147,19 @@ export class Linearizer {
       if (!this.commit(prepared, outcome)) return refused;
       return this.completeAll(completions);
     }
-    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses };
+    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses, lostInStep: this.lostInStep };
     const before = this.commit(prepared, outcome) ? this.completeAll(completions) : refused;
-    const first = { configurations: this.configurations, readLosses: this.readLosses };
+    const first = { configurations: this.configurations, readLosses: this.readLosses, lostInStep: this.lostInStep };
     this.configurations = start.configurations;
     this.readLosses = start.readLosses;
+    this.lostInStep = start.lostInStep;
     for (const [thread, pending] of start.pending) this.pending.set(thread, pending);
     const after = this.commitAfter(command, outcome, completions, observation);
     if (before !== null && after !== null) return before;
     if (before === null && after !== null) this.configurations = first.configurations;
     if (before === null && after === null) this.configurations = merged([...first.configurations, ...this.configurations]);
     this.readLosses = Math.max(first.readLosses, this.readLosses);
+    this.lostInStep = [...first.lostInStep, ...this.lostInStep];
     return null;
   }
 
@@ -196,30 +189,15 @@ export class Linearizer {
    * another thread saw fail). Ensures: null, or the first order's failure.
    */
   private completeAll(completions: readonly ThreadCompletion[]): { check: string; message: string } | null {
-    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses };
+    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses, lostInStep: this.lostInStep };
     const restore = () => {
       this.configurations = start.configurations;
       this.readLosses = start.readLosses;
+      this.lostInStep = start.lostInStep;
       for (const [thread, pending] of start.pending) this.pending.set(thread, pending);
     };
-    const inOrder = (order: readonly ThreadCompletion[]) => {
-      for (let index = 0; index < order.length; index++) {
-        const message = this.complete(order[index]!);
-        if (message !== null) return { index, message };
-      }
-      return null;
-    };
-    let first: string | null = null;
-    let order = [...completions];
-    for (let attempt = 0; attempt < completions.length; attempt++) {
-      const failure = inOrder(order);
-      if (failure === null) return null;
-      restore();
-      first ??= failure.message;
-      if (failure.index === order.length - 1) break;
-      order = [...order.slice(0, failure.index), ...order.slice(failure.index + 1), order[failure.index]!];
-    }
-    return { check: "linearizability", message: first! };
+    const refused = inSomeOrder(completions, (completion) => this.complete(completion), restore);
+    return refused === null ? null : { check: "linearizability", message: refused };
   }
 
   /**
@@ -232,15 +210,11 @@ export class Linearizer {
     this.pending.delete(completion.thread);
     const returned = completion.outcome;
     if (operation.readOnly) {
-      if (swapInFailed(operation, returned)) this.readLosses++;
+      this.noteSwapIn(operation, returned);
       if (!operation.admissible.some((outcome) => outcomeEquals(outcome, returned))) {
         // It may take effect now, after the operations that completed before it in this step
         // (another thread's failed swap-in may have just destroyed what it reads).
-        const now = this.configurations.flatMap((configuration) =>
-          this.steps(configuration.state, operation.operation)
-            .filter((entry) => outcomeEquals(entry.outcome, returned))
-            .map((entry) => ({ ...configuration, state: entry.state })),
-        );
+        const now = explainedAtCompletion(this.configurations, operation.operation, returned, this.lostInStep, (state, op) => this.steps(state, op));
         if (now.length > 0) {
           this.configurations = now;
           return null;
@@ -256,12 +230,12 @@ export class Linearizer {
       // the steps that explain the outcome, or not at all: the read may have taken effect
       // earlier, in a state where the effect was different (the observation decides).
       this.configurations = this.configurations.flatMap((configuration) => {
-        const effects = this.readEffects(configuration.state, operation, returned);
+        const effects = readEffects(configuration.state, operation, returned, (state, op) => this.steps(state, op));
         return [configuration, ...effects.map((state) => ({ ...configuration, state }))];
       });
       return null;
     }
-    if (swapInFailed(operation, returned)) this.readLosses++; // its swap-in failed: the data is lost, for every sharer
+    this.noteSwapIn(operation, returned); // its swap-in failed: the data is lost, for every sharer
     const kept: Configuration[] = [];
     const promisedOutcomes: Outcome[] = [...operation.admissible];
     const tookNoEffect = operation.admissible.some((outcome) => outcomeEquals(outcome, returned));
@@ -298,6 +272,7 @@ export class Linearizer {
     let closest: ModelState | null = null;
     const readLosses = this.readLosses;
     this.readLosses = 0;
+    this.lostInStep = [];
     const agrees = (configuration: Configuration): Configuration | null => {
       const state = adoptObservedLosses(configuration.state, observation, readLosses);
       const expected = observe(state);
@@ -319,24 +294,10 @@ export class Linearizer {
     return null;
   }
 
-  /**
-   * The states a read's step leaves when it returns `returned` (a zero-fill copy, data found
-   * lost), now; or, if nothing now explains it, with the device failures of when it started
-   * (its I/O was issued then), the failures themselves left as they are now.
-   */
-  private readEffects(state: ModelState, operation: PendingOperation, returned: Outcome): ModelState[] {
-    const effects = (from: ModelState) =>
-      this.steps(from, operation.operation).filter((entry) => outcomeEquals(entry.outcome, returned) && entry.state !== from);
-    const now = effects(state);
-    if (now.length > 0) return now.map((entry) => entry.state);
-    const then = produce(state, (draft) => {
-      draft.failures = castDraft(operation.failuresAtStart);
-    });
-    return effects(then).map((entry) =>
-      produce(entry.state, (draft) => {
-        draft.failures = castDraft(state.failures);
-      }),
-    );
+  private noteSwapIn(operation: PendingOperation, returned: Outcome): void {
+    if (!swapInFailed(operation, returned)) return;
+    this.readLosses++;
+    this.lostInStep = [...this.lostInStep, ...operation.dataAtStart];
   }
 
   private startable(thread: ThreadId, operation: ThreadOperation): boolean {
@@ -423,12 +384,4 @@ export class Linearizer {
     }
     return capped(result);
   }
-}
-
-/** `observation` with every page unwired (wiring is in progress while an mlock sleeps). */
-function withoutWiring(observation: Observation): Observation {
-  return {
-    ...observation,
-    processes: observation.processes.map((process) => ({ ...process, pages: process.pages.map((page) => ({ ...page, wired: false })) })),
-  };
 }

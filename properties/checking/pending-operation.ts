@@ -2,10 +2,12 @@
 //! what it learnt of the operation's window so far (the outcomes allowed without an effect,
 //! the device failures possible), and what a failed outcome of it explains.
 
+import type { Losable } from "../../model/failures.ts";
 import type { ModelState } from "../../model/state.ts";
 import type { ThreadOperation } from "../../vocabulary/command.ts";
 import { type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
+import { dataRead } from "./same-step-losses.ts";
 
 export interface PendingOperation {
   readonly thread: ThreadId;
@@ -30,6 +32,18 @@ export interface PendingOperation {
   swapReadInWindow: boolean;
   /** Outcomes a device failure can explain at some instant of its window (EIO; a loan's EINVAL). */
   readonly failureOutcomes: Outcome[];
+  /** The data it would read when it started (a read, a loan's read): what its failed swap-in destroys. */
+  readonly dataAtStart: readonly Losable[];
+}
+
+const readOnlyKinds: ReadonlySet<string> = new Set(["read", "fileRead", "loanRead"]);
+
+/** `operation`, started on `thread` in `states` (the first one's device failures); nothing learnt yet. */
+export function startedOperation(thread: ThreadId, operation: ThreadOperation, states: readonly ModelState[]): PendingOperation {
+  const readOnly = readOnlyKinds.has(operation.kind);
+  const failuresAtStart = states[0]!.failures;
+  const dataAtStart = states.flatMap((state) => dataRead(state, operation));
+  return { thread, operation, readOnly, admissible: [], failuresAtStart, readsInWindow: false, swapReadInWindow: false, failureOutcomes: [], dataAtStart };
 }
 
 /**
