@@ -20,16 +20,21 @@ import * as c from "./support/commands.ts";
 
 beforeAll(() => setAutoFreeze(false));
 
-/** The linearizer after the history above, both reads still pending; `between`: commands run after thread 1's read started. */
-function twoReadersOfOneSwapIn(between: readonly Command[] = []): Linearizer {
+/**
+ * The linearizer after the history above, both reads still pending. `beforeRead`: commands
+ * (each answering ok, an mmap 0) run before the failure is armed; `between`: after thread
+ * 1's read started; `readVa`: the page thread 1 reads.
+ */
+function twoReadersOfOneSwapIn({ beforeRead = [] as readonly Command[], between = [] as readonly Command[], readVa = 0 } = {}): Linearizer {
   const linearizer = new Linearizer(initialState(defaultWorld), exhaustibleMemory.allowedCauses);
   const run = (command: Command, outcome: Outcome) => expect(linearizer.commit(linearizer.prepare(command), outcome), command.kind).toBe(true);
   run(c.mmapAnon(1, 1), value(0));
   run(c.write(1, 0, 1), ok);
   run(c.start(1, c.loan(1, 0, 1, "anon")), ok);
   expect(linearizer.complete({ thread: threadId(1), operation: c.loan(1, 0, 1, "anon") as ThreadOperation, outcome: value(1) })).toBeNull();
+  for (const command of beforeRead) run(command, command.kind === "mmap" ? value(0) : ok);
   run(c.failNext("swapRead"), ok);
-  run(c.start(1, c.read(1, 0)), ok);
+  run(c.start(1, c.read(1, readVa)), ok);
   for (const command of between) run(command, ok);
   run({ kind: "clearFailures" }, ok);
   run(c.start(2, c.loanRead(1, 0)), ok);
@@ -49,27 +54,14 @@ function completeWith(linearizer: Linearizer, completions: readonly ThreadComple
 
 describe("operations completing in one step", () => {
   it("a lent page's reader meets the loss of a swap-in its lender started, even once the lender unmapped the page", () => {
-    const unmapped = [c.munmap(1, 0, 1)];
-    expect(completeWith(twoReadersOfOneSwapIn(unmapped), [readFailed, loanReadFailed])).toBeNull();
-    expect(completeWith(twoReadersOfOneSwapIn(unmapped), [loanReadFailed, readFailed])).toBeNull();
+    const between = [c.munmap(1, 0, 1)];
+    expect(completeWith(twoReadersOfOneSwapIn({ between }), [readFailed, loanReadFailed])).toBeNull();
+    expect(completeWith(twoReadersOfOneSwapIn({ between }), [loanReadFailed, readFailed])).toBeNull();
   });
 
   it("but not the loss of a swap-in for other data: the lender's read of another page", () => {
     // thread 1 reads page 1 of a second mapping; the lent page (page 0) stays intact
-    const other = [c.munmap(1, 0, 1), c.mmapAnon(1, 2)];
-    const linearizer = new Linearizer(initialState(defaultWorld), exhaustibleMemory.allowedCauses);
-    const run = (command: Command, outcome: Outcome) => expect(linearizer.commit(linearizer.prepare(command), outcome), command.kind).toBe(true);
-    run(c.mmapAnon(1, 1), value(0));
-    run(c.write(1, 0, 1), ok);
-    run(c.start(1, c.loan(1, 0, 1, "anon")), ok);
-    expect(linearizer.complete({ thread: threadId(1), operation: c.loan(1, 0, 1, "anon") as ThreadOperation, outcome: value(1) })).toBeNull();
-    run(other[0]!, ok);
-    run(other[1]!, value(0));
-    run(c.write(1, 1, 2), ok);
-    run(c.failNext("swapRead"), ok);
-    run(c.start(1, c.read(1, 1)), ok);
-    run({ kind: "clearFailures" }, ok);
-    run(c.start(2, c.loanRead(1, 0)), ok);
+    const linearizer = twoReadersOfOneSwapIn({ beforeRead: [c.munmap(1, 0, 1), c.mmapAnon(1, 2), c.write(1, 1, 2)], readVa: 1 });
     const otherFailed = { ...readFailed, operation: c.read(1, 1) as ThreadOperation };
     expect(completeWith(linearizer, [otherFailed, loanReadFailed])?.check).toBe("linearizability");
   });
