@@ -10,6 +10,8 @@ import { setAutoFreeze } from "immer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initialState } from "../model/state.ts";
 import { Linearizer } from "../properties/checking/linearizer.ts";
+import { explainedAtCompletion } from "../properties/checking/same-step-losses.ts";
+import { step } from "../model/step.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import type { Command, ThreadOperation } from "../vocabulary/command.ts";
 import type { ThreadCompletion } from "../vocabulary/system-under-test.ts";
@@ -77,5 +79,12 @@ describe("operations completing in one step", () => {
     const lenderFine = { ...readFailed, outcome: value(1) };
     expect(completeWith(twoReadersOfOneSwapIn(), [lenderFine, loanReadFailed])?.check).toBe("linearizability");
     expect(completeWith(twoReadersOfOneSwapIn(), [loanReadFailed, lenderFine])?.check).toBe("linearizability");
+  });
+
+  it("a loss of shared memory destroyed since (its last mapping gone) is nothing to lose, not a crash", () => {
+    const state = initialState(defaultWorld);
+    const steps = (from: typeof state, operation: ThreadOperation) => step(from, operation).allowed;
+    const gone = [{ kind: "memory", memory: 99, page: 0 } as const];
+    expect(explainedAtCompletion([{ state, promised: new Map() }], c.read(1, 0) as ThreadOperation, error("EIO"), gone, steps)).toEqual([]);
   });
 });

@@ -48,7 +48,8 @@ export function explainedAtCompletion(
   const now = explained(configurations);
   if (now.length > 0 || lost.length === 0) return now;
   const destroyed = (state: ModelState) => produce(state, (draft) => {
-      for (const data of lost) markLost(draft, data);
+      // shared memory destroyed since (its last mapping gone) has nothing left to lose
+      for (const data of lost) if (data !== null && (data.kind === "cell" || draft.sharedMemories[data.memory] !== undefined)) markLost(draft, data);
     });
   return explained(configurations.map((configuration) => ({ ...configuration, state: destroyed(configuration.state) })));
 }
