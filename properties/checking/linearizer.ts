@@ -147,13 +147,10 @@ export class Linearizer {
       if (!this.commit(prepared, outcome)) return refused;
       return this.completeAll(completions);
     }
-    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses, lostInStep: this.lostInStep };
+    const start = this.snapshot();
     const before = this.commit(prepared, outcome) ? this.completeAll(completions) : refused;
-    const first = { configurations: this.configurations, readLosses: this.readLosses, lostInStep: this.lostInStep };
-    this.configurations = start.configurations;
-    this.readLosses = start.readLosses;
-    this.lostInStep = start.lostInStep;
-    for (const [thread, pending] of start.pending) this.pending.set(thread, pending);
+    const first = this.snapshot();
+    start.restore();
     const after = this.commitAfter(command, outcome, completions, observation);
     if (before !== null && after !== null) return before;
     if (before === null && after !== null) this.configurations = first.configurations;
@@ -189,14 +186,7 @@ export class Linearizer {
    * another thread saw fail). Ensures: null, or the first order's failure.
    */
   private completeAll(completions: readonly ThreadCompletion[]): { check: string; message: string } | null {
-    const start = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses, lostInStep: this.lostInStep };
-    const restore = () => {
-      this.configurations = start.configurations;
-      this.readLosses = start.readLosses;
-      this.lostInStep = start.lostInStep;
-      for (const [thread, pending] of start.pending) this.pending.set(thread, pending);
-    };
-    const refused = inSomeOrder(completions, (completion) => this.complete(completion), restore);
+    const refused = inSomeOrder(completions, (completion) => this.complete(completion), this.snapshot().restore);
     return refused === null ? null : { check: "linearizability", message: refused };
   }
 
@@ -292,6 +282,18 @@ export class Linearizer {
     }
     this.configurations = capped(merged(kept));
     return null;
+  }
+
+  /** What a step has decided so far, and a function that puts it back (completions remove pending operations). */
+  private snapshot() {
+    const saved = { configurations: this.configurations, pending: new Map(this.pending), readLosses: this.readLosses, lostInStep: this.lostInStep };
+    const restore = () => {
+      this.configurations = saved.configurations;
+      this.readLosses = saved.readLosses;
+      this.lostInStep = saved.lostInStep;
+      for (const [thread, pending] of saved.pending) this.pending.set(thread, pending);
+    };
+    return { ...saved, restore };
   }
 
   private noteSwapIn(operation: PendingOperation, returned: Outcome): void {
