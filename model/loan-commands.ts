@@ -9,7 +9,8 @@
 //! object page an earlier one lent (still the same page) may share that earlier loan's copy.
 //!
 //! Refusals, page by page in address order (uvm_loan is all-or-nothing): an unmapped page is
-//! ENOENT; a reserved page (no backing, not copy-on-write) or a wired page is EINVAL, except
+//! ENOENT; a reserved page or an untouched page of shared anonymous memory (no anon, no
+//! object, not copy-on-write) or a wired page is EINVAL, except
 //! that lending a private copy to anons is refused only if it is wired and has no other
 //! holder (uvm_loananon checks wiring only for an_ref == 1). Lending a lost page to the
 //! kernel fails too (its page-in answers EIO); lending it to anons shares the loss. Every
@@ -40,6 +41,7 @@ export function loan(state: ModelState, command: Loan): Transition {
     const region = findRegion(process.regions, va);
     if (region === null) return refuse("ENOENT");
     if (unbacked(region)) return refuse("EINVAL");
+    if (region.source.kind === "zero" && region.source.shared === true && cellAt(state, region, va) === undefined) return refuse("EINVAL");
     const contents = pageContents(state, region, va);
     const shared = command.to === "anon" ? cellAt(state, region, va) : undefined;
     if (contents === "lost" && shared === undefined) return refuse("EINVAL"); // A->K pages the data in: EIO

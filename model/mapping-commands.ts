@@ -15,7 +15,7 @@
 //! touched again. If memory runs out part way, the pages before the failure keep their
 //! copies and nothing is wired.
 
-import { castDraft, produce } from "immer";
+import { produce } from "immer";
 import type { Madvise, Minherit, Mlock, Mmap, Mprotect, Munlock, Munmap, PageRange } from "../vocabulary/command.ts";
 import { error, ok, value } from "../vocabulary/outcome.ts";
 import { protectionBits, protectionIncludes, PROT_WRITE } from "../vocabulary/protection.ts";
@@ -25,8 +25,7 @@ import { accessFailures, freshCopyLosses } from "./failures.ts";
 import { cellHolders, forgetObjectLoans, pageIdentity } from "./identity.ts";
 import { collectGarbage } from "./garbage.ts";
 import { findRegion, insertRegion, insideRange, isolateRange, mappedPagesIn, placeMapping, regionEnd } from "./regions.ts";
-import type { Cell, ModelState, Region, Source, Words } from "./state.ts";
-import { zeroWords } from "./state.ts";
+import type { Cell, ModelState, Region, Source } from "./state.ts";
 import { orDeviceFailure, orOutOfMemory, specified, type Transition } from "./transition.ts";
 
 export function mmap(state: ModelState, command: Mmap): Transition {
@@ -48,13 +47,10 @@ export function mmap(state: ModelState, command: Mmap): Transition {
     let source: Source;
     if (command.backing.kind === "file") source = { kind: "file", file: command.backing.file, offset: command.backing.offset };
     else if (command.backing.kind === "reserved") source = { kind: "none" };
-    else if (command.sharing === "shared") {
-      const memory = draft.nextSharedMemory++;
-      draft.sharedMemories[memory] = castDraft({ pages: Array.from({ length: pages }, (): Words => zeroWords(world)), lost: {} });
-      source = { kind: "sharedMemory", memory, offset: 0 };
-    } else source = { kind: "zero" };
+    else if (command.sharing === "shared") source = { kind: "zero", shared: true };
+    else source = { kind: "zero" };
     let overlay = null;
-    if (command.sharing === "private" && command.backing.kind !== "reserved") {
+    if (command.backing.kind === "anon" || (command.sharing === "private" && command.backing.kind !== "reserved")) {
       const id = draft.nextOverlay++;
       draft.overlays[id] = { slots: {} };
       overlay = { overlay: id, offset: 0 };

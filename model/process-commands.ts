@@ -8,8 +8,12 @@
 //!   copy   a private region over the same source. A private parent region hands its
 //!          current cells to the child's new overlay (same tags: one copy-on-write group,
 //!          and from now on a write by either side is invisible to the other); pages still
-//!          tracking their source keep tracking it on both sides. A shared parent region
-//!          becomes a private, tracking view in the child (semantic decision 7); a reserved
+//!          tracking their source keep tracking it on both sides. Shared anonymous memory
+//!          (a shared zero source) is such a private region: the child gets a copy-on-write
+//!          snapshot of it, and its untouched pages, plain zero-fill memory in the child,
+//!          become lendable there (NetBSD's uvm_mapent_forkcopy over a shared amap). A
+//!          shared region over an object becomes a private, tracking view in the child
+//!          (semantic decision 7: a file or a SysV shm segment); a reserved
 //!          one becomes private zero-fill memory (the child's entry is copy-on-write and
 //!          needs a copy, so its first fault creates an amap: uvm_mapent_forkcopy).
 //!
@@ -65,7 +69,7 @@ export function fork(state: ModelState, command: Fork): Transition {
         }
       }
       draft.overlays[overlay] = castDraft({ slots });
-      const source = region.source.kind === "none" ? { kind: "zero" as const } : region.source;
+      const source = region.source.kind === "none" || region.source.kind === "zero" ? { kind: "zero" as const } : region.source;
       regions.push({ ...region, wired: false, source, overlay: { overlay, offset: 0 } });
     }
     draft.processes[child] = { pid: toPid(child), regions };

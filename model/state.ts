@@ -4,8 +4,13 @@
 //! would arrange for it: no amaps, anons, objects, pmaps or queues. Its nouns:
 //!
 //!   file          global contents, authoritative (`files[file][page][word]`)
-//!   shared memory the contents of one MAP_SHARED|MAP_ANON mapping, shared by every process
-//!                 that inherited it
+//!   shared memory the contents of an object every process mapping it shares (today, any
+//!                 object-backed shared anonymous memory); a private view over it tracks it
+//!   shared zero   MAP_SHARED|MAP_ANON memory: an overlay every sharer points at over a
+//!                 zero source marked `shared` (NetBSD's shared amap, semantic decision 7).
+//!                 It behaves as private memory inherited `share`: a copying fork gives the
+//!                 child a copy-on-write snapshot. Its untouched pages cannot be lent (no anon,
+//!                 no object, not copy-on-write: uvm_loanentry refuses them)
 //!   region        a run of pages of one process with uniform attributes; it shows either a
 //!                 source directly (shared) or an overlay over a source (private)
 //!   overlay       the private pages of private regions. A page with no overlay cell still
@@ -42,7 +47,8 @@ export interface Cell {
 export type Source =
   | { readonly kind: "file"; readonly file: FileId; readonly offset: FilePage }
   | { readonly kind: "sharedMemory"; readonly memory: number; readonly offset: number }
-  | { readonly kind: "zero" }
+  /** Zero-fill memory; `shared` for MAP_SHARED|MAP_ANON, whose untouched pages cannot be lent. */
+  | { readonly kind: "zero"; readonly shared?: true }
   /** A reserved region: no data at all; accesses fault with EFAULT (case 0). */
   | { readonly kind: "none" };
 

@@ -34,6 +34,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-swap-slot-leak": "invariant:swap-slots",
   "canary-wired-keeps-swap": "invariant:G15 wired-pages-off-swap",
   "canary-pagein-keeps-clean": "invariant:G16 anon-residency",
+  "canary-shared-anon-copy-shares": "observation",
   "canary-exit-aobj-leak": "healed",
   "canary-mlock-limit-enomem": "outcome",
   "canary-enomem-on-transient-failure": "outcome",

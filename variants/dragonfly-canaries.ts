@@ -78,6 +78,13 @@ export const dragonflyCanaries = [
     edits: [edit("impl/dragonfly/fault/fault-install.ts", ["if (page.object!.swapBlocks.has(page.pindex)) {", "page.dirty = true;", "swapPagerUnswapped(vm, page.object!, page.pindex);", "}"], "")],
   },
   {
+    name: "canary-shared-anon-copy-tracks",
+    kind: "canary",
+    description: "a copying fork of shared anonymous memory makes only the child's entry copy-on-write over the object, so the child keeps seeing the parent's later writes",
+    corrupts: "vm_map_copy_entry (vm_map.c): our interposition beneath shared anonymous memory",
+    edits: [edit("impl/dragonfly/vm-fork.ts", "if (!source.cow && !breaksSharing && !object.sharedMapping) {", "if (!source.cow && !breaksSharing) {")],
+  },
+  {
     name: "canary-delete-keeps-wiring",
     kind: "canary",
     description: "vm_map_delete of a wired file mapping does not unwire it: the file's page stays wired after everyone exits",

@@ -248,6 +248,13 @@ export const uvmCanaries = [
     ],
   },
   {
+    name: "canary-shared-anon-copy-shares",
+    kind: "canary",
+    description: "a copying fork of shared anonymous memory shares its amap with the child, which then sees the parent's later writes (no copy-on-write snapshot)",
+    corrupts: "uvm_mapent_forkcopy (uvm_map.c): amap_copy of an AMAP_SHARED amap, NEEDSCOPY otherwise",
+    edits: [edit("impl/uvm/fork.ts", 'if (entry.inheritance === "share") {', 'if (entry.inheritance === "share" || (entry.amap !== null && !entry.copyOnWrite)) {')],
+  },
+  {
     name: "canary-exit-aobj-leak",
     kind: "canary",
     description: "unmapping a shared anonymous mapping never drops the reference to its object",

@@ -7,11 +7,13 @@
 //!   copy    copy-on-write: both entries reference the object with needs_copy, the parent's
 //!           translations write-protected; the first write of either shadows it.
 //!
-//! Departures (docs/semantics.md): a shared entry copied keeps the parent sharing (only the
-//! child's entry is copy-on-write; the seed marked the parent's needs_copy too, so its
-//! writes stopped reaching the other sharers); an object other entries write into directly
-//! is interposed (its pages move into a new object beneath it, which the child's entry
-//! references), so the parent's sharers keep sharing and the child keeps its snapshot;
+//! Departures (docs/semantics.md): a shared entry copied keeps the parent sharing (the seed
+//! marked the parent's needs_copy too, so its writes stopped reaching the other sharers).
+//! Over a file, only the child's entry is copy-on-write, and its untouched pages keep
+//! tracking the file (semantic decision 7). Shared anonymous memory (`sharedMapping`), and
+//! any object other entries write into directly, is interposed: its pages move into a new
+//! object beneath it, which the child's entry references, so the parent's sharers keep
+//! sharing and the child keeps a snapshot (what NetBSD's shared amap gives it);
 //! a wired entry's private pages are copied for the child (vm_fault_copy_entry), looking
 //! down the chain (F37) and mapping with the entry's protection.
 
@@ -86,9 +88,9 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
   if (object === null) return true; // reserved or untouched: the child's first fault makes its own
   if (object.handle === null && object.type !== "vnode") vmObjectCollapse(vm, object);
   const breaksSharing = vm.seedBehaviour("seed-copy-entry-breaks-sharing");
-  if (!source.cow && !breaksSharing) {
-    vmObjectReference(object); // a shared entry: only the child copies on write
-  } else if (!source.needsCopy && entryReferences(vm, object) > 1 && !breaksSharing) {
+  if (!source.cow && !breaksSharing && !object.sharedMapping) {
+    vmObjectReference(object); // a shared entry over a file: only the child copies on write
+  } else if (!source.needsCopy && (object.sharedMapping || entryReferences(vm, object) > 1) && !breaksSharing) {
     const below = interpose(vm, object);
     return wiredPagesCopied(vm, object, below, source, destination);
   } else {

@@ -1,10 +1,10 @@
-//! The anonymous object (uvm_aobj.c): shared anonymous memory, zero-filled on first touch
-//! and backed by swap, one swap slot per page.
+//! The anonymous object (uvm_aobj.c): the memory of a SysV shared memory segment, zero-filled
+//! on first touch and backed by swap, one swap slot per page. Every process attaching the
+//! segment sees every write; a copying fork's child tracks it (semantic decision 7).
 //!
-//! NetBSD gives MAP_SHARED|MAP_ANON a shared amap instead (docs/netbsd/map-amap-anon.md §1e);
-//! uvmcheck uses an aobj, as SysV shared memory and tmpfs do, so that the seed's PQ_AOBJ
-//! paths (uao_dropswap on wiring, F:2230-2252) are exercised. The observable semantics are
-//! the same: every process sharing the object sees every write.
+//! MAP_SHARED|MAP_ANON is not an aobj in NetBSD but a shared amap, allocated by mmap
+//! (docs/netbsd/map-amap-anon.md §1e; map-operations.ts). SysV shm is what exercises the
+//! seed's PQ_AOBJ paths (uao_dropswap on wiring, F:2230-2252).
 //!
 //! pgo_get(PGO_LOCKED) also allocates zero-filled pages for pages never written to swap
 //! (uao_get), so a fault's neighbours can allocate. A swap read error marks the slot bad and

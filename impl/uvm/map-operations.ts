@@ -5,7 +5,7 @@
 //! Entry shapes made by mmap (notes §4.7):
 //!
 //!   anon private   no object, no amap yet         copy-on-write, needs_copy
-//!   anon shared    an aobj (see aobj.ts)          shared
+//!   anon shared    an amap, allocated now         shared (UVM_FLAG_OVERLAY; no object)
 //!   file private   the file's vnode               copy-on-write, needs_copy
 //!   file shared    the file's vnode               shared
 //!   reserved       nothing                        not copy-on-write (faults are case 0)
@@ -14,8 +14,7 @@ import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, Inheritance, ProtectionBits } from "../../vocabulary/protection.ts";
 import { PROT_WRITE } from "../../vocabulary/protection.ts";
 import { type Vpn, vpn } from "../../vocabulary/units.ts";
-import { amapUnref } from "./amap.ts";
-import { AnonymousObject } from "./aobj.ts";
+import { amapAlloc, amapUnref } from "./amap.ts";
 import { faultUnwireLocked } from "./fault/fault-wire.ts";
 import { mapFindSpace, mapInsertEntry, mapIsolate, mapLockForWriting, mapRelease, mapUnlinkEntry, type VmMap } from "./map.ts";
 import { MapEntry } from "./map-entry.ts";
@@ -51,10 +50,9 @@ export function* uvmMmap(uvm: Uvm, map: VmMap, request: MmapRequest): Sleepy<Vpn
     object = request.file.vnode;
     object.reference();
     offset = request.file.offset;
-  } else if (request.shared && !request.reserved) {
-    object = new AnonymousObject(uvm.nextObjectId++, request.pages);
-    uvm.liveObjects.add(object);
   }
+  // uvm_mmap: MAP_SHARED|MAP_ANON is UVM_FLAG_OVERLAY, so uvm_map allocates the amap at once.
+  const overlay = request.file === null && request.shared && !request.reserved ? amapAlloc(uvm, request.pages) : null;
   const copyOnWrite = !request.shared && !request.reserved;
   const entry = new MapEntry(
     vpn(start),
@@ -65,7 +63,7 @@ export function* uvmMmap(uvm: Uvm, map: VmMap, request: MmapRequest): Sleepy<Vpn
     request.advice,
     copyOnWrite,
     copyOnWrite,
-    null,
+    overlay,
     0,
     object,
     offset,

@@ -13,8 +13,8 @@
 //!   put         pgo_put over a range: deactivate, clean and/or free pages. Object locked on
 //!               entry, unlocked on return.
 //!
-//! Kinds: `vnode` (a file, backed by the disk), `aobj` (shared anonymous memory, backed by
-//! swap), `zero` (the loan zero page's object, which has no get).
+//! Kinds: `vnode` (a file, backed by the disk), `aobj` (a SysV shm segment's memory, backed
+//! by swap), `zero` (the loan zero page's object, which has no get).
 
 import { assert } from "../../vocabulary/assert.ts";
 import type { Advice, ProtectionBits } from "../../vocabulary/protection.ts";
