@@ -5,7 +5,9 @@
 //!
 //!   file          global contents, authoritative (`files[file][page][word]`)
 //!   shared memory the contents of one MAP_SHARED|MAP_ANON mapping, shared by every process
-//!                 that inherited it
+//!                 that inherited it; or of one SysV shared memory segment, shared by every
+//!                 mapping that attached it (and their heirs)
+//!   segment       a SysV shared memory id, naming a shared memory until it is removed
 //!   region        a run of pages of one process with uniform attributes; it shows either a
 //!                 source directly (shared) or an overlay over a source (private)
 //!   overlay       the private pages of private regions. A page with no overlay cell still
@@ -100,6 +102,8 @@ export interface ModelState {
   readonly processes: Readonly<Record<number, Process>>;
   readonly files: readonly (readonly Words[])[];
   readonly sharedMemories: Readonly<Record<number, SharedMemory>>;
+  /** Live SysV shared memory segments: id → its shared memory. A removed segment is gone from here. */
+  readonly segments: Readonly<Record<number, number>>;
   readonly overlays: Readonly<Record<number, Overlay>>;
   /** Outstanding loans by handle. */
   readonly loans: Readonly<Record<number, Loan>>;
@@ -117,6 +121,7 @@ export interface ModelState {
   readonly nextOverlay: number;
   readonly nextTag: number;
   readonly nextHandle: number;
+  readonly nextSegment: number;
 }
 
 /**
@@ -140,6 +145,7 @@ export function initialState(world: WorldConfig, rates: FailureRates = {}, allow
     processes: { 1: { pid: pid(1), regions: [] } },
     files,
     sharedMemories: {},
+    segments: {},
     overlays: {},
     loans: {},
     objectLoanTags: {},
@@ -150,6 +156,7 @@ export function initialState(world: WorldConfig, rates: FailureRates = {}, allow
     nextOverlay: 1,
     nextTag: 1,
     nextHandle: 1,
+    nextSegment: 1,
   };
 }
 
