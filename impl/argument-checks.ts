@@ -6,9 +6,21 @@
 //!   mmap     1 ≤ pages ≤ address space; a file window inside the file; prot ⊆ maxprot
 //!   access   the word inside the page; a stored value a safe integer
 //!   file     the file exists, page and word inside it; a written value a safe integer
+//!   shmget   1 ≤ pages ≤ address space (EINVAL); fewer than SHM_SEGMENTS_MAX live (ENOSPC)
 //!   machine  a pageout target a non-negative integer; a failure kind the machine knows
 
-import type { FailNext, FileRead, FileWrite, Mmap, PageRange, Pageout, Read, Write } from "../vocabulary/command.ts";
+import {
+  type FailNext,
+  type FileRead,
+  type FileWrite,
+  type Mmap,
+  type PageRange,
+  type Pageout,
+  type Read,
+  SHM_SEGMENTS_MAX,
+  type Shmget,
+  type Write,
+} from "../vocabulary/command.ts";
 import { failureKinds } from "../vocabulary/failure.ts";
 import type { Errno } from "../vocabulary/outcome.ts";
 import { protectionBits } from "../vocabulary/protection.ts";
@@ -49,6 +61,12 @@ export function fileAccessRefusal(command: FileRead | FileWrite, world: WorldCon
 export function pageoutTarget(command: Pageout, world: WorldConfig): number | null {
   if (!Number.isInteger(command.targetFreeFrames) || command.targetFreeFrames < 0) return null;
   return Math.min(command.targetFreeFrames, world.frames);
+}
+
+/** `live`: how many segments exist and are not removed. */
+export function shmgetRefusal(command: Shmget, world: WorldConfig, live: number): Errno | null {
+  if (!Number.isInteger(command.pages) || command.pages < 1 || command.pages > world.vaPages) return "EINVAL";
+  return live >= SHM_SEGMENTS_MAX ? "ENOSPC" : null;
 }
 
 export function failNextRefusal(command: FailNext): Errno | null {

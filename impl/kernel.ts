@@ -22,6 +22,9 @@ import type {
   PageRange,
   Pageout,
   Read,
+  Shmat,
+  Shmget,
+  Shmrm,
   Write,
 } from "../vocabulary/command.ts";
 import { error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
@@ -41,7 +44,17 @@ import type { Uvm } from "./uvm/uvm.ts";
 import type { VmMap } from "./uvm/map.ts";
 import type { Vnode } from "./uvm/vnode.ts";
 import { LoanCalls } from "./loan-calls.ts";
-import { ACCESS_RETRIES, accessRefusal, failNextRefusal, fileAccessRefusal, mmapRefusal, pageoutTarget, rangeRefusal } from "./argument-checks.ts";
+import {
+  ACCESS_RETRIES,
+  accessRefusal,
+  failNextRefusal,
+  fileAccessRefusal,
+  mmapRefusal,
+  pageoutTarget,
+  rangeRefusal,
+  shmgetRefusal,
+} from "./argument-checks.ts";
+import { shmAttach, shmCreate, shmRemove } from "./uvm/sysv-shm.ts";
 
 export class Kernel {
   readonly processes = new Map<Pid, Process>();
@@ -85,6 +98,10 @@ export class Kernel {
       case "loanReceive":
       case "unloan":
         return yield* this.loans.apply(command);
+      case "shmget":
+      case "shmat":
+      case "shmrm":
+        return yield* this.sysvShm(command);
       case "pageout":
       case "failNext":
       case "clearFailures":
@@ -131,6 +148,28 @@ export class Kernel {
         });
       default:
         return assertNever(command, "map range command");
+    }
+  }
+
+  /** SysV shared memory (uvm/sysv-shm.ts): the segment table is `uvm.shmSegments`. */
+  private *sysvShm(command: Shmget | Shmat | Shmrm): Sleepy<Outcome> {
+    switch (command.kind) {
+      case "shmget": {
+        const refusal = shmgetRefusal(command, this.uvm.world, this.uvm.shmSegments.size);
+        return refusal === null ? value(shmCreate(this.uvm, command.pages)) : error(refusal);
+      }
+      case "shmat": {
+        const process = this.processes.get(command.pid);
+        if (process === undefined) return error("ESRCH");
+        const object = this.uvm.shmSegments.get(command.segment);
+        if (object === undefined) return error("EINVAL");
+        const va = yield* shmAttach(this.uvm, process.map, object, command.readOnly ? PROT_READ : PROT_READ | PROT_WRITE);
+        return va === null ? error("ENOMEM") : value(va);
+      }
+      case "shmrm":
+        return (yield* shmRemove(this.uvm, command.segment)) ? ok : error("EINVAL");
+      default:
+        return assertNever(command, "SysV shared memory command");
     }
   }
 

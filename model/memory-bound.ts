@@ -5,7 +5,8 @@
 //! over-count, never an under-count):
 //!
 //!   private copies     every cell of every overlay
-//!   shared memory      every page of every shared anonymous memory (touched or not)
+//!   shared memory      every page of every shared anonymous memory (touched or not), a
+//!                      SysV segment's whether mapped or not
 //!   loans              every page of every outstanding loan (a lent page cannot be paged out)
 //!   wired pages        every page of every wired region
 //!

@@ -4,8 +4,9 @@
 //! would arrange for it: no amaps, anons, objects, pmaps or queues. Its nouns:
 //!
 //!   file          global contents, authoritative (`files[file][page][word]`)
-//!   shared memory the contents of an object every process mapping it shares (today, any
-//!                 object-backed shared anonymous memory); a private view over it tracks it
+//!   shared memory the contents of one SysV shared memory segment, shared by every mapping
+//!                 that attached it (and their heirs); a private view over it tracks it
+//!   segment       a SysV shared memory id, naming a shared memory until it is removed
 //!   shared zero   MAP_SHARED|MAP_ANON memory: an overlay every sharer points at over a
 //!                 zero source marked `shared` (NetBSD's shared amap, semantic decision 7).
 //!                 It behaves as private memory inherited `share`: a copying fork gives the
@@ -106,6 +107,8 @@ export interface ModelState {
   readonly processes: Readonly<Record<number, Process>>;
   readonly files: readonly (readonly Words[])[];
   readonly sharedMemories: Readonly<Record<number, SharedMemory>>;
+  /** Live SysV shared memory segments: id → its shared memory. A removed segment is gone from here. */
+  readonly segments: Readonly<Record<number, number>>;
   readonly overlays: Readonly<Record<number, Overlay>>;
   /** Outstanding loans by handle. */
   readonly loans: Readonly<Record<number, Loan>>;
@@ -123,6 +126,7 @@ export interface ModelState {
   readonly nextOverlay: number;
   readonly nextTag: number;
   readonly nextHandle: number;
+  readonly nextSegment: number;
 }
 
 /**
@@ -146,6 +150,7 @@ export function initialState(world: WorldConfig, rates: FailureRates = {}, allow
     processes: { 1: { pid: pid(1), regions: [] } },
     files,
     sharedMemories: {},
+    segments: {},
     overlays: {},
     loans: {},
     objectLoanTags: {},
@@ -156,6 +161,7 @@ export function initialState(world: WorldConfig, rates: FailureRates = {}, allow
     nextOverlay: 1,
     nextTag: 1,
     nextHandle: 1,
+    nextSegment: 1,
   };
 }
 

@@ -15,6 +15,7 @@ import { madvise, minherit, mlock, mmap, mprotect, munlock, munmap } from "./map
 import { fileEvict, loan, loanFile, loanRead, loanReceive, unloan } from "./loan-commands.ts";
 import { clearFailures, failNext, pageout } from "./machine-commands.ts";
 import { exit, fork, spawn } from "./process-commands.ts";
+import { shmat, shmget, shmrm } from "./shm-commands.ts";
 import type { ModelState } from "./state.ts";
 import type { Transition } from "./transition.ts";
 
@@ -60,6 +61,12 @@ export function step(state: ModelState, command: Command): Transition {
       return loanReceive(state, command);
     case "unloan":
       return unloan(state, command);
+    case "shmget":
+      return shmget(state, command);
+    case "shmat":
+      return shmat(state, command);
+    case "shmrm":
+      return shmrm(state, command);
     case "pageout":
       return pageout(state, command);
     case "failNext":

@@ -48,6 +48,9 @@ export const dragonflyRequiredCoverage: readonly DragonflyCoverageName[] = [
   "fork.copy",
   "fork.share",
   "fork.none",
+  "shm.create",
+  "shm.attach",
+  "shm.remove",
   "swap.out",
   "swap.in",
   "vnode.read",
@@ -115,7 +118,7 @@ export const dragonflySystem: SystemFactory = {
   description: "DragonFly BSD vm_fault (shadow-object chains, 2004) with its objects, pagers and page daemon, on the same simulated machine",
   variants: dragonflyVariants,
   requiredCoverage: dragonflyRequiredCoverage,
-  families: ["processes", "mappings", "access", "files", "machine", "threads"],
+  families: ["processes", "mappings", "access", "files", "sysvShm", "machine", "threads"],
   // The fault copies (D:677) and zero-fills (D:577) before it re-validates the map (D:713): a
   // parked write or read may keep its copy and still fail, as UVM's may. A pager error after
   // the sleep (D:518-535) answers KERN_FAILURE with no re-validation at all.

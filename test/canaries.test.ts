@@ -46,6 +46,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-sleep-with-lock": "sleep-with-lock",
   "canary-busy-owner": "invariant:G3 busy-pages-owned-by-parked-threads",
   "canary-busy-page-spin": "liveness",
+  "canary-shmrm-frees-mapped": "invariant:object-references",
 };
 
 /** Canaries a check catches only under a property other than the default one. */

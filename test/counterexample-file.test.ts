@@ -33,6 +33,8 @@ const sampleValue: Readonly<Record<FieldType, unknown>> = {
   failureKind: "swapRead",
   thread: 1,
   operation: { kind: "read", pid: 1, va: 0, word: 0 },
+  segment: 1,
+  flag: true,
 };
 
 /** One command of every kind the vocabulary has, fields in table order. */

@@ -384,4 +384,11 @@ export const uvmCanaries = [
       ]),
     ],
   },
+  {
+    name: "canary-shmrm-frees-mapped",
+    kind: "canary",
+    description: "IPC_RMID frees the segment's aobj at once, though processes still map it",
+    corrupts: "shmctl IPC_RMID (sysv_shm.c): shm_deallocate_segment only once shm_nattch is 0",
+    edits: [edit("impl/uvm/sysv-shm.ts", ["yield* object.detach(uvm);", "return true;"], ["object.references = 1; // the mappings' references forgotten", "yield* object.detach(uvm);", "return true;"])],
+  },
 ] as const satisfies readonly SourceVariant[];

@@ -6,6 +6,7 @@
 //!               access      read · write
 //!   optional    files       fileRead · fileWrite · fileEvict
 //!               loans       loan · loanFile · loanRead · loanReceive · unloan
+//!               sysvShm     shmget · shmat · shmrm
 //!               machine     pageout · failNext · clearFailures
 //!               threads     start · resume
 //!
@@ -18,9 +19,9 @@
 
 import type { Command, CommandKind } from "./command.ts";
 
-export type CommandFamily = "processes" | "mappings" | "access" | "files" | "loans" | "machine" | "threads";
+export type CommandFamily = "processes" | "mappings" | "access" | "files" | "loans" | "sysvShm" | "machine" | "threads";
 
-export const commandFamilies: readonly CommandFamily[] = ["processes", "mappings", "access", "files", "loans", "machine", "threads"];
+export const commandFamilies: readonly CommandFamily[] = ["processes", "mappings", "access", "files", "loans", "sysvShm", "machine", "threads"];
 
 /** The families every system runs. */
 export const coreFamilies: readonly CommandFamily[] = ["processes", "mappings", "access"];
@@ -46,6 +47,9 @@ const familyOfKind: Readonly<Record<CommandKind, CommandFamily>> = {
   loanRead: "loans",
   loanReceive: "loans",
   unloan: "loans",
+  shmget: "sysvShm",
+  shmat: "sysvShm",
+  shmrm: "sysvShm",
   pageout: "machine",
   failNext: "machine",
   clearFailures: "machine",

@@ -20,12 +20,14 @@
 //!   filePage     a page index in a file   loanIndex   a page index in a loan
 //!   frameCount   a number of frames       failureKind a device failure (vocabulary/failure.ts)
 //!   thread       a thread, 1..MAX_THREADS operation   a command a thread runs (command.ts ThreadOperation)
+//!   segment      a SysV shared memory segment, by id: each shmget hands out the next one
+//!   flag         true or false (shmat's readOnly)
 //!   protection · inheritance · advice · sharing · loanTarget (kernel or anon)   one of a few names
 //!   backing      `{kind: "anon" | "reserved"}` or `{kind: "file", file, offset}`
 //!
 //! `creates` says which kind of name a successful command hands out as its `value` outcome:
 //! spawn and fork a pid, mmap (and loanReceive) the first page of a new mapping, loan (and
-//! loanFile) a handle. Adding a command kind to the vocabulary is adding one row here.
+//! loanFile) a handle, shmget a segment id, shmat the first page of the mapping it makes. Adding a command kind to the vocabulary is adding one row here.
 
 import type { Command, CommandKind } from "./command.ts";
 
@@ -48,10 +50,12 @@ export type FieldType =
   | "frameCount"
   | "failureKind"
   | "thread"
-  | "operation";
+  | "operation"
+  | "segment"
+  | "flag";
 
 /** The names a command can hand out, as its `value` outcome. */
-export type CreatedName = "pid" | "va" | "loanHandle";
+export type CreatedName = "pid" | "va" | "loanHandle" | "segment";
 
 export interface FieldSpec<Name extends string = string> {
   readonly name: Name;
@@ -76,6 +80,7 @@ const value = { name: "value", type: "value" } as const;
 const file = { name: "file", type: "file" } as const;
 const handle = { name: "handle", type: "loanHandle" } as const;
 const range = [pid, va, pages] as const;
+const segment = { name: "segment", type: "segment" } as const;
 
 export const commandSpecs: CommandSpecs = {
   spawn: { fields: [], creates: "pid" },
@@ -110,6 +115,9 @@ export const commandSpecs: CommandSpecs = {
   loanRead: { fields: [handle, { name: "index", type: "loanIndex" }, word] },
   loanReceive: { fields: [handle, pid], creates: "va" },
   unloan: { fields: [handle] },
+  shmget: { fields: [pages], creates: "segment" },
+  shmat: { fields: [pid, segment, { name: "readOnly", type: "flag" }], creates: "va" },
+  shmrm: { fields: [segment] },
   pageout: { fields: [{ name: "targetFreeFrames", type: "frameCount" }] },
   failNext: { fields: [{ name: "failure", type: "failureKind" }] },
   clearFailures: { fields: [] },

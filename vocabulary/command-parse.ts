@@ -40,6 +40,11 @@ function integer(data: unknown, where: string): number {
   return data;
 }
 
+function flag(data: unknown, where: string): boolean {
+  if (typeof data !== "boolean") throw new CommandParseError(`${where}: expected true or false, got ${spelled(data)}`);
+  return data;
+}
+
 function oneOf<T extends string>(names: readonly T[]): FieldParser {
   return (data, where) => {
     if (typeof data !== "string" || !names.includes(data as T)) {
@@ -90,6 +95,8 @@ const fieldParsers: Readonly<Record<FieldType, FieldParser>> = {
   failureKind: oneOf(failureKinds),
   thread: nonNegativeInteger,
   operation,
+  segment: nonNegativeInteger,
+  flag,
 };
 
 /** A thread's operation: a command of one of the kinds threads run (nested starts are refused). */

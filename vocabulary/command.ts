@@ -11,6 +11,8 @@
 //!   files       fileRead · fileWrite    (read(2)/write(2) through the file's object)
 //!               fileEvict               (the file's object frees its resident pages: a pager flush)
 //!   loans       loan · loanFile · loanRead · loanReceive · unloan   (uvm_loan and its users)
+//!   sysvShm     shmget · shmat · shmrm  (SysV shared memory: create a segment, attach it, IPC_RMID;
+//!                                        detaching is munmap)
 //!   machine     pageout                 (run the page daemon to a free-frame target)
 //!               failNext · clearFailures (arm one device failure; switch injection off)
 //!   threads     start · resume          (run an operation on a thread that parks at its sleep
@@ -21,7 +23,7 @@
 
 import type { FailureKind } from "./failure.ts";
 import type { Advice, Inheritance, Protection } from "./protection.ts";
-import type { FileId, FilePage, LoanHandle, PageCount, Pid, ThreadId, Vpn, WordIndex } from "./units.ts";
+import type { FileId, FilePage, LoanHandle, PageCount, Pid, SegmentId, ThreadId, Vpn, WordIndex } from "./units.ts";
 
 /**
  * What a mapping is backed by: zero-fill anonymous memory, a window onto a file, or nothing
@@ -161,6 +163,34 @@ export interface Unloan {
   readonly handle: LoanHandle;
 }
 
+/**
+ * shmget(IPC_PRIVATE, pages): a new segment of `pages` zero-filled pages of shared memory
+ * (returns its id); EINVAL for a size outside 1..vaPages, ENOSPC with SHM_SEGMENTS_MAX live.
+ */
+export interface Shmget {
+  readonly kind: "shmget";
+  readonly pages: PageCount;
+}
+/**
+ * shmat(segment, NULL, readOnly ? SHM_RDONLY : 0): maps the whole segment, shared, at the
+ * lowest free range, prot = maxprot = r or rw, inherit share, advice random (returns its
+ * first page). ESRCH, EINVAL (no such segment, or removed), ENOMEM (no room).
+ */
+export interface Shmat {
+  readonly kind: "shmat";
+  readonly pid: Pid;
+  readonly segment: SegmentId;
+  readonly readOnly: boolean;
+}
+/** shmctl(segment, IPC_RMID): no new attach; the memory lives on while mapped. EINVAL if none. */
+export interface Shmrm {
+  readonly kind: "shmrm";
+  readonly segment: SegmentId;
+}
+
+/** The most segments alive (created, not removed) at once (shminfo.shmmni, tiny so ENOSPC shows). */
+export const SHM_SEGMENTS_MAX = 4;
+
 /** Runs the page daemon until `targetFreeFrames` frames are free or nothing more can be reclaimed. */
 export interface Pageout {
   readonly kind: "pageout";
@@ -221,6 +251,9 @@ export type Command =
   | LoanRead
   | LoanReceive
   | Unloan
+  | Shmget
+  | Shmat
+  | Shmrm
   | Pageout
   | FailNext
   | ClearFailures
@@ -250,6 +283,9 @@ export const commandKinds: readonly CommandKind[] = [
   "loanRead",
   "loanReceive",
   "unloan",
+  "shmget",
+  "shmat",
+  "shmrm",
   "pageout",
   "failNext",
   "clearFailures",

@@ -13,6 +13,7 @@ export type Errno =
   | "ENOENT" // a loan of an unmapped page
   | "EBUSY" // a file loan that meets a wired page
   | "EAGAIN" // process table full
+  | "ENOSPC" // the SysV shared memory segment table full
   | "ESRCH"; // no such process
 
 export type Outcome = { readonly kind: "ok" } | { readonly kind: "value"; readonly value: number } | { readonly kind: "error"; readonly errno: Errno };

@@ -22,6 +22,8 @@ export type FilePage = Branded<number, "FilePage">;
 export type WordIndex = Branded<number, "WordIndex">;
 /** A loan handle. Handles are handed out in increasing order and never reused. */
 export type LoanHandle = Branded<number, "LoanHandle">;
+/** A SysV shared memory segment id (shmget's). Ids are handed out from 1 in increasing order and never reused. */
+export type SegmentId = Branded<number, "SegmentId">;
 /** A simulated kernel thread (the concurrency issue). */
 export type ThreadId = Branded<number, "ThreadId">;
 
@@ -33,3 +35,4 @@ export const filePage = (n: number) => n as FilePage;
 export const wordIndex = (n: number) => n as WordIndex;
 export const loanHandle = (n: number) => n as LoanHandle;
 export const threadId = (n: number) => n as ThreadId;
+export const segmentId = (n: number) => n as SegmentId;

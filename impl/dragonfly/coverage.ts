@@ -58,6 +58,10 @@ export const dragonflyCoverageNames = [
   "fork.share",
   "fork.none",
   "map.clip",
+  // SysV shared memory (sysv-shm.ts)
+  "shm.create",
+  "shm.attach",
+  "shm.remove",
   // pagers and the page daemon
   "swap.out",
   "swap.in",

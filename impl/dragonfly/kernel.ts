@@ -5,11 +5,11 @@
 //! retried. read(2)/write(2) go through the file's vnode object (file-io.ts).
 
 import { AssertionFailure, assert, assertNever } from "../../vocabulary/assert.ts";
-import type { ClearFailures, Command, FailNext, Mmap, PageRange, Pageout, Read, Write } from "../../vocabulary/command.ts";
+import type { ClearFailures, Command, FailNext, Mmap, PageRange, Pageout, Read, Shmat, Shmget, Shmrm, Write } from "../../vocabulary/command.ts";
 import { type Errno, error, ok, type Outcome, value } from "../../vocabulary/outcome.ts";
 import { PROT_READ, PROT_WRITE, protectionBits } from "../../vocabulary/protection.ts";
 import { type Pid, pid as toPid } from "../../vocabulary/units.ts";
-import { ACCESS_RETRIES, accessRefusal, failNextRefusal, mmapRefusal, pageoutTarget, rangeRefusal } from "../argument-checks.ts";
+import { ACCESS_RETRIES, accessRefusal, failNextRefusal, mmapRefusal, pageoutTarget, rangeRefusal, shmgetRefusal } from "../argument-checks.ts";
 import { load, store } from "../hardware/cpu.ts";
 import { type FaultStatus, VM_FAULT_DIRTY, VM_FAULT_NORMAL } from "./fault/fault-state.ts";
 import { vmFault } from "./fault/vm-fault.ts";
@@ -18,6 +18,7 @@ import { type PageableStatus, vmMapDelete, vmMapInherit, vmMapMadvise, vmMapProt
 import { VmMap, vmMapTransitionWait } from "./vm-map.ts";
 import { vmspaceFork } from "./vm-fork.ts";
 import { runPageDaemon } from "./vm-pageout.ts";
+import { shmAttach, shmCreate, shmRemove } from "./sysv-shm.ts";
 import type { Sleepy } from "./vm-sleep.ts";
 import type { Vm } from "./vm.ts";
 
@@ -106,6 +107,10 @@ export class DragonflyKernel {
       case "loanReceive":
       case "unloan":
         return error("EINVAL"); // DragonFly has no page loans
+      case "shmget":
+      case "shmat":
+      case "shmrm":
+        return this.sysvShm(command);
       case "start":
       case "resume":
         throw new AssertionFailure(`${command.kind}: scheduling commands are the scheduler's (dragonfly-scheduler.ts)`);
@@ -130,6 +135,22 @@ export class DragonflyKernel {
     if (target === null) return error("EINVAL");
     runPageDaemon(vm, target);
     return ok;
+  }
+
+  /** SysV shared memory (sysv-shm.ts): the segment table is `vm.shmSegments`. */
+  private sysvShm(command: Shmget | Shmat | Shmrm): Outcome {
+    const vm = this.vm;
+    if (command.kind === "shmget") {
+      const refusal = shmgetRefusal(command, vm.world, vm.shmSegments.size);
+      return refusal === null ? value(shmCreate(vm, command.pages)) : error(refusal);
+    }
+    if (command.kind === "shmrm") return shmRemove(vm, command.segment) ? ok : error("EINVAL");
+    const map = this.processes.get(command.pid);
+    if (map === undefined) return error("ESRCH");
+    const object = vm.shmSegments.get(command.segment);
+    if (object === undefined) return error("EINVAL");
+    const start = shmAttach(vm, map, object, command.readOnly ? PROT_READ : PROT_READ | PROT_WRITE);
+    return start === null ? error("ENOMEM") : value(start);
   }
 
   private spawnProcess(): Pid {

@@ -36,6 +36,8 @@ export class VmObject {
    * change under the shadows a copying fork puts over it. Never collapsed or bypassed.
    */
   sharedMapping = false;
+  /** The memory of a SysV shared memory segment (sysv-shm.ts), not of an mmap: it is mapped shared too. */
+  sysvShm = false;
   backingObject: VmObject | null = null;
   /** backing_object_offset, in pages */
   backingOffset = 0;

@@ -18,6 +18,9 @@ export class Vm {
   /** Every object not yet terminated (vm_object_list). */
   readonly objects = new Set<VmObject>();
   nextObjectId = 1;
+  /** The SysV shared memory segments not removed: id → the object the segment holds a reference to (sysv-shm.ts). */
+  readonly shmSegments = new Map<number, VmObject>();
+  nextShmSegment = 1;
   /** One vnode object per file, held by the file for the whole run. */
   readonly vnodeObjects: VmObject[];
   /** Swap slots not in use, lowest first; slots a read failed on are `badSlots`, never reused. */

@@ -61,6 +61,11 @@ export const coverageNames = [
   "unloan.adopt",
   "unloan.freeOrphan",
   "file.evict",
+  // SysV shared memory (sysv-shm.ts)
+  "shm.create",
+  "shm.attach",
+  "shm.removeMapped",
+  "shm.removeLast",
   // memory pressure and swap
   "alloc.failure",
   "pdaemon.run",

@@ -18,6 +18,7 @@ import type { Machine } from "../hardware/machine.ts";
 import { frameNumber } from "../hardware/units.ts";
 import type { Amap } from "./amap.ts";
 import type { Anon } from "./anon.ts";
+import type { AnonymousObject } from "./aobj.ts";
 import { Coverage } from "./coverage.ts";
 import { type LockContext, type MapLock, Mutex } from "./lock.ts";
 import type { LoanInProgress, LoanRecord, ReturningLoan } from "./loan/loan-record.ts";
@@ -60,6 +61,9 @@ export class Uvm implements LockContext {
   /** Loans being made: what each has lent so far (a loan sleeps between pages, L1-L9). */
   readonly loansInProgress = new Set<LoanInProgress>();
   nextLoanHandle = 1;
+  /** The SysV shared memory segments not removed: id → the aobj the segment holds a reference to (sysv-shm.ts). */
+  readonly shmSegments = new Map<number, AnonymousObject>();
+  nextShmSegment = 1;
   /** The vnode of each file, created at boot and never freed. */
   readonly vnodes: UvmObject[] = [];
   /** Frame events for traces (vocabulary/frame-trace.ts); null unless tracing. [page layer, swap] */

@@ -13,6 +13,7 @@
 //!   processes by pid → regions by address → (overlay, shared memory, first seen)
 //!   overlays in that order → slots by index → cell (tag, first seen; words; lost or not)
 //!   loans by handle → pages in order → cell (tag, first seen)
+//!   segments by id → shared memory (first seen)
 //!   shared memories in the order first seen → pages (words; lost or not)
 //!   object loan tags by object page → the canonical tag, or "-" if no one holds it
 //!
@@ -25,7 +26,7 @@ import type { Cell, ModelState, Region } from "../../model/state.ts";
 /** The counters that only name things; their values are never observable. */
 const namingCounters: ReadonlySet<string> = new Set(["nextTag", "nextOverlay", "nextSharedMemory"]);
 /** The fields keyed by the renaming walk. */
-const renamedFields: ReadonlySet<string> = new Set(["processes", "overlays", "loans", "sharedMemories", "lostTags", "objectLoanTags"]);
+const renamedFields: ReadonlySet<string> = new Set(["processes", "overlays", "loans", "sharedMemories", "segments", "lostTags", "objectLoanTags"]);
 
 /**
  * `state`'s canonical key, `valueKey` keying the fields taken as they are (a structural key,
@@ -56,6 +57,10 @@ export function canonicalStateKey(state: ModelState, valueKey: (value: unknown) 
     const loan = state.loans[handle]!;
     parts.push(`L${handle}${loan.to}:${loan.pages.map((cell) => cellKey(cell, state, names, valueKey)).join(";")}`);
   }
+  const segments = Object.keys(state.segments)
+    .map(Number)
+    .sort((a, b) => a - b);
+  parts.push(`S${segments.map((segment) => `${segment}=m${names.memories.name(state.segments[segment]!)}`).join(";")}`);
   for (let index = 0; index < names.memories.order.length; index++) {
     const memory = state.sharedMemories[names.memories.order[index]!];
     parts.push(`M${index}:${valueKey(memory?.pages ?? null)}:${valueKey(memory?.lost ?? null)}`);

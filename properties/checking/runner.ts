@@ -28,7 +28,7 @@ import type { Outcome } from "../../vocabulary/outcome.ts";
 import type { FailureRates } from "../../vocabulary/failure.ts";
 import type { InvariantViolation, SystemUnderTest, ThreadCompletion } from "../../vocabulary/system-under-test.ts";
 import type { SystemProfile } from "../../vocabulary/system-profile.ts";
-import { loanHandle, pid, type ThreadId } from "../../vocabulary/units.ts";
+import { loanHandle, pid, segmentId, type ThreadId } from "../../vocabulary/units.ts";
 import type { WorldConfig } from "../../vocabulary/world.ts";
 import type { ModelState } from "../../model/state.ts";
 import { initialState } from "../../model/state.ts";
@@ -185,7 +185,7 @@ export class Runner {
 
   /**
    * The heal phase that ends every run: parked threads resumed to completion, failures
-   * switched off, every loan given back, every process exited (each a checked command, each
+   * switched off, every loan given back, every SysV segment removed, every process exited (each a checked command, each
    * only where the system runs its family), then nothing may be left that nobody owns
    * (check `healed`). Throws ViolationError.
    */
@@ -195,6 +195,8 @@ export class Runner {
     if (this.profile.families.has("machine")) this.run({ kind: "clearFailures" });
     if (this.profile.families.has("loans"))
       for (const handle of Object.keys(this.model.loans).map(Number)) this.run({ kind: "unloan", handle: loanHandle(handle) });
+    if (this.profile.families.has("sysvShm"))
+      for (const segment of Object.keys(this.model.segments).map(Number)) this.run({ kind: "shmrm", segment: segmentId(segment) });
     for (const process of Object.keys(this.model.processes).map(Number)) this.run({ kind: "exit", pid: pid(process) });
     this.checkHealed();
   }

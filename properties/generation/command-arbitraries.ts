@@ -1,7 +1,8 @@
 //! fast-check arbitraries for the templates of plain commands (templates.ts), one command
 //! kind at a time, grouped by command family: processes and mappings, accesses and files,
-//! loans, the machine. Thread templates (start, race, drill, resume, interfere) are in
-//! thread-arbitraries.ts; the swarm that weighs them all per run is in arbitraries.ts.
+//! loans, SysV shared memory, the machine. Thread templates (start, race, drill, resume,
+//! interfere) are in thread-arbitraries.ts; the swarm that weighs them all per run is in
+//! arbitraries.ts.
 //!
 //! Targets are indices resolved against the model when the command runs ("the 7th mapped
 //! page"), mostly aimed where things happen: private copies, pages a sleeping operation
@@ -102,6 +103,8 @@ export function commandTemplateArbitrary(kind: PlainKind, world: WorldConfig): f
       return accessArbitrary(kind, world);
     case "loans":
       return loanArbitrary(kind, world);
+    case "sysvShm":
+      return shmArbitrary(kind, world);
     case "machine":
       return machineArbitrary(kind, world);
     case "threads":
@@ -175,6 +178,32 @@ function loanArbitrary(kind: PlainKind, world: WorldConfig): fc.Arbitrary<Templa
       return fc.nat(7).map((loan): Template => ({ kind, loan }));
     default:
       throw new Error(`loanArbitrary: ${kind} is not a loan command`);
+  }
+}
+
+/**
+ * SysV shared memory: segments of 1-4 pages (now and then a size out of range: EINVAL); an
+ * attach or removal aims at a live segment nine times in ten, else at an id that names none.
+ */
+function shmArbitrary(kind: PlainKind, world: WorldConfig): fc.Arbitrary<Template> {
+  const segment = fc.nat(7);
+  const stale = fc.integer({ min: 0, max: 9 }).map((draw) => draw === 0);
+  switch (kind) {
+    case "shmget":
+      return fc
+        .oneof(
+          { arbitrary: fc.integer({ min: 1, max: Math.min(4, world.vaPages) }), weight: 19 },
+          { arbitrary: fc.constantFrom(0, world.vaPages + 1), weight: 1 },
+        )
+        .map((pages): Template => ({ kind, pages }));
+    case "shmat":
+      return fc
+        .record({ process, segment, stale, readOnly: fc.integer({ min: 0, max: 3 }).map((draw) => draw === 0) })
+        .map((attach): Template => ({ kind, ...attach }));
+    case "shmrm":
+      return fc.record({ segment, stale }).map((remove): Template => ({ kind, ...remove }));
+    default:
+      throw new Error(`shmArbitrary: ${kind} is not a SysV shared memory command`);
   }
 }
 

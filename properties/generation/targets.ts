@@ -66,6 +66,19 @@ export function anonLoanOf(state: ModelState, index: number): LoanHandle | null 
   return handles.length === 0 ? null : loanHandle(handles[index % handles.length]!);
 }
 
+/**
+ * The SysV segment id the index designates: a live one; with `stale`, or when none is live,
+ * one that names no segment (removed, or the next id, never made yet).
+ */
+export function segmentOf(state: ModelState, index: number, stale: boolean): number {
+  const live = Object.keys(state.segments)
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (!stale && live.length > 0) return live[index % live.length]!;
+  const gone = Array.from({ length: state.nextSegment }, (_, id) => id + 1).filter((id) => state.segments[id] === undefined);
+  return gone[index % gone.length]!;
+}
+
 /** The live process with mappings the index designates (any live process if none has mappings). */
 export function mappedProcessOf(state: ModelState, index: number): Pid {
   const pids = Object.keys(state.processes)

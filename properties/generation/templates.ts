@@ -8,13 +8,13 @@ import { type Backing, type Command, MAX_THREADS, type Sharing, type ThreadOpera
 import { type CommandFamily, commandFamilies } from "../../vocabulary/command-family.ts";
 import type { FailureKind } from "../../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../../vocabulary/protection.ts";
-import { fileId, filePage, type LoanHandle, pageCount, type Pid, type ThreadId, threadId, type Vpn, wordIndex } from "../../vocabulary/units.ts";
+import { fileId, filePage, type LoanHandle, pageCount, segmentId, type Pid, type ThreadId, threadId, type Vpn, wordIndex } from "../../vocabulary/units.ts";
 import type { ModelState } from "../../model/state.ts";
 import type { DrillTemplate } from "./drills.ts";
 import type { GrowthTemplate } from "./growth.ts";
 import { interferences } from "./interferences.ts";
 import { ThreadChooser } from "./schedule.ts";
-import { aim, anonLoanOf, exitVictim, loanOf, mappedProcessOf, processOf } from "./targets.ts";
+import { aim, anonLoanOf, exitVictim, loanOf, mappedProcessOf, processOf, segmentOf } from "./targets.ts";
 
 /**
  * A page of a process: the n-th mapped page (modulo how many there are), the n-th page of
@@ -66,6 +66,10 @@ export type Template =
   | { readonly kind: "loanRead"; readonly loan: number; readonly index: number; readonly word: number }
   | { readonly kind: "loanReceive"; readonly loan: number; readonly process: number }
   | { readonly kind: "unloan"; readonly loan: number }
+  /** A SysV segment: the n-th live one, or with `stale` the n-th id that names none (never made, or removed). */
+  | { readonly kind: "shmget"; readonly pages: number }
+  | { readonly kind: "shmat"; readonly process: number; readonly segment: number; readonly stale: boolean; readonly readOnly: boolean }
+  | { readonly kind: "shmrm"; readonly segment: number; readonly stale: boolean }
   | { readonly kind: "pageout"; readonly targetFreeFrames: number }
   | { readonly kind: "failNext"; readonly failure: FailureKind }
   | { readonly kind: "clearFailures" }
@@ -172,6 +176,17 @@ export function resolveTemplate(template: Template, state: ModelState, threads: 
     case "loanReceive":
     case "unloan":
       return resolveLoan(template, state);
+    case "shmget":
+      return { kind: "shmget", pages: pageCount(template.pages) };
+    case "shmat":
+      return {
+        kind: "shmat",
+        pid: processOf(state, template.process),
+        segment: segmentId(segmentOf(state, template.segment, template.stale)),
+        readOnly: template.readOnly,
+      };
+    case "shmrm":
+      return { kind: "shmrm", segment: segmentId(segmentOf(state, template.segment, template.stale)) };
     case "pageout":
     case "failNext":
     case "clearFailures":

@@ -13,9 +13,10 @@ export const dragonflyInvariants: readonly DragonflyInvariant[] = [
   { name: "D-translations every translation maps what the chain walk finds", check: translationsMatchChains },
 ];
 
-/** After the heal phase: only the files' vnode objects alive, no wired page, no swap slot in use. */
+/** After the heal phase: no SysV segment, only the files' vnode objects alive, no wired page, no swap slot in use. */
 export function dragonflyHealedLeaks({ vm, kernel }: DragonflyHeap): string | null {
   if (kernel.processes.size > 0) return `${kernel.processes.size} processes still alive`;
+  if (vm.shmSegments.size > 0) return `${vm.shmSegments.size} SysV shared memory segments not removed`;
   for (const object of vm.objects) if (object.type !== "vnode") return `${object.describe()} leaked (ref_count ${object.refCount})`;
   for (const page of vm.pages) if (page.allocated && page.wireCount > 0) return `${page.describe()} still wired`;
   const inUse = vm.world.swapSlots - vm.freeSwapSlots.length - vm.badSlots.size;

@@ -9,6 +9,7 @@ import { framesOwnedOnce } from "./frames.ts";
 import type { HeapInvariant } from "./heap.ts";
 import { lockIdentity } from "./lock-identity.ts";
 import { loanAccounting, loanedPagesReadOnly, zeroPage } from "./loans.ts";
+import { objectReferences } from "./object-references.ts";
 import { ownershipLinks } from "./ownership.ts";
 import { pageQueues } from "./page-queues.ts";
 import { queueMembership } from "./queue-membership.ts";
@@ -25,6 +26,7 @@ export const uvmInvariants: readonly HeapInvariant[] = [
   ownershipLinks,
   anonReferences,
   amapReferences,
+  objectReferences,
   lockIdentity,
   pageQueues,
   queueMembership,

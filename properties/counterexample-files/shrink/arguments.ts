@@ -12,6 +12,7 @@
 //!                 a loan to the kernel before one to anons; failure kinds in the
 //!                 order vocabulary/failure.ts lists them
 //!   backing       anon, then reserved, then a file with a smaller id or offset
+//!   flag          false before true (shmat read-write before read-only)
 //!
 //! A reference field that follows an origin (references.ts) keeps it: the system chooses
 //! those numbers. Only a page's offset inside its mapping gets smaller (page 3 of a mapping
@@ -73,6 +74,8 @@ const simplerValues: Readonly<Record<FieldType, (value: unknown) => unknown[]>> 
   failureKind: earlierNames(failureKinds),
   thread: numbersFrom(1),
   operation: () => [], // a thread's operation is simplified as a whole: by deleting the start
+  segment: numbersFrom(1),
+  flag: (value) => (value === true ? [false] : []),
 };
 
 /** `item` with field `name` simpler: a plain simpler value, or an earlier page of the same mapping. */

@@ -9,7 +9,8 @@
 //!
 //!   pid         the spawn or fork that returned it (init, pid 1, has no origin)
 //!   loanHandle  the loan that returned it
-//!   va          the mmap or loanReceive whose mapping holds the page, and the page's
+//!   segment     the shmget that returned it
+//!   va          the mmap, loanReceive or shmat whose mapping holds the page, and the page's
 //!               offset in it; followed through fork (a child inherits its parent's
 //!               pages), munmap and exit
 //!
@@ -47,6 +48,9 @@ interface Names {
   /** Pages per loan handle (the extent of what loanReceive maps). */
   readonly loanPages: Map<number, number>;
   readonly spaces: AddressSpaces;
+  readonly segments: Map<number, number>;
+  /** Pages per segment id (the extent of what shmat maps). */
+  readonly segmentPages: Map<number, number>;
 }
 
 const numberField = (command: Command, name: string) => Number(fieldValue(command, name));
@@ -87,6 +91,15 @@ const effects: Partial<Record<CommandKind, (names: Names, command: Command, id: 
     if (created === null) return;
     mapPages(names.spaces, numberField(command, "pid"), created, names.loanPages.get(numberField(command, "handle")) ?? 1, id);
   },
+  shmget: (names, command, id, created) => {
+    if (created === null) return;
+    names.segments.set(created, id);
+    names.segmentPages.set(created, numberField(command, "pages"));
+  },
+  shmat: (names, command, id, created) => {
+    if (created === null) return;
+    mapPages(names.spaces, numberField(command, "pid"), created, names.segmentPages.get(numberField(command, "segment")) ?? 1, id);
+  },
 };
 
 function originsOf(command: Command, names: Names): Record<string, Origin> {
@@ -98,9 +111,11 @@ function originsOf(command: Command, names: Names): Record<string, Origin> {
         ? names.pids.get(value)
         : field.type === "loanHandle"
           ? names.handles.get(value)
-          : field.type === "va"
-            ? names.spaces.get(numberField(command, "pid"))?.get(value)
-            : undefined;
+          : field.type === "segment"
+            ? names.segments.get(value)
+            : field.type === "va"
+              ? names.spaces.get(numberField(command, "pid"))?.get(value)
+              : undefined;
     if (creator === undefined) continue;
     origins[field.name] = typeof creator === "number" ? { id: creator, offset: 0 } : creator;
   }
@@ -112,7 +127,7 @@ function originsOf(command: Command, names: Names): Record<string, Origin> {
  * Ensures: ids are the positions; every origin names an earlier command.
  */
 export function annotate(commands: readonly Command[], outcomes: readonly (Outcome | null)[]): AnnotatedCommand[] {
-  const names: Names = { pids: new Map(), handles: new Map(), loanPages: new Map(), spaces: new Map() };
+  const names: Names = { pids: new Map(), handles: new Map(), loanPages: new Map(), spaces: new Map(), segments: new Map(), segmentPages: new Map() };
   return commands.map((command, id) => {
     const origins = originsOf(command, names);
     const outcome = outcomes[id] ?? null;
