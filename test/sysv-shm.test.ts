@@ -9,7 +9,6 @@ import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { dragonflySystem } from "../systems/dragonfly.ts";
 import { SHM_SEGMENTS_MAX, type Command } from "../vocabulary/command.ts";
 import { formatOutcome } from "../vocabulary/outcome.ts";
-import { pageCount, pid, segmentId } from "../vocabulary/units.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { campaign } from "./support/campaign.ts";
 import { check } from "./support/check.ts";
@@ -17,9 +16,7 @@ import * as c from "./support/commands.ts";
 import { checkDragonfly } from "./support/dragonfly.ts";
 import { prepareUvmVariants } from "./support/variants.ts";
 
-const shmget = (pages: number): Command => ({ kind: "shmget", pages: pageCount(pages) });
-const shmat = (process: number, segment: number, readOnly = false): Command => ({ kind: "shmat", pid: pid(process), segment: segmentId(segment), readOnly });
-const shmrm = (segment: number): Command => ({ kind: "shmrm", segment: segmentId(segment) });
+const { shmget, shmat, shmrm } = c;
 
 function run(commands: readonly Command[]): { outcomes: string[]; state: ModelState } {
   let state = initialState(defaultWorld);

@@ -86,7 +86,8 @@ describe("threads on the UVM system", () => {
 
   it("a loan that meets a borrower whose disposal sleeps in uvm_anon_lockloanpg waits for it, then lends through a new anon", () => {
     const race = [
-      c.mmapAnon(1, 1, { sharing: "shared" }),
+      c.shmget(1),
+      c.shmat(1, 1),
       c.loan(1, 0, 1, "anon"), // O->A: anon 1 borrows the aobj page
       c.failNext("lockContention"),
       c.start(1, c.unloan(1)), // anon 1 dies; its disposal backs off in lockloanpg, anon unlocked
@@ -97,8 +98,8 @@ describe("threads on the UVM system", () => {
     const run = check(race, { heal: true });
     expect(run.violation).toBeNull();
     expect(run.system.coverage().get("loan.awaitDisposal")).toBe(1);
-    expect(run.completions[4]).toEqual(["thread 1: ok"]); // the disposal finished before the loan went on
-    expect(run.outcomes.slice(4)).toEqual(["=2", "ok", "=0"]);
+    expect(run.completions[5]).toEqual(["thread 1: ok"]); // the disposal finished before the loan went on
+    expect(run.outcomes.slice(5)).toEqual(["=2", "ok", "=0"]);
     const seed = check(race, { heal: true, variant: "seed-loan-revives-dying-anon" });
     expect(seed.violation?.check).toBe("assertion");
   });

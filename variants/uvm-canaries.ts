@@ -257,7 +257,7 @@ export const uvmCanaries = [
   {
     name: "canary-exit-aobj-leak",
     kind: "canary",
-    description: "unmapping a shared anonymous mapping never drops the reference to its object",
+    description: "unmapping a SysV shm attachment never drops the reference to its aobj",
     corrupts: "uvm_unmap_detach (uvm_map.c): pgo_detach",
     edits: [
       edit(

@@ -7,7 +7,7 @@
 import type { Command, Sharing, ThreadOperation } from "../../vocabulary/command.ts";
 import { MAX_THREADS } from "../../vocabulary/command.ts";
 import type { Advice, Inheritance } from "../../vocabulary/protection.ts";
-import { fileId, filePage, loanHandle, pageCount, type Pid, pid, vpn, wordIndex } from "../../vocabulary/units.ts";
+import { fileId, filePage, loanHandle, pageCount, type Pid, pid, segmentId, vpn, wordIndex } from "../../vocabulary/units.ts";
 import type { DrillHost, DrillOperation, DrillTemplate, DrillTouch } from "./drills.ts";
 import type { Page } from "./targets.ts";
 
@@ -63,8 +63,28 @@ function mapFresh(host: DrillHost, owner: Pid, pages: number, file: DrillTemplat
       : { kind: "file" as const, file: fileId(file.file % world.files), offset: filePage(Math.min(file.offset % world.filePages, world.filePages - pages)) };
   const { sharing, advice = "normal" } = mapping;
   const inherit = mapping.inherit ?? (sharing === "shared" ? "share" : "copy");
+  if (file === null && sharing === "shared" && host.threads().families.has("sysvShm")) return attachFresh(host, owner, pages, inherit, advice);
   const mapped = host.run({ kind: "mmap", pid: owner, pages: pageCount(pages), prot: "rw", maxprot: "rw", backing, sharing, inherit, advice });
   return mapped.kind === "value" ? { pid: owner, va: vpn(mapped.value) } : null;
+}
+
+/**
+ * Shared anonymous pages for a drill are a SysV shm segment where the system has them (an
+ * aobj in NetBSD, whose pager paths the recipes are after; MAP_SHARED|MAP_ANON is an amap):
+ * created, attached, removed at once (it dies with its mapping), then given the mapping's
+ * inheritance and advice.
+ */
+function attachFresh(host: DrillHost, owner: Pid, pages: number, inherit: Inheritance, advice: Advice): Page | null {
+  const created = host.run({ kind: "shmget", pages: pageCount(pages) });
+  if (created.kind !== "value") return null;
+  const segment = segmentId(created.value);
+  const attached = host.run({ kind: "shmat", pid: owner, segment, readOnly: false });
+  host.run({ kind: "shmrm", segment });
+  if (attached.kind !== "value") return null;
+  const range = { pid: owner, va: vpn(attached.value), pages: pageCount(pages) };
+  if (inherit !== "share") host.run({ kind: "minherit", ...range, inherit });
+  if (advice !== "random") host.run({ kind: "madvise", ...range, advice });
+  return { pid: owner, va: range.va };
 }
 
 /** Touches `page` as `how` says; false if the access failed. */

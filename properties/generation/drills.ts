@@ -31,8 +31,10 @@
 //! | reactivate  | two pages MADV_SEQUENTIAL: the second's fault deactivates the first, which is read again; the page daemon runs | the daemon's second chance; then any operation on the first page |
 //! | wired       | three pages wired, the middle one maybe PROT_NONE, part of them unlocked | munlock's clips, unwiring a page without translation; then any operation on the last page |
 //!
+//! A shared anonymous page is a SysV shm segment's where the system runs `sysvShm` (its aobj's
+//! pager paths: uao_get's swap read and memory wait), else a MAP_SHARED|MAP_ANON page.
 //! Untouched, a private anonymous page is lent as the zero page (owned by the zero-page
-//! object), a shared one as its aobj's page, a file page as the vnode's: the O->A loans whose
+//! object), a segment's as its aobj's page, a file page as the vnode's: the O->A loans whose
 //! pages uvm_anon_lockloanpg must lock the object of.
 //!
 //! A drill is one template (so shrinking deletes it whole) that runs as consecutive commands;

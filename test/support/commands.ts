@@ -2,7 +2,7 @@
 import type { Backing, Command, Sharing, ThreadOperation } from "../../vocabulary/command.ts";
 import type { FailureKind } from "../../vocabulary/failure.ts";
 import type { Advice, Inheritance, Protection } from "../../vocabulary/protection.ts";
-import { fileId, filePage, loanHandle, pageCount, pid, threadId, vpn, wordIndex } from "../../vocabulary/units.ts";
+import { fileId, filePage, loanHandle, pageCount, pid, segmentId, threadId, vpn, wordIndex } from "../../vocabulary/units.ts";
 
 export const spawn = (): Command => ({ kind: "spawn" });
 export const fork = (parent: number): Command => ({ kind: "fork", pid: pid(parent) });
@@ -77,3 +77,6 @@ export const failNext = (failure: FailureKind): Command => ({ kind: "failNext", 
 /** Runs `operation` on thread `thread` until it completes or parks. */
 export const start = (thread: number, operation: Command): Command => ({ kind: "start", thread: threadId(thread), operation: operation as ThreadOperation });
 export const resume = (thread: number): Command => ({ kind: "resume", thread: threadId(thread) });
+export const shmget = (pages: number): Command => ({ kind: "shmget", pages: pageCount(pages) });
+export const shmat = (process: number, segment: number, readOnly = false): Command => ({ kind: "shmat", pid: pid(process), segment: segmentId(segment), readOnly });
+export const shmrm = (segment: number): Command => ({ kind: "shmrm", segment: segmentId(segment) });
