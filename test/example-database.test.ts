@@ -69,7 +69,8 @@ describe("replaying the example database", () => {
   it("run reports them first and exits 1 for a stored counterexample failing again; --no-db skips them", () => {
     const directory = database();
     const out = temporaryDirectory();
-    const { status, stdout } = uvmcheck(["run", "--variant", cow, "--runs", "1", "--seed", "1", "--db", directory, "--out", out]);
+    // seed 2: its one run finds no new violation of its own (seed 1's, since shmget joined the generators, does)
+    const { status, stdout } = uvmcheck(["run", "--variant", cow, "--runs", "1", "--seed", "2", "--db", directory, "--out", out]);
     expect(status).toBe(1);
     const joined = stdout.replaceAll("\n    ", " "); // the summary wraps at 100 columns, continuation lines indented by 4
     expect(joined).toContain(`\nstored counterexamples in ${directory}: 2 apply to this system: 1 still fails as a known open bug, 1 FAILS AGAIN\n`);
