@@ -27,7 +27,7 @@ describe("dragonfly: the system", () => {
   it("is built in, runs threads but no loans, and is held to the allowances of a fault that copies before it re-validates", () => {
     expect(builtInSystems.get("dragonfly")).toBe(dragonflySystem);
     const profile = systemProfile(dragonflySystem);
-    expect([...profile.families].sort()).toEqual(["access", "files", "machine", "mappings", "processes", "threads"]);
+    expect([...profile.families].sort()).toEqual(["access", "files", "machine", "mappings", "processes", "sysvShm", "threads"]);
     expect([...profile.allowances].sort()).toEqual(["enomemBeforeEio", "lateReadFailure", "promotionBeforePark", "wireCopiesBeforePark", "zeroFillBeforePark"]);
   });
 
