@@ -33,10 +33,9 @@ function firstFailure(variant: string, sweepEvery: number | null): { run: number
 /** Canaries the incremental path catches at a later step than the full check (a sweep's, or the heal phase's). */
 const caughtLater: readonly string[] = [
   "canary-neighbor-left-busy",
-  "canary-anon-free-leak",
+  "canary-vnode-write-clean",
   "canary-lent-page-unqueued",
   "canary-loanpage-count",
-  "canary-munlock-keeps-page-wiring",
 ];
 
 describe("incremental checking finds what full checking finds", () => {

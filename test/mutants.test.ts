@@ -45,7 +45,7 @@ const expected: Readonly<Record<string, Expected>> = {
   "mutant-fork-parent-no-needs-copy": { check: "observation", seeds: [1] },
   "mutant-fork-no-write-protect": { check: "invariant:G10 needs-copy-read-only", seeds: [1] },
   "mutant-cow-now-keeps-ref": { check: "invariant:G4 anon-references", seeds: [1] },
-  "mutant-fork-share-no-object-ref": { check: "assertion", or: ["observation"], seeds: [1] },
+  "mutant-fork-share-no-object-ref": { check: "invariant:object-references", or: ["assertion", "observation"], seeds: [1] },
   "mutant-loan-kernel-no-protect": { check: "invariant:G8 loaned-pages-read-only", seeds: [1] },
   "mutant-loan-anon-no-protect": { check: "invariant:G6 shared-anons-read-only", seeds: [1] },
   "mutant-loan-wired-keeps-lock": { check: "assertion", or: ["sleep-with-lock"], seeds: [1] },
