@@ -45,6 +45,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-late-swap-read-failure.json": ["trylock.contended", "unloan.anon"],
   "fixed-loanread-eio-after-shared-swapin-failure.json": ["loan.anonToAnon", "swap.readFailure", "restart.pageBusyWait"],
   "fixed-loanread-eio-after-unmapped-swapin-failure.json": ["loan.anonToAnon", "swap.readFailure", "restart.relockFailed"],
+  "fixed-incremental-silent-loss-before-clear-failures.json": ["swap.writeFailure", "pdaemon.run"],
   "fixed-loanfile-enomem-unqueued.json": ["loan.objectPages", "alloc.failure", "unloan.page"],
   "fixed-loan-einval-swapin-loss.json": ["loan.objectToKernel", "swap.readFailure"],
   "fixed-loan-handle-at-completion.json": ["loan.zeroToKernel", "swap.in", "thread.parked"],

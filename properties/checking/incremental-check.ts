@@ -10,7 +10,9 @@
 //!              agrees    ──▶ done; the heap walks wait for the next sweep
 //!              differs   ──▶ the full check, exactly as without incremental checking
 //!   every period-th step, every step with a thread pending or completing or several
-//!   model configurations alive, and every step of the heal phase: the full check
+//!   model configurations alive, and every step of the heal phase: the full check; and
+//!   before a clearFailures, a sweep of the world the last step left (a silent swap write
+//!   loss since the last sweep is explained only while failures are on)
 //!
 //! A process's model observation is a function of its process record, the overlays its
 //! regions hold, the files and shared memories they show and the lost tags; the model is
@@ -91,7 +93,13 @@ export class IncrementalCheck {
 
   /** Called with the whole world's observation after each full check: sets the period after it. */
   swept(observation: Observation): void {
+    this.sinceSweep = 0;
     this.period = sweptPeriod(this.sweepEvery, observation);
+  }
+
+  /** Whether steps were checked by part since the last full check (the runner sweeps before a clearFailures then). */
+  get owesSweep(): boolean {
+    return this.sinceSweep > 0;
   }
 }
 

@@ -139,6 +139,14 @@ export class Runner {
     const fail = (check: string, message: string, stack?: string): never => {
       throw new ViolationError({ check, step: index, message, command, ...(stack === undefined ? {} : { stack }) });
     };
+    if (command.kind === "clearFailures" && this.incremental?.owesSweep === true) {
+      // Switching failures off ends what can explain a loss an unobserved step made silently
+      // (a swap write failure under the page daemon: model/failures.ts adoptObservedLosses),
+      // so the steps since the last sweep are swept first, as their own full checks would have.
+      const before: Attempt = { command, allowed: [], outcome: null, divergence: null, completions: [] };
+      this.attempt = before;
+      this.checkInFull(before, () => this.observeSystem(fail), fail);
+    }
     const prepared = this.capacity(() => this.linearizer.prepare(command), fail);
     const allowed = prepared.outcomes;
     const attempt: Attempt = { command, allowed, outcome: null, divergence: null, completions: [] };

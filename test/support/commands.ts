@@ -74,6 +74,7 @@ export const unloan = (handle: number): Command => ({ kind: "unloan", handle: lo
 export const loanRead = (handle: number, index: number, word = 0): Command => ({ kind: "loanRead", handle: loanHandle(handle), index, word: wordIndex(word) });
 export const pageout = (targetFreeFrames: number): Command => ({ kind: "pageout", targetFreeFrames });
 export const failNext = (failure: FailureKind): Command => ({ kind: "failNext", failure });
+export const clearFailures = (): Command => ({ kind: "clearFailures" });
 /** Runs `operation` on thread `thread` until it completes or parks. */
 export const start = (thread: number, operation: Command): Command => ({ kind: "start", thread: threadId(thread), operation: operation as ThreadOperation });
 export const resume = (thread: number): Command => ({ kind: "resume", thread: threadId(thread) });
