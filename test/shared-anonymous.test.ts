@@ -40,12 +40,15 @@ const sharersAndCopy: Command[] = [
 ];
 const sharersAndCopyOutcomes = ["=0", "ok", "=2", "ok", "=3", "ok", "=6", "=5", "ok", "=6", "=6"];
 
+/** Each history with the outcomes every system must give. */
+const histories = [
+  [snapshot, snapshotOutcomes],
+  [sharersAndCopy, sharersAndCopyOutcomes],
+] as const;
+
 describe("shared anonymous memory: a copying fork's child keeps a snapshot", () => {
   it("on UVM (the amap is copied on write, AMAP_SHARED or not)", () => {
-    for (const [commands, outcomes] of [
-      [snapshot, snapshotOutcomes],
-      [sharersAndCopy, sharersAndCopyOutcomes],
-    ] as const) {
+    for (const [commands, outcomes] of histories) {
       const checked = check(commands, { heal: true });
       expect(checked.violation).toBeNull();
       expect(checked.outcomes).toEqual(outcomes);
@@ -53,10 +56,7 @@ describe("shared anonymous memory: a copying fork's child keeps a snapshot", () 
   });
 
   it("on DragonFly (an interposed object beneath the shared one)", () => {
-    for (const [commands, outcomes] of [
-      [snapshot, snapshotOutcomes],
-      [sharersAndCopy, sharersAndCopyOutcomes],
-    ] as const) {
+    for (const [commands, outcomes] of histories) {
       const checked = checkDragonfly(commands, { heal: true });
       expect(checked.violation).toBeNull();
       expect(checked.outcomes).toEqual(outcomes);
