@@ -4,7 +4,7 @@
 //!
 //! Each seed is one `uvmcheck run --no-db --json` (a child process, `--jobs` at once, each
 //! counterexample written under `--out`, by default a fresh temporary folder); a line per
-//! seed as it ends, then the totals: seeds, runs, commands checked, violations, abandoned
+//! seed as it ends (with the index of each abandoned run), then the totals: seeds, runs, commands checked, violations, abandoned
 //! runs. Exit 0 when no seed found a violation or abandoned a run, 1 otherwise, 2 on bad
 //! arguments.
 
@@ -19,6 +19,8 @@ interface SeedResult {
   readonly commands: number;
   readonly violations: readonly string[];
   readonly abandoned: number;
+  /** The abandoned runs' indices: `uvmcheck run --seed S --from-run I --runs I+1` is one of them. */
+  readonly abandonedRuns: readonly number[];
 }
 
 interface SweepOptions {
@@ -63,9 +65,9 @@ function runSeed(seed: number, options: SweepOptions): Promise<SeedResult> {
   return new Promise((resolve, reject) => {
     child.on("close", () => {
       try {
-        const report = JSON.parse(stdout) as { runs: number; commands: number; abandoned: number; violations: { check: string; message: string; file?: string }[] };
+        const report = JSON.parse(stdout) as { runs: number; commands: number; abandoned: number; abandonedRuns: number[]; violations: { check: string; message: string; file?: string }[] };
         const violations = report.violations.map((found) => `${found.check}: ${found.message}${found.file === undefined ? "" : ` (${found.file})`}`);
-        resolve({ seed, runs: report.runs, commands: report.commands, violations, abandoned: report.abandoned });
+        resolve({ seed, runs: report.runs, commands: report.commands, violations, abandoned: report.abandoned, abandonedRuns: report.abandonedRuns });
       } catch {
         reject(new Error(`sweep: seed ${seed}: uvmcheck run printed no JSON report`));
       }
@@ -82,6 +84,7 @@ async function sweep(options: SweepOptions): Promise<SeedResult[]> {
       results.push(result);
       console.log(`seed ${seed}: ${result.runs} runs, ${result.commands} commands, ${result.violations.length} violations, ${result.abandoned} abandoned`);
       for (const violation of result.violations) console.log(`  ${violation}`);
+      if (result.abandonedRuns.length > 0) console.log(`  abandoned: run index ${result.abandonedRuns.join(", ")}`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.jobs, options.seeds.length) }, worker));

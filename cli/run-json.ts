@@ -2,7 +2,7 @@
 //! (verdict last), the one JSON object `--json` prints, and the fields of the CI reports
 //! (`--junit`, `--report`). All three come from one CampaignEnd, so they agree.
 //!
-//! JSON keys: system, seed, runs, commands, abandoned, violations (each with `file`,
+//! JSON keys: system, seed, runs, commands, abandoned, abandonedRuns (their indices), violations (each with `file`,
 //! `duplicate`, the failure, the shrunk commands, seed, path, replayPath, hardwareSeed,
 //! world, swarm, and `nondeterminism` when the system answered differently on replay),
 //! coverage; then verdict (`passed`, `violation`, `interrupted`), exitCode, interrupted,
@@ -73,6 +73,7 @@ export function runJson(end: CampaignEnd) {
     runs: result.runs,
     commands: result.commands,
     abandoned: result.abandoned,
+    abandonedRuns: result.abandonedRuns ?? [],
     violations,
     coverage: Object.fromEntries(result.coverage),
     verdict: verdictOf(end),
@@ -100,7 +101,8 @@ function summaryLines(end: CampaignEnd): string[] {
   const first = end.settings.fromRun;
   if (end.settings.durationSeconds !== null && end.found === null && !result.interrupted) lines.push(`  the time budget ended it: runs ${first} to ${first + result.runs - 1} again with --runs ${first + result.runs}`);
   if (result.abandoned > 0) {
-    const words = `${count(result.abandoned, "run")} abandoned: a thread history too ambiguous to check (more than ${CONFIGURATION_LIMIT} linearizer configurations), neither passed nor failed`;
+    const indices = (result.abandonedRuns ?? []).length === 0 ? "" : ` (run index ${result.abandonedRuns!.join(", ")})`;
+    const words = `${count(result.abandoned, "run")} abandoned${indices}: a thread history too ambiguous to check (more than ${CONFIGURATION_LIMIT} linearizer configurations), neither passed nor failed`;
     lines.push(...wrap(words.split(" "), "  "));
   }
   const replay = replayCommand(end);

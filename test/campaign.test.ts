@@ -1,7 +1,10 @@
 // The default campaign on the faithful implementation: no violation, every required
 // coverage counter reached, the same result for the same seed.
 import { describe, expect, it } from "vitest";
+import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { defaultMaxCommands } from "../properties/hunting/campaign.ts";
+import { inThisThread, runIndexedCampaign } from "../properties/hunting/interruptible-campaign.ts";
+import { defaultWorld } from "../vocabulary/world.ts";
 import { uvmSystem } from "../systems/uvm.ts";
 import { ampleSettings, campaign } from "./support/campaign.ts";
 
@@ -38,6 +41,18 @@ describe("default campaign", () => {
     expect(tight.violations).toEqual([]);
     expect(tight.abandoned).toBeGreaterThan(0);
     expect(campaign({ runs: 60, seed: 3, schedule: "none", configurationLimit: 2 }).abandoned).toBe(0);
+  });
+
+  it("names the index of every abandoned run, and each index is abandoned again when run alone", async () => {
+    const options = { system: uvmSystem, world: defaultWorld, runs: 30, seed: 3, maxCommands: 60, variant: null, contract: exhaustibleMemory, failures: true, schedule: "uniform", configurationLimit: 2 } as const;
+    const never = { requested: () => false };
+    const whole = await runIndexedCampaign(options, inThisThread(options), never);
+    expect(whole.abandoned).toBeGreaterThan(0);
+    expect(whole.abandonedRuns).toHaveLength(whole.abandoned);
+    for (const index of whole.abandonedRuns!) {
+      const alone = runIndexedCampaign({ ...options, startAt: index, runs: index + 1 }, inThisThread(options), never);
+      await expect(alone).rejects.toThrow("its only run was abandoned");
+    }
   });
 
   it("passes with ample memory and no ENOMEM allowed", () => {

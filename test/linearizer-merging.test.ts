@@ -9,11 +9,11 @@ import { withWriteCopy } from "../model/access-commands.ts";
 import { observe } from "../model/observe.ts";
 import { initialState, type ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
-import { type Configuration, configurationKey, merged } from "../properties/checking/configurations.ts";
+import { type Configuration, capped, configurationKey, merged } from "../properties/checking/configurations.ts";
 import { Linearizer } from "../properties/checking/linearizer.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import type { Command, ThreadOperation } from "../vocabulary/command.ts";
-import { error, ok, type Outcome, value } from "../vocabulary/outcome.ts";
+import { error, ok, type Outcome, outcomeEquals, value } from "../vocabulary/outcome.ts";
 import { threadId } from "../vocabulary/units.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import * as c from "./support/commands.ts";
@@ -61,6 +61,23 @@ describe("merging configurations", () => {
     const promised: Configuration = { state: written, promised: new Map([[threadId(1), { outcome: ok, before: mapped, after: written }]]) };
     const keys = [bare(mapped), bare(written), bare(stateAfter([c.write(1, 0, 8)], mapped)), bare(lost), promised].map(configurationKey);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("caps hidden alternatives to a share of the total when promises are many, never a visible one", () => {
+    const written = stateAfter([c.write(1, 0, 7)], mapped);
+    const group = (signature: number, size: number): Configuration[] => {
+      const promised = new Map([[threadId(1), { outcome: value(signature), before: mapped, after: mapped }]]);
+      return Array.from({ length: size }, (_, index) => ({ state: index === size - 1 ? written : mapped, promised }));
+    };
+    const few = [...group(1, 64), ...group(2, 64)];
+    expect(capped(few)).toHaveLength(128);
+    const many = Array.from({ length: 100 }, (_, signature) => group(signature, 64)).flat();
+    const kept = capped(many);
+    expect(kept).toHaveLength(100 * Math.floor(2048 / 100));
+    for (let signature = 0; signature < 100; signature++) {
+      const members = kept.filter((configuration) => outcomeEquals(configuration.promised.get(threadId(1))!.outcome, value(signature)));
+      expect(members.some((configuration) => configuration.state === written), `signature ${signature} keeps its visible alternative`).toBe(true);
+    }
   });
 
   // Were sharing merged away, one of these two endings would be refused: the write's copy

@@ -2,23 +2,12 @@
 // examples. Each case runs commands through `step`, following the specified outcome.
 import { describe, expect, it } from "vitest";
 import { observe } from "../model/observe.ts";
-import { initialState, type ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
-import type { Command } from "../vocabulary/command.ts";
 import { formatOutcome } from "../vocabulary/outcome.ts";
-import { defaultWorld } from "../vocabulary/world.ts";
 import * as c from "./support/commands.ts";
+import { runSpecified } from "./support/model.ts";
 
-function run(commands: readonly Command[]): { outcomes: string[]; state: ModelState } {
-  let state = initialState(defaultWorld);
-  const outcomes: string[] = [];
-  for (const command of commands) {
-    const specified = step(state, command).allowed.find((entry) => entry.cause === "specified")!;
-    outcomes.push(formatOutcome(specified.outcome));
-    state = specified.state;
-  }
-  return { outcomes, state };
-}
+const run = runSpecified;
 
 describe("model: private anonymous memory and fork", () => {
   it("reads zero before any write and its own writes after", () => {

@@ -2,32 +2,21 @@
 // sequences through both kernels under the full checker, short campaigns per system that
 // reach the shm paths, and the planted bug that frees a segment's aobj while it is mapped.
 import { beforeAll, describe, expect, it } from "vitest";
-import { initialState, type ModelState } from "../model/state.ts";
-import { step } from "../model/step.ts";
 import { runCampaign } from "../properties/hunting/campaign.ts";
 import { exhaustibleMemory } from "../properties/checking/runner.ts";
 import { dragonflySystem } from "../systems/dragonfly.ts";
-import { SHM_SEGMENTS_MAX, type Command } from "../vocabulary/command.ts";
-import { formatOutcome } from "../vocabulary/outcome.ts";
+import { SHM_SEGMENTS_MAX } from "../vocabulary/command.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { campaign } from "./support/campaign.ts";
 import { check } from "./support/check.ts";
 import * as c from "./support/commands.ts";
+import { runSpecified } from "./support/model.ts";
 import { checkDragonfly } from "./support/dragonfly.ts";
 import { prepareUvmVariants } from "./support/variants.ts";
 
 const { shmget, shmat, shmrm } = c;
 
-function run(commands: readonly Command[]): { outcomes: string[]; state: ModelState } {
-  let state = initialState(defaultWorld);
-  const outcomes: string[] = [];
-  for (const command of commands) {
-    const specified = step(state, command).allowed.find((entry) => entry.cause === "specified")!;
-    outcomes.push(formatOutcome(specified.outcome));
-    state = specified.state;
-  }
-  return { outcomes, state };
-}
+const run = runSpecified;
 
 /** Two processes share a segment; the second attach lands after the first; rm; the memory lives on while mapped. */
 const lifecycle = [

@@ -132,7 +132,16 @@ export function merged(configurations: readonly Configuration[]): Configuration[
 const CANDIDATES_PER_PROMISE = 64;
 
 /**
- * At most CANDIDATES_PER_PROMISE configurations per promise signature: first one of each
+ * Most configurations kept in all, when there are so many promise signatures (three pending
+ * operations, each with several outcomes and footprints) that CANDIDATES_PER_PROMISE of each
+ * would be more: each signature then keeps its share of the hidden alternatives, but still
+ * one of each distinct observation.
+ */
+const CONFIGURATIONS_KEPT = 2048;
+
+/**
+ * At most CANDIDATES_PER_PROMISE configurations per promise signature, and of the hidden
+ * alternatives no more than the signature's share of CONFIGURATIONS_KEPT: first one of each
  * distinct model observation (what is visible must never be dropped while a twin that differs
  * only in hidden sharing survives), then an even spread of the rest.
  */
@@ -144,9 +153,10 @@ export function capped(configurations: readonly Configuration[]): Configuration[
     if (members === undefined) groups.set(group, [configuration]);
     else members.push(configuration);
   }
+  const share = Math.min(CANDIDATES_PER_PROMISE, Math.max(1, Math.floor(CONFIGURATIONS_KEPT / groups.size)));
   const kept = new Set<Configuration>();
   for (const members of groups.values()) {
-    if (members.length <= CANDIDATES_PER_PROMISE) {
+    if (members.length <= share) {
       for (const member of members) kept.add(member);
       continue;
     }
@@ -162,7 +172,7 @@ export function capped(configurations: readonly Configuration[]): Configuration[
     // the same choice everywhere (reuse every earlier anon), and differ only late.
     const picked = new Set(chosen);
     const rest = members.filter((member) => !picked.has(member));
-    const room = CANDIDATES_PER_PROMISE - chosen.length;
+    const room = share - chosen.length;
     for (let index = 0; index < room && index < rest.length; index++) chosen.push(rest[Math.floor((index * rest.length) / room)]!);
     for (const member of chosen) kept.add(member);
   }

@@ -24,7 +24,7 @@
 //! With no thread pending, this is exactly the sequential check: one step per command.
 
 import { produce } from "immer";
-import { adoptObservedLosses, consumeFailure, failurePossible, type Losable } from "../../model/failures.ts";
+import { adoptObservedLosses, failurePossible, type Losable } from "../../model/failures.ts";
 import { observe } from "../../model/observe.ts";
 import { allows, type ModelState } from "../../model/state.ts";
 import { step } from "../../model/step.ts";
@@ -39,7 +39,7 @@ import type { ThreadCompletion } from "../../vocabulary/system-under-test.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
 import { type Configuration, capped, configurationKey, footprint, merged, withoutWiring } from "./configurations.ts";
 import { boundLoan, provisionalLoan, withoutProvisionalLoans } from "./loan-handles.ts";
-import { type PendingOperation, startedOperation, swapInFailed } from "./pending-operation.ts";
+import { lateReadFailures, noteLateFailures, type PendingOperation, startedOperation, swapInFailed } from "./pending-operation.ts";
 import { startStates, windowCopies } from "./start-states.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
@@ -54,7 +54,7 @@ export interface Prepared {
   readonly outcomes: readonly Outcome[];
 }
 
-/** Most configurations a closure may reach; beyond it the history is too ambiguous to check. */
+/** Most configurations a closure may keep (after merging and capping); beyond it the history is too ambiguous to check. */
 export const CONFIGURATION_LIMIT = 4096;
 
 export class Linearizer {
@@ -321,22 +321,9 @@ export class Linearizer {
     pending.readsInWindow = failing !== state && failures(this.steps(failing, pending.operation)) > failures(entries);
   }
 
-  /**
-   * The configurations (with `thread`'s operation not taken effect) where a read failure
-   * possible now explains its EIO: it passed its checks earlier in its window and issued the
-   * read only now (after a restart, after waiting for memory or a lock). The failure is used
-   * up; what a swap read failure destroyed shows in the next observation.
-   */
+  /** lateReadFailures, counting the loss a swap read failure may have caused. */
   private lateReadFailure(operation: PendingOperation, returned: Outcome): Configuration[] {
-    if (!operation.readsInWindow || returned.kind !== "error" || returned.errno !== "EIO") return [];
-    const late: Configuration[] = [];
-    for (const configuration of this.configurations) {
-      if (configuration.promised.has(operation.thread)) continue;
-      for (const kind of ["backingRead", "swapRead"] as const) {
-        if (!failurePossible(configuration.state, kind)) continue;
-        late.push({ ...configuration, state: produce(configuration.state, (draft) => consumeFailure(draft, kind)) });
-      }
-    }
+    const late = lateReadFailures(this.configurations, operation, returned);
     if (late.length > 0) this.readLosses++;
     return late;
   }
@@ -348,42 +335,54 @@ export class Linearizer {
 
   /**
    * Every configuration reachable by letting pending operations take effect, in any order,
-   * and the outcomes each read-only one may see here. Requires: none yet over the limit.
+   * and the outcomes each read-only one may see here. Explored a layer at a time (the
+   * configurations one more effect or window copy away), each layer merged and capped as the
+   * result is (configurations.ts `capped`): what the cap would drop from the result is not
+   * explored further, so the work is bounded by what is kept. Throws CapacityExceeded when
+   * more than the limit are kept.
    */
   private closure(configurations: readonly Configuration[]): Configuration[] {
     if (this.pending.size === 0) return [...configurations];
     const result: Configuration[] = [];
     const seen = new Set<string>();
-    const queue = [...configurations];
-    for (let next = 0; next < queue.length; next++) {
-      const configuration = queue[next]!;
-      const key = configurationKey(configuration);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      result.push(configuration);
-      if (result.length > this.configurationLimit)
-        throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
-      for (const pending of this.pending.values()) {
-        if (configuration.promised.has(pending.thread)) continue;
-        pending.swapReadInWindow ||= failurePossible(configuration.state, "swapRead");
-        for (const state of windowCopies(configuration.state, pending.operation)) queue.push({ ...configuration, state });
-        const entries = this.steps(configuration.state, pending.operation);
-        this.noteDeviceRead(pending, configuration.state, entries);
-        for (const entry of entries) {
-          // A device failure's EIO is admissible without its effect, too: what it destroyed
-          // shows when the operation completes, and the observation then adopts the loss.
-          const failed = !pending.readOnly && entry.cause === "deviceFailure";
-          if (failed && !pending.failureOutcomes.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.failureOutcomes.push(entry.outcome);
-          if (pending.readOnly || entry.state === configuration.state || failed) {
-            if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
-            if (pending.readOnly || !failed) continue;
-          }
-          const effect = provisionalLoan(pending.thread, pending.operation, entry.outcome, entry.state);
-          const promised = new Map(configuration.promised).set(pending.thread, { outcome: effect.outcome, before: configuration.state, after: effect.state });
-          queue.push({ ...configuration, state: effect.state, promised });
+    for (let layer = capped(merged(configurations)); layer.length > 0; ) {
+      const next: Configuration[] = [];
+      for (const configuration of layer) {
+        const key = configurationKey(configuration);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        result.push(configuration);
+        this.successors(configuration, next);
+      }
+      layer = capped(merged(next));
+    }
+    const kept = capped(result);
+    if (kept.length > this.configurationLimit) throw new CapacityExceeded(`more than ${this.configurationLimit} configurations: the history is too ambiguous to check`);
+    return kept;
+  }
+
+  /** Adds to `next` the configurations one pending operation's effect (or window copy) away from `configuration`. */
+  private successors(configuration: Configuration, next: Configuration[]): void {
+    for (const pending of this.pending.values()) {
+      if (configuration.promised.has(pending.thread)) continue;
+      pending.swapReadInWindow ||= failurePossible(configuration.state, "swapRead");
+      for (const state of windowCopies(configuration.state, pending.operation)) next.push({ ...configuration, state });
+      const entries = this.steps(configuration.state, pending.operation);
+      this.noteDeviceRead(pending, configuration.state, entries);
+      noteLateFailures(pending, configuration.state);
+      for (const entry of entries) {
+        // A device failure's EIO is admissible without its effect, too: what it destroyed
+        // shows when the operation completes, and the observation then adopts the loss.
+        const failed = !pending.readOnly && entry.cause === "deviceFailure";
+        if (failed && !pending.failureOutcomes.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.failureOutcomes.push(entry.outcome);
+        if (pending.readOnly || entry.state === configuration.state || failed) {
+          if (!pending.admissible.some((outcome) => outcomeEquals(outcome, entry.outcome))) pending.admissible.push(entry.outcome);
+          if (pending.readOnly || !failed) continue;
         }
+        const effect = provisionalLoan(pending.thread, pending.operation, entry.outcome, entry.state);
+        const promised = new Map(configuration.promised).set(pending.thread, { outcome: effect.outcome, before: configuration.state, after: effect.state });
+        next.push({ ...configuration, state: effect.state, promised });
       }
     }
-    return capped(result);
   }
 }

@@ -2,11 +2,13 @@
 //! what it learnt of the operation's window so far (the outcomes allowed without an effect,
 //! the device failures possible), and what a failed outcome of it explains.
 
-import type { Losable } from "../../model/failures.ts";
+import { produce } from "immer";
+import { consumeFailure, failurePossible, type Losable } from "../../model/failures.ts";
 import type { ModelState } from "../../model/state.ts";
 import type { ThreadOperation } from "../../vocabulary/command.ts";
 import { type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
+import type { Configuration } from "./configurations.ts";
 import { dataRead } from "./same-step-losses.ts";
 
 export interface PendingOperation {
@@ -30,6 +32,11 @@ export interface PendingOperation {
   readsInWindow: boolean;
   /** Whether a swap read failure was possible at some instant of its window (armed or rated then). */
   swapReadInWindow: boolean;
+  /**
+   * The read failures possible at some instant of its window once `readsInWindow` held: a
+   * read it issued then may have failed with one, used up (or cleared) before it completes.
+   */
+  readonly lateFailures: Set<"backingRead" | "swapRead">;
   /** Outcomes a device failure can explain at some instant of its window (EIO; a loan's EINVAL). */
   readonly failureOutcomes: Outcome[];
   /** The data it would read when it started (a read, a loan's read): what its failed swap-in destroys. */
@@ -43,7 +50,7 @@ export function startedOperation(thread: ThreadId, operation: ThreadOperation, s
   const readOnly = readOnlyKinds.has(operation.kind);
   const failuresAtStart = states[0]!.failures;
   const dataAtStart = states.flatMap((state) => dataRead(state, operation));
-  return { thread, operation, readOnly, admissible: [], failuresAtStart, readsInWindow: false, swapReadInWindow: false, failureOutcomes: [], dataAtStart };
+  return { thread, operation, readOnly, admissible: [], failuresAtStart, readsInWindow: false, swapReadInWindow: false, lateFailures: new Set(), failureOutcomes: [], dataAtStart };
 }
 
 /**
@@ -60,4 +67,37 @@ export function swapInFailed(operation: PendingOperation, returned: Outcome): bo
   if (atStart && (operation.readOnly ? returned.errno === "EIO" : operation.failureOutcomes.some((outcome) => outcomeEquals(outcome, returned)))) return true;
   const failedRead = returned.errno === "EIO" || (returned.errno === "EINVAL" && operation.operation.kind === "loan");
   return failedRead && operation.readsInWindow && operation.swapReadInWindow;
+}
+
+/** The device reads a thread's operation may issue after a wait (the allowance `lateReadFailure`). */
+const readFailureKinds = ["backingRead", "swapRead"] as const;
+
+/** Notes the read failures possible in `state`, an instant of `pending`'s window, once it has passed its checks on the way to a device read. */
+export function noteLateFailures(pending: PendingOperation, state: ModelState): void {
+  if (!pending.readsInWindow) return;
+  for (const kind of readFailureKinds) if (failurePossible(state, kind)) pending.lateFailures.add(kind);
+}
+
+/**
+ * The configurations (with `operation` not taken effect) where a read failure explains its
+ * EIO: it passed its checks earlier in its window and issued the read later (after a
+ * restart, after waiting for memory or a lock). A failure possible now is used up; one
+ * possible only at an earlier instant since it passed its checks was used up, or cleared,
+ * after the read that met it was issued (counterexamples/
+ * fixed-late-read-failure-cleared-before-completion.json). What a swap read failure
+ * destroyed shows in the next observation.
+ */
+export function lateReadFailures(configurations: readonly Configuration[], operation: PendingOperation, returned: Outcome): Configuration[] {
+  if (!operation.readsInWindow || returned.kind !== "error" || returned.errno !== "EIO") return [];
+  const late: Configuration[] = [];
+  for (const configuration of configurations) {
+    if (configuration.promised.has(operation.thread)) continue;
+    let metEarlier = false;
+    for (const kind of readFailureKinds) {
+      if (failurePossible(configuration.state, kind)) late.push({ ...configuration, state: produce(configuration.state, (draft) => consumeFailure(draft, kind)) });
+      else metEarlier ||= operation.lateFailures.has(kind);
+    }
+    if (metEarlier) late.push(configuration);
+  }
+  return late;
 }

@@ -103,6 +103,8 @@ export interface CampaignResult {
   readonly coverage: ReadonlyMap<string, number>;
   /** Runs abandoned because their history was too ambiguous to check (check `capacity`). */
   readonly abandoned: number;
+  /** Their indices, where the campaign runs by index (interruptible-campaign.ts), increasing. */
+  readonly abandonedRuns?: readonly number[];
 }
 
 export interface RunInput {

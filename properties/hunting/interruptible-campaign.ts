@@ -118,6 +118,7 @@ class ReleasedRuns {
   runs = 0;
   commands = 0;
   abandoned = 0;
+  readonly abandonedRuns: number[] = [];
   readonly coverage = new Map<string, number>();
   found: FoundViolation | null = null;
   /** Whether a stop cut the found violation's shrinking short. */
@@ -146,7 +147,10 @@ class ReleasedRuns {
   private release(report: RunReport, run: RunEvent): void {
     this.runs++;
     this.commands += run.commands;
-    if (run.failed === "capacity") this.abandoned++;
+    if (run.failed === "capacity") {
+      this.abandoned++;
+      this.abandonedRuns.push(report.index);
+    }
     for (const [name, count] of Object.entries(run.coverage)) this.coverage.set(name, (this.coverage.get(name) ?? 0) + count);
     this.onEvent?.({ ...run, completedRuns: this.runs, index: report.index });
     if (report.failure !== null) this.onEvent?.(report.failure);
@@ -205,9 +209,10 @@ export async function runIndexedCampaign(
   const interrupted = stopped && released.found === null && released.next < options.runs && !budgetOver;
   const shrinkingCut = released.found !== null && released.foundInterrupted;
   if (!interrupted && released.runs > 0 && released.abandoned === released.runs) {
-    throw new CampaignError(`the campaign could not run: all ${released.runs} runs abandoned as too ambiguous to check`);
+    const which = released.runs === 1 ? "its only run was" : `all ${released.runs} runs were`;
+    throw new CampaignError(`the campaign could not run: ${which} abandoned as too ambiguous to check`);
   }
   const violations = released.found === null ? [] : [released.found];
-  const { runs, commands, coverage, abandoned } = released;
-  return { system: options.system.name, seed: options.seed, runs, commands, violations, coverage, abandoned, interrupted: interrupted || shrinkingCut };
+  const { runs, commands, coverage, abandoned, abandonedRuns } = released;
+  return { system: options.system.name, seed: options.seed, runs, commands, violations, coverage, abandoned, abandonedRuns, interrupted: interrupted || shrinkingCut };
 }
