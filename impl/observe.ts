@@ -63,7 +63,10 @@ export function observeKernel(kernel: Kernel, part?: ObservationPart): Observati
           ? record.items.pages.map((page) => uvm.machine.memory.contents(page.frame))
           : record.items.anons.map((anon) => anonContents(uvm, anon)),
     }));
-  return { processes, files, loans };
+  const segments = [...uvm.shmSegments]
+    .sort(([a], [b]) => a - b)
+    .map(([id, object]) => ({ id, pages: Array.from({ length: object.pageCount }, (_, page) => objectPageContents(uvm, object, page)) }));
+  return { processes, files, loans, segments };
 }
 
 /** What page `index` of `entry` holds: the anon above, else the object below, else zeroes. */

@@ -132,6 +132,14 @@ export function adoptObservedLosses(state: ModelState, observation: Observation,
       if (contents === "lost" && data !== null && !isLost(state, data) && !losses.some((known) => sameData(known, data))) losses.push(data);
     });
   }
+  for (const observed of observation.segments ?? []) {
+    const memory = state.segments[observed.id];
+    if (memory === undefined) continue;
+    observed.pages.forEach((contents, page) => {
+      const data: Losable = { kind: "memory", memory, page };
+      if (contents === "lost" && !isLost(state, data) && !losses.some((known) => sameData(known, data))) losses.push(data);
+    });
+  }
   if (losses.length === 0) return state;
   const writes = state.failures.rated.swapWrite === true ? losses.length : (state.failures.armed.swapWrite ?? 0);
   return produce(state, (draft) => {

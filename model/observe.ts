@@ -1,7 +1,7 @@
 //! The model's observation: what every process sees at every mapped page, and every file.
 //! Compared element by element with the implementation's (vocabulary/observation.ts).
 
-import type { Observation, ObservedLoan, ObservedPage, ObservedProcess } from "../vocabulary/observation.ts";
+import type { Observation, ObservedLoan, ObservedPage, ObservedProcess, ObservedSegment } from "../vocabulary/observation.ts";
 import { loanHandle, vpn } from "../vocabulary/units.ts";
 import { pageContents } from "./contents.ts";
 import { regionEnd } from "./regions.ts";
@@ -13,7 +13,15 @@ export function observe(state: ModelState): Observation {
     .map(Number)
     .sort((a, b) => a - b);
   for (const id of pids) processes.push(observeProcess(state, state.processes[id]!));
-  return { processes, files: state.files, loans: observeLoans(state) };
+  return { processes, files: state.files, loans: observeLoans(state), segments: observeSegments(state) };
+}
+
+/** What an attach of every live SysV segment would read, by increasing id: the segments of `observe`. */
+export function observeSegments(state: ModelState): ObservedSegment[] {
+  return Object.entries(state.segments)
+    .map(([id, memory]) => ({ id: Number(id), memory: state.sharedMemories[memory]! }))
+    .sort((a, b) => a.id - b.id)
+    .map(({ id, memory }) => ({ id, pages: memory.pages.map((words, page) => (memory.lost[page] === true ? ("lost" as const) : words)) }));
 }
 
 /** What every outstanding loan's holder reads, by increasing handle: the loans of `observe`. */

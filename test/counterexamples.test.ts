@@ -62,6 +62,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-stale-wired-translation.json": ["fault.wire", "fault.1B", "pmap.enterFailure"],
   "fixed-swapin-fake-after-read.json": ["swap.in", "restart.relockFailed"],
   "fixed-unloan-waits-for-readers.json": ["unloan.anon", "swap.readFailure", "restart.pageBusyWait"],
+  "fixed-unattached-segment-loss.json": ["shm.attach", "swap.writeFailure", "pdaemon.run"],
   "fixed-write-copy-then-efault.json": ["fault.1B", "pmap.enterFailure", "swap.writeFailure", "fault.efault"],
   "fixed-write-efault-after-munmap.json": ["swap.readFailure", "restart.pageBusyWait", "fault.efault"],
   "fixed-write-copy-after-fork.json": ["fork.copy", "fault.1B", "pmap.enterFailure", "swap.readFailure"],

@@ -11,6 +11,8 @@ import { campaign } from "./support/campaign.ts";
 import { check } from "./support/check.ts";
 import * as c from "./support/commands.ts";
 import { runSpecified } from "./support/model.ts";
+import { observe } from "../model/observe.ts";
+import { firstDivergence, observationDifferences } from "../vocabulary/observation.ts";
 import { checkDragonfly } from "./support/dragonfly.ts";
 import { prepareUvmVariants } from "./support/variants.ts";
 
@@ -58,6 +60,20 @@ describe("model: SysV shared memory", () => {
     const gone = run([shmget(1), shmat(1, 1), shmrm(1), c.munmap(1, 0, 1)]);
     expect(gone.state.sharedMemories).toEqual({});
     expect(gone.state.segments).toEqual({});
+  });
+
+  it("shows every live segment in the observation, attached or not, and tells its pages apart", () => {
+    const { state } = run([shmget(2), shmat(1, 1), c.write(1, 1, 7), c.munmap(1, 0, 2), shmget(1)]);
+    const seen = observe(state);
+    expect(seen.processes[0]!.pages).toEqual([]);
+    expect(seen.segments).toEqual([
+      { id: 1, pages: [[0, 0, 0, 0], [7, 0, 0, 0]] },
+      { id: 2, pages: [[0, 0, 0, 0]] },
+    ]);
+    const lost = { ...seen, segments: [{ id: 1, pages: [[0, 0, 0, 0], "lost" as const] }, seen.segments![1]!] };
+    expect(firstDivergence(seen, lost)).toEqual({ kind: "segmentWord", segment: 1, page: 1, word: 0, expected: "[7,0,0,0]", actual: "lost" });
+    expect([...observationDifferences(seen, lost)]).toEqual(["segment 1"]);
+    expect(firstDivergence(seen, { ...seen, segments: [seen.segments![0]!] })).toEqual({ kind: "segments", expected: [1, 2], actual: [1] });
   });
 
   it("maps read-only attaches r with maxprot r, inherit share, advice random; ESRCH and ENOMEM as mmap", () => {

@@ -37,6 +37,12 @@ export interface ObservedLoan {
   readonly pages: readonly PageContents[];
 }
 
+export interface ObservedSegment {
+  readonly id: number;
+  /** What an attach of the segment would read at each page. */
+  readonly pages: readonly PageContents[];
+}
+
 export interface Observation {
   /** Live processes, in increasing pid. */
   readonly processes: readonly ObservedProcess[];
@@ -44,6 +50,11 @@ export interface Observation {
   readonly files: readonly (readonly (readonly number[])[])[];
   /** Outstanding loans, in increasing handle. */
   readonly loans: readonly ObservedLoan[];
+  /**
+   * Live SysV shared memory segments (the `sysvShm` family), in increasing id, attached or
+   * not: like a file, a segment's data is there to see while nothing maps it. Absent: none.
+   */
+  readonly segments?: readonly ObservedSegment[];
 }
 
 /**
@@ -81,7 +92,9 @@ export type Divergence =
   | { readonly kind: "pageWord"; readonly pid: Pid; readonly va: Vpn; readonly word: number; readonly expected: string; readonly actual: string }
   | { readonly kind: "fileWord"; readonly file: number; readonly page: number; readonly word: number; readonly expected: number; readonly actual: number }
   | { readonly kind: "loans"; readonly expected: readonly number[]; readonly actual: readonly number[] }
-  | { readonly kind: "loanWord"; readonly handle: number; readonly index: number; readonly word: number; readonly expected: string; readonly actual: string };
+  | { readonly kind: "loanWord"; readonly handle: number; readonly index: number; readonly word: number; readonly expected: string; readonly actual: string }
+  | { readonly kind: "segments"; readonly expected: readonly number[]; readonly actual: readonly number[] }
+  | { readonly kind: "segmentWord"; readonly segment: number; readonly page: number; readonly word: number; readonly expected: string; readonly actual: string };
 
 /** The first place where `actual` differs from `expected`, or null when they are equal. */
 export function firstDivergence(expected: Observation, actual: Observation): Divergence | null {
@@ -104,7 +117,24 @@ export function firstDivergence(expected: Observation, actual: Observation): Div
       }
     }
   }
-  return loansDivergence(expected.loans, actual.loans);
+  return loansDivergence(expected.loans, actual.loans) ?? segmentsDivergence(expected.segments ?? [], actual.segments ?? []);
+}
+
+function segmentsDivergence(expected: readonly ObservedSegment[], actual: readonly ObservedSegment[]): Divergence | null {
+  const ids = (segments: readonly ObservedSegment[]) => segments.map((segment) => segment.id);
+  if (ids(expected).join() !== ids(actual).join() || expected.some((segment, index) => segment.pages.length !== actual[index]!.pages.length)) {
+    return { kind: "segments", expected: ids(expected), actual: ids(actual) };
+  }
+  for (let index = 0; index < expected.length; index++) {
+    const pages = expected[index]!.pages;
+    for (let page = 0; page < pages.length; page++) {
+      const divergence = contentsDivergence(0 as Pid, 0 as Vpn, pages[page]!, actual[index]!.pages[page]!);
+      if (divergence !== null && divergence.kind === "pageWord") {
+        return { kind: "segmentWord", segment: expected[index]!.id, page, word: divergence.word, expected: divergence.expected, actual: divergence.actual };
+      }
+    }
+  }
+  return null;
 }
 
 function loansDivergence(expected: readonly ObservedLoan[], actual: readonly ObservedLoan[]): Divergence | null {
@@ -184,12 +214,16 @@ export function formatDivergence(divergence: Divergence, labels: DivergenceLabel
       return `outstanding loans: ${expected} [${divergence.expected.join(",")}], ${actual} [${divergence.actual.join(",")}]`;
     case "loanWord":
       return `loan ${divergence.handle} page ${divergence.index} word ${divergence.word}: ${expected} ${divergence.expected}, ${actual} ${divergence.actual}`;
+    case "segments":
+      return `shared memory segments: ${expected} [${divergence.expected.join(",")}], ${actual} [${divergence.actual.join(",")}]`;
+    case "segmentWord":
+      return `segment ${divergence.segment} page ${divergence.page} word ${divergence.word}: ${expected} ${divergence.expected}, ${actual} ${divergence.actual}`;
   }
 }
 
 /**
- * Every observable thing (a process, a page, a file page, a loan) that differs between `a`
- * and `b`, by key (`pid 1`, `pid 1 va 3`, `file 0 page 2`, `loan 4`), so two observations can
+ * Every observable thing (a process, a page, a file page, a loan, a segment) that differs
+ * between `a` and `b`, by key (`pid 1`, `pid 1 va 3`, `file 0 page 2`, `loan 4`, `segment 1`), so two observations can
  * be compared outside a set of keys. With `ignoreWired` the `wired` attribute is left out
  * (wiring is in progress while an mlock sleeps).
  */
@@ -231,6 +265,15 @@ export function observationDifferences(a: Observation, b: Observation, options: 
     }
   }
   for (const handle of loans.keys()) keys.add(`loan ${handle}`);
+  const segments = new Map<number, ObservedSegment>((b.segments ?? []).map((segment) => [segment.id, segment]));
+  for (const segment of a.segments ?? []) {
+    const twin = segments.get(segment.id);
+    segments.delete(segment.id);
+    if (twin === undefined || twin.pages.length !== segment.pages.length || segment.pages.some((page, index) => !sameContents(page, twin.pages[index]!))) {
+      keys.add(`segment ${segment.id}`);
+    }
+  }
+  for (const id of segments.keys()) keys.add(`segment ${id}`);
   return keys;
 }
 

@@ -38,7 +38,10 @@ export function observeDragonfly(kernel: DragonflyKernel, part?: ObservationPart
   const files = (part === undefined || part.files ? vm.vnodeObjects : []).map((object) =>
     Array.from({ length: object.size }, (_, pindex) => chainContents(vm, object, pindex) as number[]),
   );
-  return { processes, files, loans: [] };
+  const segments = [...vm.shmSegments]
+    .sort(([a], [b]) => a - b)
+    .map(([id, object]) => ({ id, pages: Array.from({ length: object.size }, (_, pindex) => chainContents(vm, object, pindex)) }));
+  return { processes, files, loans: [], segments };
 }
 
 export function entryPageContents(vm: Vm, entry: VmMapEntry, index: number): PageContents {

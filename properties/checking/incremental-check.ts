@@ -28,7 +28,7 @@ import { assert } from "../../vocabulary/assert.ts";
 import { type Divergence, firstDivergence, type Observation, type ObservationPart, partPids, partRange } from "../../vocabulary/observation.ts";
 import type { SystemUnderTest } from "../../vocabulary/system-under-test.ts";
 import { type Pid, pid } from "../../vocabulary/units.ts";
-import { observeLoans, observeProcess } from "../../model/observe.ts";
+import { observeLoans, observeProcess, observeSegments } from "../../model/observe.ts";
 import type { ModelState, Process } from "../../model/state.ts";
 
 /** The scale profile's sweep period: a full check at least every this many steps. */
@@ -120,7 +120,7 @@ export function partDivergence(state: ModelState, part: ObservationPart, system:
     const range = partRange(part, key);
     return observeProcess(state, state.processes[key]!, range.start, range.end);
   });
-  const expected = { processes, files: part.files ? state.files : [], loans: observeLoans(state) };
+  const expected = { processes, files: part.files ? state.files : [], loans: observeLoans(state), segments: observeSegments(state) };
   return firstDivergence(expected, system.observePart(part));
 }
 
