@@ -59,6 +59,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-pdaemon-inactive-target.json": ["pdaemon.run", "restart.memoryWait"],
   "fixed-promote-source-unqueued.json": ["fault.2B.copy", "fork.copy"],
   "fixed-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
+  "fixed-read-zero-fill-after-remap.json": ["fault.2B.zero", "pmap.enterFailure", "loan.anonToAnon"],
   "fixed-stale-wired-translation.json": ["fault.wire", "fault.1B", "pmap.enterFailure"],
   "fixed-swapin-fake-after-read.json": ["swap.in", "restart.relockFailed"],
   "fixed-unloan-waits-for-readers.json": ["unloan.anon", "swap.readFailure", "restart.pageBusyWait"],

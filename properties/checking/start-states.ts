@@ -27,10 +27,7 @@ import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
  */
 export function startStates(state: ModelState, operation: ThreadOperation): ModelState[] {
   if (operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") return [state]; // a loan of an untouched page lends the zero page
-  const needs = operation.kind === "read" ? PROT_READ : operation.kind === "write" ? PROT_WRITE : 0;
-  const pages = "pages" in operation ? operation.pages : 1;
-  let filled = state;
-  if (allows(state, "zeroFillBeforePark")) for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
+  const filled = zeroFilled(state, operation);
   const states = filled === state ? [state] : [filled, state];
   if (operation.kind === "mlock") return allows(state, "wireCopiesBeforePark") ? [...states, ...states.flatMap((from) => wiredCopies(from, operation))] : states;
   if (operation.kind !== "write" || !allows(state, "promotionBeforePark")) return states;
@@ -39,18 +36,36 @@ export function startStates(state: ModelState, operation: ThreadOperation): Mode
 }
 
 /**
- * The copy a pending write's fault may make at any instant of its window, before it takes
- * effect: the write may restart (a failed pmap_enter, an empty free list, a lock it had to
- * drop) and promote the page it stores to then, when a fork meanwhile has shared it
- * (fixed-write-copy-after-fork). The linearizer offers it in every state of the window; the
+ * The copies a pending operation's fault may make at any instant of its window, before it
+ * takes effect: it may restart (a failed pmap_enter, an empty free list, a lock it had to
+ * drop) and make them then. A write promotes the page it stores to, when a fork meanwhile
+ * has shared it (fixed-write-copy-after-fork); a read, write or mlock zero-fills an untouched
+ * anonymous page that a new mapping put where it faults (fixed-read-zero-fill-after-remap). The linearizer offers it in every state of the window; the
  * copy and the state it was made from differ only in sharing, and copies made at different
  * instants end in states equal up to their names (canonical-state.ts), so offering it at
  * every instant adds at most one configuration per state.
  */
 export function windowCopies(state: ModelState, operation: ThreadOperation): ModelState[] {
-  if (operation.kind !== "write" || !allows(state, "promotionBeforePark")) return [];
+  const copies: ModelState[] = [];
+  const filled = zeroFilled(state, operation);
+  if (filled !== state) copies.push(filled);
+  if (operation.kind !== "write" || !allows(state, "promotionBeforePark")) return copies;
   const copied = withWriteCopy(state, operation.pid, operation.va);
-  return copied === state ? [] : [copied];
+  return copied === state ? copies : [...copies, copied];
+}
+
+/**
+ * `state` with the zero copies a read, write or mlock's fault gives the untouched anonymous
+ * pages it touches (private, or a shared amap's empty slot: NetBSD's fault allocates the
+ * anon there too), under `zeroFillBeforePark`; or `state` itself.
+ */
+function zeroFilled(state: ModelState, operation: ThreadOperation): ModelState {
+  if ((operation.kind !== "read" && operation.kind !== "write" && operation.kind !== "mlock") || !allows(state, "zeroFillBeforePark")) return state;
+  const needs = operation.kind === "read" ? PROT_READ : operation.kind === "write" ? PROT_WRITE : 0;
+  const pages = "pages" in operation ? operation.pages : 1;
+  let filled = state;
+  for (let va = operation.va; va < operation.va + pages; va++) filled = withZeroFill(filled, operation.pid, va, needs);
+  return filled;
 }
 
 /**
