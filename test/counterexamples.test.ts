@@ -42,6 +42,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-anonget-relocks-freed-anon.json": ["restart.memoryWait", "restart.amapSlotChanged", "unloan.anon"],
   "fixed-aobj-read-waits-for-failed-swapin.json": ["swap.readFailure", "restart.pageBusyWait"],
   "fixed-late-backing-read-failure.json": ["fault.lowerIo", "restart.memoryWait"],
+  "fixed-late-enomem-after-mprotect.json": ["shm.attach", "swap.in", "restart.memoryWait"],
   "fixed-late-read-failure-cleared-before-completion.json": ["fault.lowerIo", "restart.pageBusyWait", "swap.in"],
   "fixed-late-swap-read-failure.json": ["trylock.contended", "unloan.anon"],
   "fixed-loanread-eio-after-shared-swapin-failure.json": ["loan.anonToAnon", "swap.readFailure", "restart.pageBusyWait"],

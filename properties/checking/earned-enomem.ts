@@ -19,6 +19,7 @@
 
 import type { Allowed } from "../../model/transition.ts";
 import { framesDataMayPin } from "../../model/memory-bound.ts";
+import type { ModelState } from "../../model/state.ts";
 
 const RESERVE_FRAMES = 4;
 const RESERVE_FRAMES_PER_PENDING = 3;
@@ -28,6 +29,11 @@ export function memoryMayBeShort(entries: readonly Allowed[], pending: number): 
   const frames = entries[0]!.state.world.frames;
   const pinned = Math.max(...entries.map((entry) => framesDataMayPin(entry.state)));
   return pinned + RESERVE_FRAMES + RESERVE_FRAMES_PER_PENDING * pending >= frames;
+}
+
+/** Whether memory may be short in `state` (with `pending` operations on threads). */
+export function stateMayBeShort(state: ModelState, pending: number): boolean {
+  return framesDataMayPin(state) + RESERVE_FRAMES + RESERVE_FRAMES_PER_PENDING * pending >= state.world.frames;
 }
 
 /** `entries` without the memoryExhausted ones when memory cannot be short. */

@@ -39,7 +39,7 @@ import type { ThreadCompletion } from "../../vocabulary/system-under-test.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
 import { type Configuration, capped, configurationKey, footprint, merged, withoutWiring } from "./configurations.ts";
 import { boundLoan, provisionalLoan, withoutProvisionalLoans } from "./loan-handles.ts";
-import { lateReadFailures, noteLateFailures, type PendingOperation, startedOperation, swapInFailed } from "./pending-operation.ts";
+import { lateExhaustion, lateReadFailures, noteLateFailures, type PendingOperation, startedOperation, swapInFailed } from "./pending-operation.ts";
 import { startStates, windowCopies } from "./start-states.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
@@ -321,11 +321,12 @@ export class Linearizer {
     pending.readsInWindow = failing !== state && failures(this.steps(failing, pending.operation)) > failures(entries);
   }
 
-  /** lateReadFailures, counting the loss a swap read failure may have caused. */
+  /** lateReadFailures (counting the loss a swap read failure may have caused), or else lateExhaustion. */
   private lateReadFailure(operation: PendingOperation, returned: Outcome): Configuration[] {
     const late = lateReadFailures(this.configurations, operation, returned);
     if (late.length > 0) this.readLosses++;
-    return late;
+    if (late.length > 0 || !this.allowedCauses.has("memoryExhausted")) return late;
+    return lateExhaustion(this.configurations, operation, returned, this.pending.size);
   }
 
   private steps(state: ModelState, command: Command) {

@@ -9,6 +9,7 @@ import type { ThreadOperation } from "../../vocabulary/command.ts";
 import { type Outcome, outcomeEquals } from "../../vocabulary/outcome.ts";
 import type { ThreadId } from "../../vocabulary/units.ts";
 import type { Configuration } from "./configurations.ts";
+import { stateMayBeShort } from "./earned-enomem.ts";
 import { dataRead } from "./same-step-losses.ts";
 
 export interface PendingOperation {
@@ -100,4 +101,16 @@ export function lateReadFailures(configurations: readonly Configuration[], opera
     if (metEarlier) late.push(configuration);
   }
   return late;
+}
+
+/**
+ * The configurations (with `operation` not taken effect) where its ENOMEM is a late one: it
+ * passed its checks earlier in its window on the way to a device read (which needs a frame)
+ * and found memory short only later, when its page may no longer be accessible as it was
+ * (an mprotect meanwhile: counterexamples/fixed-late-enomem-after-mprotect.json). Memory
+ * must be short now (earned-enomem.ts), with `pending` other operations on threads.
+ */
+export function lateExhaustion(configurations: readonly Configuration[], operation: PendingOperation, returned: Outcome, pending: number): Configuration[] {
+  if (!operation.readsInWindow || returned.kind !== "error" || returned.errno !== "ENOMEM") return [];
+  return configurations.filter((configuration) => !configuration.promised.has(operation.thread) && stateMayBeShort(configuration.state, pending));
 }
