@@ -4,9 +4,9 @@
 //!
 //! Each seed is one `uvmcheck run --no-db --json` (a child process, `--jobs` at once, each
 //! counterexample written under `--out`, by default a fresh temporary folder); a line per
-//! seed as it ends (with the index of each abandoned run), then the totals: seeds, runs, commands checked, violations, abandoned
-//! runs. Exit 0 when no seed found a violation or abandoned a run, 1 otherwise, 2 on bad
-//! arguments.
+//! seed as it ends (with the index of each abandoned run), then the totals: seeds, runs,
+//! commands checked, violations, abandoned runs. Exit 0 when no seed found a violation or
+//! abandoned a run, 1 otherwise, 2 on bad arguments.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";

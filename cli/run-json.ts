@@ -101,7 +101,7 @@ function summaryLines(end: CampaignEnd): string[] {
   const first = end.settings.fromRun;
   if (end.settings.durationSeconds !== null && end.found === null && !result.interrupted) lines.push(`  the time budget ended it: runs ${first} to ${first + result.runs - 1} again with --runs ${first + result.runs}`);
   if (result.abandoned > 0) {
-    const indices = (result.abandonedRuns ?? []).length === 0 ? "" : ` (run index ${result.abandonedRuns!.join(", ")})`;
+    const indices = result.abandonedRuns?.length ? ` (run index ${result.abandonedRuns.join(", ")})` : "";
     const words = `${count(result.abandoned, "run")} abandoned${indices}: a thread history too ambiguous to check (more than ${CONFIGURATION_LIMIT} linearizer configurations), neither passed nor failed`;
     lines.push(...wrap(words.split(" "), "  "));
   }

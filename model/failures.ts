@@ -112,6 +112,10 @@ export function freshCopyLosses(before: ModelState, after: ModelState, region: R
 export function adoptObservedLosses(state: ModelState, observation: Observation, readLosses = 0): ModelState {
   if (!failurePossible(state, "swapWrite") && readLosses === 0) return state;
   const losses: Losable[] = [];
+  /** Notes `data` shown lost, once, unless the model already has it lost. */
+  const shownLost = (data: Losable) => {
+    if (data !== null && !isLost(state, data) && !losses.some((known) => sameData(known, data))) losses.push(data);
+  };
   for (const observed of observation.processes) {
     const process = state.processes[observed.pid];
     if (process === undefined) continue;
@@ -119,8 +123,7 @@ export function adoptObservedLosses(state: ModelState, observation: Observation,
       if (page.contents !== "lost") continue;
       const region = findRegion(process.regions, page.va);
       if (region === null) continue;
-      const data = losableData(state, region, page.va);
-      if (data !== null && !isLost(state, data) && !losses.some((known) => sameData(known, data))) losses.push(data);
+      shownLost(losableData(state, region, page.va));
     }
   }
   for (const observed of observation.loans) {
@@ -128,16 +131,14 @@ export function adoptObservedLosses(state: ModelState, observation: Observation,
     if (held === undefined || held.to !== "anon") continue;
     observed.pages.forEach((contents, index) => {
       const cell = held.pages[index];
-      const data: Losable = cell === undefined ? null : { kind: "cell", tag: cell.tag };
-      if (contents === "lost" && data !== null && !isLost(state, data) && !losses.some((known) => sameData(known, data))) losses.push(data);
+      if (contents === "lost" && cell !== undefined) shownLost({ kind: "cell", tag: cell.tag });
     });
   }
   for (const observed of observation.segments ?? []) {
     const memory = state.segments[observed.id];
     if (memory === undefined) continue;
     observed.pages.forEach((contents, page) => {
-      const data: Losable = { kind: "memory", memory, page };
-      if (contents === "lost" && !isLost(state, data) && !losses.some((known) => sameData(known, data))) losses.push(data);
+      if (contents === "lost") shownLost({ kind: "memory", memory, page });
     });
   }
   if (losses.length === 0) return state;

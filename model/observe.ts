@@ -1,4 +1,5 @@
-//! The model's observation: what every process sees at every mapped page, and every file.
+//! The model's observation: what every process sees at every mapped page, every file, every
+//! outstanding loan and every live SysV segment.
 //! Compared element by element with the implementation's (vocabulary/observation.ts).
 
 import type { Observation, ObservedLoan, ObservedPage, ObservedProcess, ObservedSegment } from "../vocabulary/observation.ts";

@@ -40,10 +40,11 @@ export function startStates(state: ModelState, operation: ThreadOperation): Mode
  * takes effect: it may restart (a failed pmap_enter, an empty free list, a lock it had to
  * drop) and make them then. A write promotes the page it stores to, when a fork meanwhile
  * has shared it (fixed-write-copy-after-fork); a read, write or mlock zero-fills an untouched
- * anonymous page that a new mapping put where it faults (fixed-read-zero-fill-after-remap). The linearizer offers it in every state of the window; the
- * copy and the state it was made from differ only in sharing, and copies made at different
- * instants end in states equal up to their names (canonical-state.ts), so offering it at
- * every instant adds at most one configuration per state.
+ * anonymous page that a new mapping put where it faults (fixed-read-zero-fill-after-remap).
+ * The linearizer offers them in every state of the window; a copy and the state it was made
+ * from differ only in sharing, and copies made at different instants end in states equal up
+ * to their names (canonical-state.ts), so offering them at every instant adds at most two
+ * configurations per state.
  */
 export function windowCopies(state: ModelState, operation: ThreadOperation): ModelState[] {
   const copies: ModelState[] = [];
