@@ -47,6 +47,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-busy-owner": "invariant:G3 busy-pages-owned-by-parked-threads",
   "canary-busy-page-spin": "liveness",
   "canary-shmrm-frees-mapped": "invariant:object-references",
+  "canary-shm-unattached-pages-freed": "observation",
 };
 
 /** Canaries a check catches only under a property other than the default one. */

@@ -33,6 +33,7 @@ const expectedCheck: Readonly<Record<string, string>> = {
   "canary-wired-keeps-swap": "invariant:D-wired wired pages on no queue and off swap",
   "canary-shared-anon-copy-tracks": "observation",
   "canary-delete-keeps-wiring": "healed",
+  "canary-shm-unattached-pages-freed": "observation",
 };
 
 /**

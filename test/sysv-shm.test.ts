@@ -105,6 +105,17 @@ describe("the kernels under the checker", () => {
     expect(checked.system.coverage().get("shm.removeLast")).toBe(2);
   });
 
+  it("DragonFly: a region inherited by copy tracks the segment until the child writes, wired or not (no snapshot, no copy at fork)", () => {
+    const tracking = [shmget(1), shmat(1, 1), c.write(1, 0, 3), c.minherit(1, 0, 1, "copy"), c.fork(1), c.write(1, 0, 4), c.read(2, 0), c.write(2, 0, 6), c.read(1, 0), c.read(2, 0)];
+    const checked = checkDragonfly(tracking, { heal: true });
+    expect(checked.violation).toBeNull();
+    expect(checked.outcomes).toEqual(["=1", "=0", "ok", "ok", "=2", "ok", "=4", "ok", "=4", "=6"]);
+    const wired = [shmget(1), shmat(1, 1), c.mlock(1, 0, 1), c.minherit(1, 0, 1, "copy"), c.fork(1), c.write(1, 0, 5), c.read(2, 0)];
+    const tight = checkDragonfly(wired, { world: { ...defaultWorld, frames: 1, swapSlots: 0 }, heal: true });
+    expect(tight.violation).toBeNull();
+    expect(tight.outcomes).toEqual(["=1", "=0", "ok", "ok", "=2", "ok", "=5"]);
+  });
+
   it("DragonFly: the lifecycle passes every check and the heal phase, the object marked as shm", () => {
     const checked = checkDragonfly([...lifecycle, c.mlock(2, 0, 2), c.write(2, 1, 3), c.munlock(2, 0, 2)], { heal: true });
     expect(checked.violation).toBeNull();
@@ -115,7 +126,7 @@ describe("the kernels under the checker", () => {
 });
 
 describe("campaigns", () => {
-  beforeAll(() => prepareUvmVariants(["canary-shmrm-frees-mapped"]));
+  beforeAll(() => prepareUvmVariants(["canary-shmrm-frees-mapped", "canary-shm-unattached-pages-freed"]));
 
   it("UVM: a short campaign passes and reaches every shm path", () => {
     const result = campaign({ runs: 60, seed: 1 });
@@ -134,5 +145,16 @@ describe("campaigns", () => {
     const byHand = check([shmget(1), shmat(1, 1), shmrm(1)], { variant });
     expect(byHand.violation?.check).toBe("invariant:object-references");
     expect(campaign({ runs: 100, seed: 1, variant }).violations[0]?.violation.check).toBe("invariant:object-references");
+  });
+
+  it("the canary that frees an unattached segment's pages is caught at the detach, by the segment in the observation, and by a campaign", () => {
+    const variant = "canary-shm-unattached-pages-freed";
+    const byHand = check([shmget(1), shmat(1, 1), c.write(1, 0, 7), c.munmap(1, 0, 1)], { variant });
+    expect(byHand.violation?.check).toBe("observation");
+    expect(byHand.violation?.message).toMatch(/segment 1/);
+    expect(byHand.violation?.step).toBe(3); // the munmap that left only the table's reference
+    const caught = campaign({ runs: 300, seed: 2, variant }).violations[0]?.violation;
+    expect(caught?.check).toBe("observation");
+    expect(caught?.message).toMatch(/^segment \d+ /);
   });
 });

@@ -82,7 +82,7 @@ export const dragonflyCanaries = [
     kind: "canary",
     description: "a copying fork of shared anonymous memory makes only the child's entry copy-on-write over the object, so the child keeps seeing the parent's later writes",
     corrupts: "vm_map_copy_entry (vm_map.c): our interposition beneath shared anonymous memory",
-    edits: [edit("impl/dragonfly/vm-fork.ts", "if (!source.cow && !breaksSharing && !object.sharedMapping) {", "if (!source.cow && !breaksSharing) {")],
+    edits: [edit("impl/dragonfly/vm-fork.ts", "if (!source.cow && !breaksSharing && (!object.sharedMapping || object.sysvShm)) {", "if (!source.cow && !breaksSharing) {")],
   },
   {
     name: "canary-delete-keeps-wiring",
@@ -90,5 +90,21 @@ export const dragonflyCanaries = [
     description: "vm_map_delete of a wired file mapping does not unwire it: the file's page stays wired after everyone exits",
     corrupts: "vm_map_delete (vm_map.c): vm_map_entry_unwire",
     edits: [edit("impl/dragonfly/map-operations.ts", "if (entry.wiredCount > 0) {", "if (entry.wiredCount > 0 && entry.object?.type !== \"vnode\") {")],
+  },
+  {
+    name: "canary-shm-unattached-pages-freed",
+    kind: "canary",
+    description: "vm_object_deallocate takes the segment table's reference for none: once a live segment's last attach goes, its pages with no swap copy are freed, and it reads zeros at its next attach",
+    corrupts: "vm_object_deallocate (vm_object.c): pages are freed only by vm_object_terminate",
+    edits: [
+      edit("impl/dragonfly/vm-object.ts", ["if (object.refCount === 2 && object.shadowCount === 0) {", "object.refCount--;", "return;"], [
+        "if (object.refCount === 2 && object.shadowCount === 0) {",
+        "  object.refCount--;",
+        "  if (object.sysvShm && [...vm.shmSegments.values()].includes(object)) {",
+        "    for (const page of [...object.pages.values()]) if (!page.busy && page.wireCount === 0 && !object.swapBlocks.has(page.pindex)) vmPageFree(vm, page);",
+        "  }",
+        "  return;",
+      ]),
+    ],
   },
 ] as const satisfies readonly SourceVariant[];

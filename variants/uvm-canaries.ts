@@ -391,4 +391,25 @@ export const uvmCanaries = [
     corrupts: "shmctl IPC_RMID (sysv_shm.c): shm_deallocate_segment only once shm_nattch is 0",
     edits: [edit("impl/uvm/sysv-shm.ts", ["yield* object.detach(uvm);", "return true;"], ["object.references = 1; // the mappings' references forgotten", "yield* object.detach(uvm);", "return true;"])],
   },
+  {
+    name: "canary-shm-unattached-pages-freed",
+    kind: "canary",
+    description: "uao_detach takes the segment table's reference for none: once a live segment's last attach goes, its pages with no swap copy are freed, and it reads zeros at its next attach",
+    corrupts: "uao_detach (uvm_aobj.c): pages are freed only with the last reference",
+    edits: [
+      edit("impl/uvm/aobj.ts", ["this.references--;", "if (this.references > 0) return;"], [
+        "this.references--;",
+        "if (this.references === 1 && [...uvm.shmSegments.values()].includes(this)) {",
+        "  for (const page of [...this.pages.values()]) {",
+        "    if (page.busy || page.wireCount > 0 || this.swapSlots.has(page.offset)) continue;",
+        "    uvm.machine.mmu.pageProtect(page.frame, 0);",
+        "    lockPageQueues(uvm);",
+        "    pageFree(uvm, page);",
+        "    unlockPageQueues(uvm);",
+        "  }",
+        "}",
+        "if (this.references > 0) return;",
+      ]),
+    ],
+  },
 ] as const satisfies readonly SourceVariant[];

@@ -9,8 +9,9 @@
 //!
 //! Departures (docs/semantics.md): a shared entry copied keeps the parent sharing (the seed
 //! marked the parent's needs_copy too, so its writes stopped reaching the other sharers).
-//! Over a file, only the child's entry is copy-on-write, and its untouched pages keep
-//! tracking the file (semantic decision 7). Shared anonymous memory (`sharedMapping`), and
+//! Over a file or a SysV shm segment, only the child's entry is copy-on-write, and its
+//! untouched pages keep tracking the object (semantic decision 7). Shared anonymous memory
+//! (`sharedMapping`, not a segment), and
 //! any object other entries write into directly, is interposed: its pages move into a new
 //! object beneath it, which the child's entry references, so the parent's sharers keep
 //! sharing and the child keeps a snapshot (what NetBSD's shared amap gives it);
@@ -88,8 +89,8 @@ function vmMapCopyEntry(vm: Vm, parent: VmMap, child: VmMap, source: VmMapEntry)
   if (object === null) return true; // reserved or untouched: the child's first fault makes its own
   if (object.handle === null && object.type !== "vnode") vmObjectCollapse(vm, object);
   const breaksSharing = vm.seedBehaviour("seed-copy-entry-breaks-sharing");
-  if (!source.cow && !breaksSharing && !object.sharedMapping) {
-    vmObjectReference(object); // a shared entry over a file: only the child copies on write
+  if (!source.cow && !breaksSharing && (!object.sharedMapping || object.sysvShm)) {
+    vmObjectReference(object); // a shared entry over a file or a SysV segment: only the child copies on write
   } else if (!source.needsCopy && (object.sharedMapping || entryReferences(vm, object) > 1) && !breaksSharing) {
     const below = interpose(vm, object);
     return wiredPagesCopied(vm, object, below, source, destination);
