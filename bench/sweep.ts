@@ -1,6 +1,6 @@
 //! A sweep of campaigns over many seeds: what the README's false-alarm figure is printed by.
 //!
-//!   npx tsx bench/sweep.ts --seeds 1-20 --runs 2000 [--max-commands N] [--jobs 2] [--out DIR]
+//!   npx tsx bench/sweep.ts --seeds 1-20 --runs 2000 [--system uvm|dragonfly] [--max-commands N] [--jobs 2] [--out DIR]
 //!
 //! Each seed is one `uvmcheck run --no-db --json` (a child process, `--jobs` at once, each
 //! counterexample written under `--out`, by default a fresh temporary folder); a line per
@@ -25,6 +25,7 @@ interface SeedResult {
 
 interface SweepOptions {
   readonly seeds: readonly number[];
+  readonly system: string;
   readonly runs: number;
   readonly maxCommands: number;
   readonly jobs: number;
@@ -33,12 +34,12 @@ interface SweepOptions {
 
 const cli = join(import.meta.dirname, "..", "cli", "uvmcheck.mjs");
 
-/** Parses `--seeds A-B|A,B,C --runs N --max-commands N --jobs N --out DIR`; a string is the one-line error. */
+/** Parses `--seeds A-B|A,B,C --system S --runs N --max-commands N --jobs N --out DIR`; a string is the one-line error. */
 function parseOptions(argv: readonly string[]): SweepOptions | string {
   const values = new Map<string, string>();
   for (let index = 0; index < argv.length; index += 2) {
     const name = argv[index]!;
-    if (!["--seeds", "--runs", "--max-commands", "--jobs", "--out"].includes(name) || argv[index + 1] === undefined) return `sweep: unknown option or missing value: ${name}`;
+    if (!["--seeds", "--system", "--runs", "--max-commands", "--jobs", "--out"].includes(name) || argv[index + 1] === undefined) return `sweep: unknown option or missing value: ${name}`;
     values.set(name, argv[index + 1]!);
   }
   const integer = (name: string, fallback: number) => {
@@ -48,7 +49,7 @@ function parseOptions(argv: readonly string[]): SweepOptions | string {
   const seedsText = values.get("--seeds") ?? "1-20";
   const range = /^([0-9]+)-([0-9]+)$/.exec(seedsText);
   const seeds = range === null ? seedsText.split(",").map(Number) : Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, index) => Number(range[1]) + index);
-  const options = { seeds, runs: integer("--runs", 300), maxCommands: integer("--max-commands", 100), jobs: integer("--jobs", 1), out: values.get("--out") ?? "" };
+  const options = { seeds, system: values.get("--system") ?? "uvm", runs: integer("--runs", 300), maxCommands: integer("--max-commands", 100), jobs: integer("--jobs", 1), out: values.get("--out") ?? "" };
   if (seeds.length === 0 || seeds.some((seed) => !Number.isInteger(seed) || seed < 0)) return `sweep: --seeds wants A-B or A,B,C (non-negative integers), not ${seedsText}`;
   if ([options.runs, options.maxCommands, options.jobs].some(Number.isNaN)) return "sweep: --runs, --max-commands and --jobs want positive integers";
   return { ...options, out: options.out === "" ? mkdtempSync(join(tmpdir(), "uvmcheck-sweep-")) : options.out };
@@ -56,7 +57,7 @@ function parseOptions(argv: readonly string[]): SweepOptions | string {
 
 /** One seed's campaign, as `uvmcheck run --json` reports it. */
 function runSeed(seed: number, options: SweepOptions): Promise<SeedResult> {
-  const args = [cli, "run", "--no-db", "--json", "--seed", String(seed), "--runs", String(options.runs), "--max-commands", String(options.maxCommands)];
+  const args = [cli, "run", "--no-db", "--json", "--system", options.system, "--seed", String(seed), "--runs", String(options.runs), "--max-commands", String(options.maxCommands)];
   const child = spawn(process.execPath, [...args, "--out", join(options.out, `seed-${seed}`)], { stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -96,10 +97,16 @@ if (typeof options === "string") {
   console.error(options);
   process.exit(2);
 }
-const results = await sweep(options);
+let results: SeedResult[];
+try {
+  results = await sweep(options);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
 const total = (field: "runs" | "commands" | "abandoned") => results.reduce((sum, result) => sum + result[field], 0);
 const violations = results.reduce((sum, result) => sum + result.violations.length, 0);
 console.log(
-  `sweep: ${results.length} seeds x --runs ${options.runs} --max-commands ${options.maxCommands}: ${total("runs")} runs, ${total("commands")} commands checked, ${violations} violations, ${total("abandoned")} abandoned`,
+  `sweep: ${options.system}, ${results.length} seeds x --runs ${options.runs} --max-commands ${options.maxCommands}: ${total("runs")} runs, ${total("commands")} commands checked, ${violations} violations, ${total("abandoned")} abandoned`,
 );
 process.exitCode = violations > 0 || total("abandoned") > 0 ? 1 : 0;
