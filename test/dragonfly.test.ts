@@ -11,7 +11,7 @@ import { uvmSystem } from "../systems/uvm.ts";
 import { systemProfile } from "../vocabulary/system-profile.ts";
 import { defaultWorld } from "../vocabulary/world.ts";
 import { uvmcheck } from "./support/cli.ts";
-import { fork, mmapAnon, mmapFile, mlock, munlock, read, write, fileWrite, exit, pageout } from "./support/commands.ts";
+import { fork, mmapAnon, mmapFile, mlock, munlock, read, write, fileWrite, exit, pageout, resume, start } from "./support/commands.ts";
 import { checkDragonfly } from "./support/dragonfly.ts";
 
 beforeAll(() => setAutoFreeze(false));
@@ -74,6 +74,26 @@ describe("dragonfly: shadow chains on hand-written sequences", () => {
   it("a child's exit collapses the parent's shadow into the object it backed onto", () => {
     const { coverage } = countersAfter([mmapAnon(1, 2), write(1, 0, 7), fork(1), write(1, 1, 9), exit(2), read(1, 0), read(1, 1)]);
     expect(coverage.get("object.collapse")).toBeGreaterThan(0);
+  });
+
+  it("the COW rename (D:625-672): a write asleep in the pager while the other sharer exits moves the page up instead of copying it", () => {
+    // The child's exit leaves the backing object one reference and one shadow; the collapse
+    // waits for the sleeping fault's paging count, so the fault finds the conditions met.
+    const { outcomes, coverage } = countersAfter([mmapAnon(1, 1), write(1, 0, 7), fork(1), pageout(defaultWorld.frames), start(1, write(1, 0, 8)), exit(2), resume(1), read(1, 0)]);
+    expect(outcomes).toEqual(["=0", "ok", "=2", "ok", "ok", "ok", "ok", "=8"]);
+    expect(coverage.get("fault.rename")).toBe(1);
+    expect(coverage.get("fault.backingWriteCopy") ?? 0).toBe(0);
+    // Without the exit the backing object keeps the child's reference: a copy.
+    const shared = countersAfter([mmapAnon(1, 1), write(1, 0, 7), fork(1), pageout(defaultWorld.frames), start(1, write(1, 0, 8)), resume(1), read(2, 0)]);
+    expect(shared.outcomes.at(-1)).toBe("=7");
+    expect(shared.coverage.get("fault.rename") ?? 0).toBe(0);
+    expect(shared.coverage.get("fault.renameRefused.refCount")).toBeGreaterThan(0);
+  });
+
+  it("the rename is refused for a file's vnode object, whose ref_count counts only the mappings", () => {
+    const { outcomes, coverage } = countersAfter([mmapFile(1, 1, 0, 0), read(1, 0), write(1, 0, 4), read(1, 0)]);
+    expect(outcomes.slice(2)).toEqual(["ok", "=4"]);
+    expect(coverage.get("fault.renameRefused.handle")).toBe(1);
   });
 
   it("a private file page tracks the file until written; pageout writes dirty file pages back and reads them in ahead", () => {

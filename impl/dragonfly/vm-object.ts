@@ -13,7 +13,8 @@
 //!   refCount          ref_count: map entries, shadows, and faults in progress pointing here
 //!   shadowCount       shadow_count: objects whose backingObject is this one
 //!   pagingInProgress  paging_in_progress: faults and pager operations using it now
-//! A vnode object is held by its file for the whole run (one reference never dropped).
+//! A vnode object is kept by its file for the whole run (vp->v_object), which is no
+//! reference: its ref_count counts the mappings and entries over it, and may be 0.
 //! An object is terminated (OBJ_DEAD, pages and swap freed) when its last reference goes.
 
 import { assert } from "../../vocabulary/assert.ts";

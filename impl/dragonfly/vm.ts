@@ -21,7 +21,11 @@ export class Vm {
   /** The SysV shared memory segments not removed: id → the object the segment holds a reference to (sysv-shm.ts). */
   readonly shmSegments = new Map<number, VmObject>();
   nextShmSegment = 1;
-  /** One vnode object per file, held by the file for the whole run. */
+  /**
+   * One vnode object per file, kept by the file (vp->v_object) for the whole run without a
+   * reference of its own: its ref_count counts the mappings (vnode_pager_alloc,
+   * vm_object_vndeallocate), and is 0 while nothing maps the file.
+   */
   readonly vnodeObjects: VmObject[];
   /** Swap slots not in use, lowest first; slots a read failed on are `badSlots`, never reused. */
   readonly freeSwapSlots: SwapSlot[];
@@ -38,7 +42,11 @@ export class Vm {
     private readonly seedBug: DragonflySeedBugName | null,
   ) {
     this.pages = Array.from({ length: world.frames }, (_, frame) => new VmPage(frameNumber(frame)));
-    this.vnodeObjects = Array.from({ length: world.files }, (_, file) => vmObjectAllocate(this, "vnode", world.filePages, file));
+    this.vnodeObjects = Array.from({ length: world.files }, (_, file) => {
+      const object = vmObjectAllocate(this, "vnode", world.filePages, file);
+      object.refCount = 0; // vnode_pager_alloc counts the first mapping; vp->v_object is no reference
+      return object;
+    });
     this.freeSwapSlots = Array.from({ length: world.swapSlots }, (_, index) => swapSlot(index + 1));
   }
 

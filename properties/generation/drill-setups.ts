@@ -19,6 +19,8 @@ export interface Prepared {
   readonly second: Page;
   /** Run when nobody sleeps any more (an unloan only while its loan is outstanding). */
   readonly cleanup: readonly Command[];
+  /** Run at once while the first operation sleeps, before the second operation and the interferences. */
+  readonly asleep?: readonly Command[];
 }
 
 /** The setup: fresh pages mapped and prepared by the recipe; null where a step failed (or no thread is idle). */
@@ -112,10 +114,16 @@ function prepareSleep(drill: DrillTemplate, host: DrillHost, owner: Pid): Prepar
       if (!touch(host, origin, drill.touch, drill.value)) return null;
       host.run({ kind: "fileEvict", file: fileId(file!.file % world.files) });
       return sleep;
-    case "swapIn":
+    case "swapIn": {
       if (!touch(host, origin, "write", drill.value)) return null;
+      // A private page "read" first (`touch` is otherwise unused here) is forked: shared
+      // copy-on-write with a child that exits while the operation sleeps, so the page's last
+      // other sharer goes away under it (DragonFly's COW rename, D:625-672; an anon whose
+      // an_ref drops to 1 in uvm_anonget).
+      const forked = drill.touch === "read" && !drill.shared ? host.run({ kind: "fork", pid: owner }) : null;
       host.run({ kind: "pageout", targetFreeFrames: world.frames });
-      return sleep;
+      return forked?.kind === "value" ? { ...sleep, asleep: [{ kind: "exit", pid: pid(forked.value) }] } : sleep;
+    }
     case "memoryWait": {
       // uvm_wait only where the page daemon has something to reclaim (else ENOMEM at once):
       // a clean file page, read in now.

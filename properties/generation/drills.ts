@@ -14,7 +14,7 @@
 //! | recipe      | setup of the fresh page                       | the started operation sleeps in       |
 //! |-------------|-----------------------------------------------|---------------------------------------|
 //! | fileFault   | a file mapping (maybe touched), its file evicted | the vnode read (U12), or a busy wait |
-//! | swapIn      | anonymous, written, then everything paged out | the swap-in (U6, uao_get swap read)   |
+//! | swapIn      | anonymous, written, maybe forked (the child exits once the operation sleeps), then everything paged out | the swap-in (U6, uao_get swap read)   |
 //! | memoryWait  | untouched, a file page cached; the next frame allocation fails | uvm_wait (flt_noram*, uao_get) |
 //! | pmapFailure | read (mapped read-only); the next pmap_enter fails | flt_pmfail1/2, after a promotion |
 //! | loanedPage  | maybe touched, lent (maybe received); a try-lock fails next | uvm_anon_lockloanpg (U3), LW8-LW9 |
@@ -144,6 +144,7 @@ export function runDrill(drill: DrillTemplate, host: DrillHost): void {
   const sleeper = start(host, first);
   if (sleeper === null) return;
   const sleeping = () => host.threads().pending.includes(sleeper);
+  for (const command of prepared.asleep ?? []) if (sleeping()) host.run(command);
   if (sleeping() && drill.second !== null) start(host, operationOn(drill.second, prepared.second, drill.value));
   for (const how of drill.interferences) {
     if (!sleeping()) break;

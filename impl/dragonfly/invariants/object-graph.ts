@@ -61,14 +61,13 @@ function heldInFlight({ vm, scheduler }: DragonflyHeap): { references: Map<VmObj
   return { references, paging };
 }
 
-/** Every reference that exists: map entries, shadows, the file's hold on a vnode object, a SysV segment's, and parked faults. */
+/** Every reference that exists: map entries, shadows, a SysV segment's, and parked faults (a file keeps its vnode object without one). */
 function countReferences(heap: DragonflyHeap): { references: Map<VmObject, number>; shadows: Map<VmObject, number> } | string {
   const { vm, kernel } = heap;
   const held = heldInFlight(heap);
   if (typeof held === "string") return held;
   const references = held.references;
   const shadows = new Map<VmObject, number>();
-  for (const object of vm.vnodeObjects) add(references, object);
   for (const object of vm.shmSegments.values()) add(references, object);
   for (const map of kernel.processes.values()) for (const entry of map.entries) if (entry.object !== null) add(references, entry.object);
   for (const object of vm.objects) {
