@@ -164,6 +164,10 @@ export class DragonflyKernel {
     if (parent === undefined) return error("ESRCH");
     if (this.processes.size >= this.vm.world.maxProcesses) return error("EAGAIN");
     yield* vmMapTransitionWait(this.vm, parent);
+    // Asleep, the parent may have exited and another fork taken the last slot: checked again
+    // once awake, as UVM's fork does (found by a 2000-run campaign at seed 3).
+    if (this.processes.get(parentPid) !== parent) return error("ESRCH");
+    if (this.processes.size >= this.vm.world.maxProcesses) return error("EAGAIN");
     const child = new VmMap("embryo", this.vm.machine.mmu.createPmap(), this.vm.world.vaPages);
     if (!vmspaceFork(this.vm, parent, child)) {
       this.destroy(child);
