@@ -6,7 +6,7 @@
 
 import type { Command, Sharing, ThreadOperation } from "../../vocabulary/command.ts";
 import { MAX_THREADS } from "../../vocabulary/command.ts";
-import type { Advice, Inheritance } from "../../vocabulary/protection.ts";
+import type { Advice, Inheritance, Protection } from "../../vocabulary/protection.ts";
 import { fileId, filePage, loanHandle, pageCount, type Pid, pid, segmentId, vpn, wordIndex } from "../../vocabulary/units.ts";
 import type { DrillHost, DrillOperation, DrillTemplate, DrillTouch } from "./drills.ts";
 import type { Page } from "./targets.ts";
@@ -49,9 +49,10 @@ export function prepare(drill: DrillTemplate, host: DrillHost): Prepared | null 
   }
 }
 
-/** How `mapFresh` maps: shared or private, inherited as `sharing` says unless `inherit` is given, with `advice`. */
+/** How `mapFresh` maps: shared or private, inherited as `sharing` says unless `inherit` is given, with `advice` and `prot` (default rw). */
 interface Mapping {
   readonly sharing: Sharing;
+  readonly prot?: Protection;
   readonly inherit?: Inheritance;
   readonly advice?: Advice;
 }
@@ -63,10 +64,10 @@ function mapFresh(host: DrillHost, owner: Pid, pages: number, file: DrillTemplat
     file === null
       ? { kind: "anon" as const }
       : { kind: "file" as const, file: fileId(file.file % world.files), offset: filePage(Math.min(file.offset % world.filePages, world.filePages - pages)) };
-  const { sharing, advice = "normal" } = mapping;
+  const { sharing, advice = "normal", prot = "rw" } = mapping;
   const inherit = mapping.inherit ?? (sharing === "shared" ? "share" : "copy");
   if (file === null && sharing === "shared" && host.threads().families.has("sysvShm")) return attachFresh(host, owner, pages, inherit, advice);
-  const mapped = host.run({ kind: "mmap", pid: owner, pages: pageCount(pages), prot: "rw", maxprot: "rw", backing, sharing, inherit, advice });
+  const mapped = host.run({ kind: "mmap", pid: owner, pages: pageCount(pages), prot, maxprot: "rw", backing, sharing, inherit, advice });
   return mapped.kind === "value" ? { pid: owner, va: vpn(mapped.value) } : null;
 }
 
@@ -98,6 +99,12 @@ function touch(host: DrillHost, page: Page, how: DrillTouch, value: number): boo
   return host.run(command).kind !== "error";
 }
 
+/** A fresh private anonymous page for `owner`: a command that moves its map. */
+function mapAnother(owner: Pid): Command {
+  const backing = { kind: "anon" as const };
+  return { kind: "mmap", pid: owner, pages: pageCount(1), prot: "rw", maxprot: "rw", backing, sharing: "private", inherit: "copy", advice: "normal" };
+}
+
 function unmapOne(page: Page, pages = 1): Command {
   return { kind: "munmap", pid: page.pid, va: page.va, pages: pageCount(pages) };
 }
@@ -105,7 +112,11 @@ function unmapOne(page: Page, pages = 1): Command {
 /** The recipes that put the thread to sleep on one fresh page (drills.ts's table). */
 function prepareSleep(drill: DrillTemplate, host: DrillHost, owner: Pid): Prepared | null {
   const file = drill.recipe === "fileFault" ? (drill.file ?? { file: 0, offset: 0 }) : drill.recipe === "swapIn" ? null : drill.file;
-  const origin = mapFresh(host, owner, 1, file, { sharing: drill.shared ? "shared" : "private" });
+  // An untouched private file page that mlock wires is mapped write-only: the wire asks for
+  // write access through VM_PROT_OVERRIDE_WRITE, and a mapping made while it sleeps in the
+  // vnode read moves the map, so the woken fault re-validates (D:713-781) with that access.
+  const writeOnly = drill.recipe === "fileFault" && drill.operation === "mlock" && drill.touch === "none" && !drill.shared;
+  const origin = mapFresh(host, owner, 1, file, { sharing: drill.shared ? "shared" : "private", ...(writeOnly ? { prot: "w" as const } : {}) });
   if (origin === null) return null;
   const world = host.model().world;
   const sleep = { first: operationOn(drill.operation, origin, drill.value), second: origin, cleanup: [unmapOne(origin)] };
@@ -113,14 +124,15 @@ function prepareSleep(drill: DrillTemplate, host: DrillHost, owner: Pid): Prepar
     case "fileFault":
       if (!touch(host, origin, drill.touch, drill.value)) return null;
       host.run({ kind: "fileEvict", file: fileId(file!.file % world.files) });
-      return sleep;
+      return writeOnly ? { ...sleep, asleep: [mapAnother(owner)] } : sleep;
     case "swapIn": {
       if (!touch(host, origin, "write", drill.value)) return null;
-      // A private page "read" first (`touch` is otherwise unused here) is forked: shared
-      // copy-on-write with a child that exits while the operation sleeps, so the page's last
-      // other sharer goes away under it (DragonFly's COW rename, D:625-672; an anon whose
-      // an_ref drops to 1 in uvm_anonget).
-      const forked = drill.touch === "read" && !drill.shared ? host.run({ kind: "fork", pid: owner }) : null;
+      // A private page a write will sleep on, "read" first (`touch` is otherwise unused here),
+      // is forked: shared copy-on-write with a child that exits while the write sleeps, so the
+      // page's last other sharer goes away under it (DragonFly's COW rename, D:625-672; an
+      // anon whose an_ref drops to 1 in uvm_anonget).
+      const forks = drill.touch === "read" && !drill.shared && drill.operation === "write";
+      const forked = forks ? host.run({ kind: "fork", pid: owner }) : null;
       host.run({ kind: "pageout", targetFreeFrames: world.frames });
       return forked?.kind === "value" ? { ...sleep, asleep: [{ kind: "exit", pid: pid(forked.value) }] } : sleep;
     }

@@ -13,7 +13,7 @@
 //!
 //! | recipe      | setup of the fresh page                       | the started operation sleeps in       |
 //! |-------------|-----------------------------------------------|---------------------------------------|
-//! | fileFault   | a file mapping (maybe touched), its file evicted | the vnode read (U12), or a busy wait |
+//! | fileFault   | a file mapping (maybe touched; write-only for an mlock of an untouched private page, another page mapped while it sleeps), its file evicted | the vnode read (U12), or a busy wait |
 //! | swapIn      | anonymous, written, maybe forked (the child exits once the operation sleeps), then everything paged out | the swap-in (U6, uao_get swap read)   |
 //! | memoryWait  | untouched, a file page cached; the next frame allocation fails | uvm_wait (flt_noram*, uao_get) |
 //! | pmapFailure | read (mapped read-only); the next pmap_enter fails | flt_pmfail1/2, after a promotion |
