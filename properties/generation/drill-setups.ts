@@ -127,11 +127,11 @@ function prepareSleep(drill: DrillTemplate, host: DrillHost, owner: Pid): Prepar
       return writeOnly ? { ...sleep, asleep: [mapAnother(owner)] } : sleep;
     case "swapIn": {
       if (!touch(host, origin, "write", drill.value)) return null;
-      // A private page a write will sleep on, "read" first (`touch` is otherwise unused here),
-      // is forked: shared copy-on-write with a child that exits while the write sleeps, so the
-      // page's last other sharer goes away under it (DragonFly's COW rename, D:625-672; an
-      // anon whose an_ref drops to 1 in uvm_anonget).
-      const forks = drill.touch === "read" && !drill.shared && drill.operation === "write";
+      // A private page a write or a wire will sleep on, "read" first (`touch` is otherwise
+      // unused here), is forked: shared copy-on-write with a child that exits while the
+      // operation sleeps, so the page's last other sharer goes away under it (DragonFly's COW
+      // rename, D:625-672; an anon whose an_ref drops to 1 in uvm_anonget).
+      const forks = drill.touch === "read" && !drill.shared && (drill.operation === "write" || drill.operation === "mlock");
       const forked = forks ? host.run({ kind: "fork", pid: owner }) : null;
       host.run({ kind: "pageout", targetFreeFrames: world.frames });
       return forked?.kind === "value" ? { ...sleep, asleep: [{ kind: "exit", pid: pid(forked.value) }] } : sleep;
