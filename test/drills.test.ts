@@ -60,9 +60,23 @@ function drill(changes: Partial<DrillTemplate>) {
 }
 
 describe("sleep drills", () => {
+  it("fileFault, an mlock of an untouched private page: mapped write-only, another page mapped while the wire sleeps", () => {
+    const { commands } = drill({ recipe: "fileFault", operation: "mlock" });
+    const kinds = commands.map((command) => command.kind);
+    expect(kinds).toEqual(["mmap", "fileEvict", "start", "mmap"]);
+    expect(commands[0]).toMatchObject({ prot: "w", maxprot: "rw", sharing: "private" });
+    expect(commands[3]).toMatchObject({ backing: { kind: "anon" } });
+  });
+
+  it("swapIn, a write of a private page read first: forked, the child exits while the write sleeps", () => {
+    const { commands, sleeping } = drill({ recipe: "swapIn", operation: "write", touch: "read" });
+    expect(commands.map((command) => command.kind)).toEqual(["mmap", "write", "fork", "pageout", "start", "exit"]);
+    expect(sleeping).toEqual([expect.stringContaining("write at U6 anonget swap-in")]);
+  });
+
   it.each([
     ["fileFault", { recipe: "fileFault", file: { file: 1, offset: 3 } }, "read at U12 vnode read"],
-    ["fileFault, an mlock", { recipe: "fileFault", operation: "mlock" }, "mlock at U12 vnode read"],
+    ["fileFault, an mlock", { recipe: "fileFault", operation: "mlock", touch: "read" }, "mlock at U12 vnode read"],
     ["swapIn", { recipe: "swapIn", touch: "write" }, "read at U6 anonget swap-in"],
     ["swapIn of shared memory", { recipe: "swapIn", shared: true, operation: "write" }, "write at uao_get swap read"],
     ["memoryWait", { recipe: "memoryWait", operation: "write" }, "write at flt_noram"],

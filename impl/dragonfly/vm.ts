@@ -35,6 +35,8 @@ export class Vm {
   thread: ThreadId = threadId(0);
   /** Each thread's fault in progress, from its lookup until it returns. [vm_fault] */
   readonly faults = new Map<ThreadId, FaultState>();
+  /** Threads whose fault waited for memory in vain: it starts over once more, and answers a shortage without waiting again. [vm_fault] */
+  readonly faultsShortOfMemory = new Set<ThreadId>();
 
   constructor(
     readonly machine: Machine,

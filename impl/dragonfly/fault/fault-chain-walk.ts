@@ -110,11 +110,16 @@ function* allocatePage(vm: Vm, fs: FaultState): Sleepy<FaultStep | null> {
   }
   fs.m = vmPageCountSevere(vm) ? null : vmPageAlloc(vm, fs.object, fs.pindex); // D:363-367
   if (fs.m !== null) return null;
-  vm.coverage.hit("fault.allocWait");
   unlockAndDeallocate(vm, fs); // D:368-372
+  // A wait that could not make room: this pass, after a new lookup, found no page either.
+  if (vm.faultsShortOfMemory.has(vm.thread)) return "KERN_RESOURCE_SHORTAGE";
+  vm.coverage.hit("fault.allocWait");
   vm.coverage.hit("sleep.allocation");
   yield* sleep({ kind: "memoryWait", site: "DW3 page allocation" }); // VM_WAITPFAULT
-  return vmWait(vm) ? "RetryFault" : "KERN_RESOURCE_SHORTAGE";
+  // The seed sleeps on until memory comes (decision 9: ENOMEM instead). Either way the fault
+  // starts over, so the map is looked up again: it may have changed while the fault slept.
+  if (!vmWait(vm)) vm.faultsShortOfMemory.add(vm.thread);
+  return "RetryFault";
 }
 
 /** D:558-592: zero fill at the bottom of the chain (returns true: found), or one object down. */

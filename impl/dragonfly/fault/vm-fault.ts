@@ -5,8 +5,9 @@
 //!              ─▶ faultInstall (D:790-883)
 //!
 //! Every phase returns a status, `RetryFault`, or goes on. A wait for memory (VM_WAITPFAULT)
-//! that cannot make room answers KERN_RESOURCE_SHORTAGE (semantic decision 9) where the seed
-//! would sleep on. The fault sleeps where the seed does (vm-sleep.ts: DW1-DW4); other
+//! that cannot make room starts the fault over once more, which answers
+//! KERN_RESOURCE_SHORTAGE if it finds no page again (semantic decision 9) where the seed
+//! would sleep on; the new pass looks the map up again, as the seed's RetryFault does. The fault sleeps where the seed does (vm-sleep.ts: DW1-DW4); other
 //! threads may then change the map, so a fault that let go of it re-validates it (D:713)
 //! when its timestamp moved. While it runs, the fault is `vm.faults`' entry for its thread:
 //! what a parked fault holds is checked against it (impl/dragonfly/invariants/object-graph.ts).
@@ -34,13 +35,18 @@ const RETRY_BOUND = 4096;
  * protection the entry allows (read-only where a write would have to copy).
  */
 export function* vmFault(vm: Vm, map: VmMap, va: number, faultType: number, faultFlags: number): Sleepy<FaultStatus> {
-  for (let attempt = 0; attempt < RETRY_BOUND; attempt++) {
-    const step = yield* faultOnce(vm, map, va, faultType, faultFlags);
-    if (step !== "RetryFault") {
-      if (step === "KERN_RESOURCE_SHORTAGE") vm.coverage.hit("fault.enomem");
-      return step;
+  const thread = vm.thread;
+  try {
+    for (let attempt = 0; attempt < RETRY_BOUND; attempt++) {
+      const step = yield* faultOnce(vm, map, va, faultType, faultFlags);
+      if (step !== "RetryFault") {
+        if (step === "KERN_RESOURCE_SHORTAGE") vm.coverage.hit("fault.enomem");
+        return step;
+      }
+      vm.coverage.hit("fault.retry");
     }
-    vm.coverage.hit("fault.retry");
+  } finally {
+    vm.faultsShortOfMemory.delete(thread);
   }
   throw new LivenessFailure(`vm_fault: ${map.name} va ${va} restarted ${RETRY_BOUND} times`);
 }
