@@ -11,12 +11,12 @@
 //! marked the parent's needs_copy too, so its writes stopped reaching the other sharers).
 //! Over a file or a SysV shm segment, only the child's entry is copy-on-write, and its
 //! untouched pages keep tracking the object (semantic decision 7). Shared anonymous memory
-//! (`sharedMapping`, not a segment), and
-//! any object other entries write into directly, is interposed: its pages move into a new
-//! object beneath it, which the child's entry references, so the parent's sharers keep
-//! sharing and the child keeps a snapshot (what NetBSD's shared amap gives it);
-//! a wired entry's private pages are copied for the child (vm_fault_copy_entry), looking
-//! down the chain (F37) and mapping with the entry's protection.
+//! (`sharedMapping`, not a segment), and any object other entries write into directly, is
+//! interposed: its pages move into a new object beneath it, which the child's entry
+//! references, so the parent's sharers keep sharing and the child keeps a snapshot (what
+//! NetBSD's shared amap gives it); a wired entry's private pages are copied for the child
+//! (vm_fault_copy_entry), looking down the chain (F37) and mapping with the entry's
+//! protection.
 
 import { PROT_READ, PROT_WRITE } from "../../vocabulary/protection.ts";
 import { vmObjectCollapse } from "./vm-object-collapse.ts";

@@ -7,10 +7,11 @@
 //! Every phase returns a status, `RetryFault`, or goes on. A wait for memory (VM_WAITPFAULT)
 //! that cannot make room starts the fault over once more, which answers
 //! KERN_RESOURCE_SHORTAGE if it finds no page again (semantic decision 9) where the seed
-//! would sleep on; the new pass looks the map up again, as the seed's RetryFault does. The fault sleeps where the seed does (vm-sleep.ts: DW1-DW4); other
-//! threads may then change the map, so a fault that let go of it re-validates it (D:713)
-//! when its timestamp moved. While it runs, the fault is `vm.faults`' entry for its thread:
-//! what a parked fault holds is checked against it (impl/dragonfly/invariants/object-graph.ts).
+//! would sleep on; the new pass looks the map up again, as the seed's RetryFault does. The
+//! fault sleeps where the seed does (vm-sleep.ts: DW1-DW4); other threads may then change
+//! the map, so a fault that let go of it re-validates it (D:713) when its timestamp moved.
+//! While it runs, the fault is `vm.faults`' entry for its thread: what a parked fault holds
+//! is checked against it (impl/dragonfly/invariants/object-graph.ts).
 
 import { assert, LivenessFailure } from "../../../vocabulary/assert.ts";
 import type { ProtectionBits } from "../../../vocabulary/protection.ts";
