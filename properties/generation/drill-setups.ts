@@ -116,7 +116,7 @@ function prepareSleep(drill: DrillTemplate, host: DrillHost, owner: Pid): Prepar
   // write access through VM_PROT_OVERRIDE_WRITE, and a mapping made while it sleeps in the
   // vnode read moves the map, so the woken fault re-validates (D:713-781) with that access.
   const writeOnly = drill.recipe === "fileFault" && drill.operation === "mlock" && drill.touch === "none" && !drill.shared;
-  const origin = mapFresh(host, owner, 1, file, { sharing: drill.shared ? "shared" : "private", ...(writeOnly ? { prot: "w" as const } : {}) });
+  const origin = mapFresh(host, owner, 1, file, { sharing: drill.shared ? "shared" : "private", prot: writeOnly ? "w" : "rw" });
   if (origin === null) return null;
   const world = host.model().world;
   const sleep = { first: operationOn(drill.operation, origin, drill.value), second: origin, cleanup: [unmapOne(origin)] };
