@@ -34,7 +34,13 @@ export class UvmMachine {
   }
 
   apply(command: Command): Outcome {
+    this.uvm.copiesMade = 0;
     return this.scheduler.apply(command);
+  }
+
+  /** The private copies the last `apply` made (promotions and zero fills into an amap), kept whatever it returned. */
+  copiesMade(): number {
+    return this.uvm.copiesMade;
   }
 
   observe(): Observation {

@@ -38,6 +38,10 @@ class UvmSystem implements SystemUnderTest {
     return this.machine.apply(command);
   }
 
+  copiesMade() {
+    return this.machine.copiesMade();
+  }
+
   observe() {
     return this.machine.observe();
   }

@@ -64,6 +64,8 @@ export class Uvm implements LockContext {
   /** The SysV shared memory segments not removed: id → the aobj the segment holds a reference to (sysv-shm.ts). */
   readonly shmSegments = new Map<number, AnonymousObject>();
   nextShmSegment = 1;
+  /** Private copies (new anons a fault promoted or zero-filled into an amap) made since the scheduler's last command began. [fault] */
+  copiesMade = 0;
   /** The vnode of each file, created at boot and never freed. */
   readonly vnodes: UvmObject[] = [];
   /** Frame events for traces (vocabulary/frame-trace.ts); null unless tracing. [page layer, swap] */

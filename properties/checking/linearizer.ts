@@ -41,6 +41,7 @@ import { type Configuration, capped, configurationKey, footprint, merged, withou
 import { boundLoan, provisionalLoan, withoutProvisionalLoans } from "./loan-handles.ts";
 import { lateExhaustion, lateReadFailures, noteLateFailures, type PendingOperation, startedOperation, swapInFailed } from "./pending-operation.ts";
 import { startStates, windowCopies } from "./start-states.ts";
+import { type ExplainedOutcome, withCopiesMade } from "./copies-made.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
 export class CapacityExceeded extends Error {
@@ -50,7 +51,8 @@ export class CapacityExceeded extends Error {
 /** A command's allowed outcomes, each with the configuration it leads to. */
 export interface Prepared {
   readonly command: Command;
-  readonly allowed: readonly { readonly outcome: Outcome; readonly configuration: Configuration }[];
+  /** Each with the private copies (fresh cells) the command made in it. */
+  readonly allowed: readonly ExplainedOutcome[];
   readonly outcomes: readonly Outcome[];
 }
 
@@ -97,14 +99,18 @@ export class Linearizer {
   /** What the model allows for `command` now (pending operations may take effect first). */
   prepare(command: Command): Prepared {
     const before = this.closure(this.configurations);
-    let allowed: { outcome: Outcome; configuration: Configuration }[];
+    let allowed: ExplainedOutcome[];
     if (command.kind === "start" || command.kind === "resume") {
       const valid = this.threads && (command.kind === "start" ? this.startable(command.thread, command.operation) : this.pending.has(command.thread));
       const outcome = valid ? ok : error("EINVAL");
-      allowed = before.map((configuration) => ({ outcome, configuration }));
+      allowed = before.map((configuration) => ({ outcome, copies: 0, configuration }));
     } else {
       allowed = before.flatMap((configuration) =>
-        this.steps(configuration.state, command).map((entry) => ({ outcome: entry.outcome, configuration: { ...configuration, state: entry.state } })),
+        this.steps(configuration.state, command).map((entry) => ({
+          outcome: entry.outcome,
+          copies: entry.state.nextTag - configuration.state.nextTag,
+          configuration: { ...configuration, state: entry.state },
+        })),
       );
     }
     const outcomes: Outcome[] = [];
@@ -112,9 +118,10 @@ export class Linearizer {
     return { command, allowed, outcomes };
   }
 
-  /** Keeps the configurations that allow `outcome`; a started operation becomes pending. False if none allows it. */
-  commit(prepared: Prepared, outcome: Outcome): boolean {
-    const kept = prepared.allowed.filter((entry) => outcomeEquals(entry.outcome, outcome)).map((entry) => entry.configuration);
+  /** Keeps the configurations that allow `outcome` (and made `copies` copies: copies-made.ts); a start becomes pending. False if none. */
+  commit(prepared: Prepared, outcome: Outcome, copies?: number): boolean {
+    const explaining = prepared.allowed.filter((entry) => outcomeEquals(entry.outcome, outcome));
+    const kept = (this.pending.size === 0 ? withCopiesMade(explaining, outcome, copies) : explaining).map((entry) => entry.configuration);
     if (kept.length === 0) return false;
     const command = prepared.command;
     let started = kept;
@@ -137,6 +144,7 @@ export class Linearizer {
     outcome: Outcome,
     completions: readonly ThreadCompletion[],
     observation: () => Observation,
+    copies?: number,
   ): { check: string; message: string } | null {
     const command = prepared.command;
     const refused = {
@@ -144,7 +152,7 @@ export class Linearizer {
       message: `implementation returned ${formatOutcome(outcome)}, model allows ${prepared.outcomes.map(formatOutcome).join(" | ")}`,
     };
     if (completions.length === 0 || command.kind === "start" || command.kind === "resume") {
-      if (!this.commit(prepared, outcome)) return refused;
+      if (!this.commit(prepared, outcome, completions.length === 0 ? copies : undefined)) return refused;
       return this.completeAll(completions);
     }
     const start = this.snapshot();

@@ -156,7 +156,13 @@ export class Runner {
     const completions = this.system.drainCompletions?.() ?? [];
     attempt.completions = completions;
     const observe = () => this.observeSystem(fail);
-    const problem = this.capacity(() => this.linearizer.commitStep(prepared, outcome, completions, observe), fail);
+    let copies: number | undefined;
+    try {
+      copies = this.system.copiesMade?.();
+    } catch (error) {
+      fail(...classifyThrow(error));
+    }
+    const problem = this.capacity(() => this.linearizer.commitStep(prepared, outcome, completions, observe, copies), fail);
     if (problem !== null) fail(problem.check, problem.message);
     if (!this.agreesOnPart(command, completions.length === 0, fail)) this.checkInFull(attempt, observe, fail);
     const record = { command, outcome, allowed, completions };

@@ -60,5 +60,6 @@ export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source:
   }
   if (sourcePage !== null) pageCopy(uvm, sourcePage, page); // F:650-652
   amapAdd(uvm, entry, info.origVa - entry.start, anon, source.kind === "anon"); // F:654-655
+  uvm.copiesMade++;
   return { status: 0, anon };
 }
