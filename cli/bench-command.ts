@@ -12,7 +12,7 @@
 //!   world        a checked step with 32 and with --pages resident pages
 //!   run length   the per-command cost of checked runs of exactly --long commands vs
 //!                exactly --max-commands (a seeded stream, no threads)
-//!   threads      the same campaign runs with --jobs 2 and --jobs 1
+//!   threads      the same campaign runs (five times --runs) with --jobs 2 and --jobs 1
 //!   scale        run 0 of a `--profile scale` campaign (bench/scale-campaign.ts): checked
 //!                commands per second, and the largest world it reached
 //!
@@ -96,11 +96,16 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const counted: CampaignCount = { commands: 0, runs: 0 };
   const longRuns = Math.max(1, Math.round((runs * maxCommands) / long));
   const failures = true;
+  // the thread counts are compared on five times the runs: a few runs cost most of a
+  // campaign (those with several operations pending), and among 20 one of them alone is often
+  // more than half the work, which no number of lanes can split
+  const jobsRuns = runs * 5;
+  const jobsOptions: CampaignOptions = { ...options, runs: jobsRuns };
   const taskSpec = {
     systemSpec: reference,
     variant: null,
     world,
-    runs,
+    runs: jobsRuns,
     seed,
     maxCommands,
     contract: exhaustibleMemory.name,
@@ -113,7 +118,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const peak: Peak = { frames: 0, processes: 0, mappedPages: 0 };
   // a scale run grows the world only over enough commands (run 0's first thirty may map nothing)
   const scaleCommands = Math.max(maxCommands, defaultMaxCommands);
-  const figures = await withLanes(jobs, options, taskSpec, (pool) => {
+  const figures = await withLanes(jobs, jobsOptions, taskSpec, (pool) => {
     const cases: BenchCase[] = [
       campaignCase("campaign", options, counted),
       floorCase(options),
@@ -125,8 +130,8 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
       residentCase(system, world, pages, incrementalReads, scaleSweepEvery),
       checkedStreamCase(`run length ${maxCommands}`, system, world, benchStream(world, Math.round(longRuns * (long / maxCommands)), maxCommands, seed, system)),
       checkedStreamCase(`run length ${long}`, system, world, benchStream(world, longRuns, long, seed, system)),
-      lanesCase("jobs 1", options, inThisThread(options)),
-      lanesCase(`jobs ${jobs}`, options, pool),
+      lanesCase("jobs 1", jobsOptions, inThisThread(jobsOptions)),
+      lanesCase(`jobs ${jobs}`, jobsOptions, pool),
       scaleCampaignCase(system, 1, seed, scaleCommands, peak),
     ];
     return measureInterleaved(cases, repetitions);
@@ -140,7 +145,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
     longOverShort: ratioOf(figures, `run length ${long}`, `run length ${maxCommands}`),
     jobsOneOverMany: ratioOf(figures, "jobs 1", `jobs ${jobs}`),
   };
-  const settings = { system: system.name, variant, seed, runs, maxCommands, scaleCommands, repetitions, pages, long, jobs };
+  const settings = { system: system.name, variant, seed, runs, maxCommands, scaleCommands, repetitions, pages, long, jobs, jobsRuns };
   const report = { ...settings, campaign: counted, scalePeak: peak, stoppedRuns, figures, ratios, machine: host };
   if (flags.json === true) process.stdout.write(`${JSON.stringify(report, (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value))}\n`);
   else process.stdout.write(`${formatBench(report).join("\n")}\n`);
@@ -161,6 +166,8 @@ export interface BenchReport {
   readonly pages: number;
   readonly long: number;
   readonly jobs: number;
+  /** The runs of the thread-count comparison. */
+  readonly jobsRuns: number;
   readonly campaign: CampaignCount;
   /** The largest world the scale campaign reached. */
   readonly scalePeak: Peak;

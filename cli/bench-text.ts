@@ -92,7 +92,7 @@ function scaleLines(report: BenchReport): string[] {
     `scale profile: run 0 of seed ${report.seed}, run --profile scale (its default world), up to ${report.scaleCommands} commands`,
     `  checked commands/s per core   ${perSecond(report.figures.get("scale campaign")!)}`,
     `  largest world reached         ${report.scalePeak.frames} frames in use, ${count(report.scalePeak.processes, "process", "processes")}, ${report.scalePeak.mappedPages} mapped pages`,
-    `worker threads: the same ${count(report.runs, "run")} with --jobs ${report.jobs} vs --jobs 1`,
+    `worker threads: the same ${count(report.jobsRuns, "run")} with --jobs ${report.jobs} vs --jobs 1`,
     `  ${times(jobs)} faster   ${goal(jobs.secondsPerUnit >= 1.8, ">= 1.8x")}`,
   ];
 }

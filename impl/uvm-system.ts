@@ -38,9 +38,9 @@ export class UvmMachine {
     return this.scheduler.apply(command);
   }
 
-  /** The private copies the last `apply` made (promotions and zero fills into an amap), kept whatever it returned. */
-  copiesMade(): number {
-    return this.uvm.copiesMade;
+  /** The new anons the last `apply` left (promotions and zero fills into an amap, borrowers a loan made), whatever it returned; undefined after a zero loan. */
+  copiesMade(): number | undefined {
+    return Number.isNaN(this.uvm.copiesMade) ? undefined : this.uvm.copiesMade;
   }
 
   observe(): Observation {

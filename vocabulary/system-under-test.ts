@@ -59,14 +59,17 @@ export interface SystemUnderTest {
    */
   apply(command: Command): Outcome;
   /**
-   * Optional: how many private copies (a page's own new copy of what it showed: a
-   * copy-on-write promotion, a zero fill) the last `apply` made and left in place, whatever it
-   * returned. An access or mlock that answers ENOMEM may or may not keep the copies its faults
-   * made (allowance `copyKeptOnEnomem`); with this count the checker keeps only the model's
-   * states with that many new copies instead of every one (a count none has keeps them all).
-   * A wrong count shows later, as an observation the kept states cannot explain.
+   * Optional: how many new copies the last `apply` made and left in place, whatever it
+   * returned: a page's own copy of what it showed (a copy-on-write promotion, a zero fill),
+   * and a loan to anons' new borrower of a page (UVM: every new anon). An access or mlock that
+   * answers ENOMEM may or may not keep the copies its faults made (allowance
+   * `copyKeptOnEnomem`), a loan to anons may reuse an earlier borrower or not
+   * (`objectLoanReusesAnon`); with this count the checker keeps only the model's states with
+   * that many new copies instead of every one (a count none has, or undefined: not counted,
+   * keeps them all). A wrong count shows later, as an observation the kept states cannot
+   * explain; a count must be the model's (a copy per page), not a sharing the model abstracts.
    */
-  copiesMade?(): number;
+  copiesMade?(): number | undefined;
   /**
    * Reads every mapped page of every live process (pids increasing, pages by increasing va),
    * every file and every outstanding loan, out of the system's own structures, without

@@ -64,7 +64,7 @@ export class Uvm implements LockContext {
   /** The SysV shared memory segments not removed: id → the aobj the segment holds a reference to (sysv-shm.ts). */
   readonly shmSegments = new Map<number, AnonymousObject>();
   nextShmSegment = 1;
-  /** Private copies (new anons a fault promoted or zero-filled into an amap) made since the scheduler's last command began. [fault] */
+  /** New anons (a fault's promotion or zero fill into an amap, a loan's borrower of an object page) since the last command began; NaN once a zero loan ran. [fault, loan] */
   copiesMade = 0;
   /** The vnode of each file, created at boot and never freed. */
   readonly vnodes: UvmObject[] = [];

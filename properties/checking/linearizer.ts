@@ -42,6 +42,7 @@ import { boundLoan, provisionalLoan, withoutProvisionalLoans } from "./loan-hand
 import { lateExhaustion, lateReadFailures, noteLateFailures, type PendingOperation, startedOperation, swapInFailed } from "./pending-operation.ts";
 import { startStates, windowCopies } from "./start-states.ts";
 import { type ExplainedOutcome, withCopiesMade } from "./copies-made.ts";
+import { StepCache } from "./step-cache.ts";
 
 /** The closure outgrew CONFIGURATION_LIMIT: the checker cannot decide this history. */
 export class CapacityExceeded extends Error {
@@ -66,6 +67,7 @@ export class Linearizer {
   private readLosses = 0;
   /** What the swap-ins that failed in this step destroyed, before an observation shows it. */
   private lostInStep: readonly Losable[] = [];
+  private readonly stepCache = new StepCache();
 
   /** `threads` false: the system has no threads, and answers EINVAL to every start and resume. */
   constructor(
@@ -121,7 +123,7 @@ export class Linearizer {
   /** Keeps the configurations that allow `outcome` (and made `copies` copies: copies-made.ts); a start becomes pending. False if none. */
   commit(prepared: Prepared, outcome: Outcome, copies?: number): boolean {
     const explaining = prepared.allowed.filter((entry) => outcomeEquals(entry.outcome, outcome));
-    const kept = (this.pending.size === 0 ? withCopiesMade(explaining, outcome, copies) : explaining).map((entry) => entry.configuration);
+    const kept = (this.pending.size === 0 ? withCopiesMade(explaining, prepared.command, outcome, copies) : explaining).map((entry) => entry.configuration);
     if (kept.length === 0) return false;
     const command = prepared.command;
     let started = kept;
@@ -376,7 +378,7 @@ export class Linearizer {
       if (configuration.promised.has(pending.thread)) continue;
       pending.swapReadInWindow ||= failurePossible(configuration.state, "swapRead");
       for (const state of windowCopies(configuration.state, pending.operation)) next.push({ ...configuration, state });
-      const entries = this.steps(configuration.state, pending.operation);
+      const entries = this.stepCache.entries(configuration.state, pending.operation, this.pending.size, () => this.steps(configuration.state, pending.operation));
       this.noteDeviceRead(pending, configuration.state, entries);
       noteLateFailures(pending, configuration.state);
       for (const entry of entries) {

@@ -153,6 +153,7 @@ function* lendObjectPageToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, pa
     faultUnlockAll(uvm, info, amap, object);
     return "refused";
   }
+  uvm.copiesMade++; // a new anon borrows the page: a copy of its own to the model
   if (page.loanCount === 0) uvm.machine.mmu.pageProtect(page.frame, PROT_READ);
   page.loanCount++;
   pageActivate(uvm, page);

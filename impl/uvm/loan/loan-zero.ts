@@ -87,6 +87,10 @@ function* lendZeroToAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, page: Pa
     pageActivate(uvm, page);
     unlockPageQueues(uvm);
   }
+  // One zero page and its one borrower serve every zero loan, where the model lends each
+  // untouched page as a copy of its own: this loan's new copies cannot be counted as the
+  // model counts them (uvm-system.ts copiesMade).
+  uvm.copiesMade = Number.NaN;
   mutexExit(uvm, zeroObject.lock);
   output.anons.push(page.anon!);
   uvm.coverage.hit("loan.zeroToAnon");
