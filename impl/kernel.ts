@@ -282,7 +282,7 @@ export class Kernel {
       const status = yield* uvmFault(this.uvm, process.map, command.va, access, 0);
       if (status !== 0) return error(toErrno(status));
     }
-    assert(false, `pid ${command.pid} va ${command.va}: access still traps after ${ACCESS_RETRIES} successful faults`);
+    assert(false, () => `pid ${command.pid} va ${command.va}: access still traps after ${ACCESS_RETRIES} successful faults`);
   }
 
   private *fileAccess(command: FileRead | FileWrite): Sleepy<Outcome> {

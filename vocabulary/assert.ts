@@ -30,9 +30,14 @@ export class LockDisciplineFailure extends Error {
   }
 }
 
-/** Ensures: `condition` holds, or throws an `AssertionFailure` carrying `fact`. */
-export function assert(condition: boolean, fact: string): asserts condition {
-  if (!condition) throw new AssertionFailure(fact);
+/**
+ * Ensures: `condition` holds, or throws an `AssertionFailure` carrying `fact`. A fact that
+ * describes objects is given as a function, called only when the assertion fails: the
+ * kernel's hot paths assert densely, and building every message would cost more than the
+ * checks.
+ */
+export function assert(condition: boolean, fact: string | (() => string)): asserts condition {
+  if (!condition) throw new AssertionFailure(typeof fact === "string" ? fact : fact());
 }
 
 /** The end of every exhaustive switch over a union. */

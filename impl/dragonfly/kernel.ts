@@ -246,7 +246,7 @@ export class DragonflyKernel {
       const errno = faultErrno(yield* vmFault(this.vm, map, command.va, access, command.kind === "write" ? VM_FAULT_DIRTY : VM_FAULT_NORMAL));
       if (errno !== null) return error(errno);
     }
-    assert(false, `pid ${command.pid} va ${command.va}: access still traps after ${ACCESS_RETRIES} successful faults`);
+    assert(false, () => `pid ${command.pid} va ${command.va}: access still traps after ${ACCESS_RETRIES} successful faults`);
   }
 }
 

@@ -120,7 +120,7 @@ export function* vmMapUserWire(vm: Vm, map: VmMap, start: number, end: number): 
     entry.wiredCount++;
     entry.userWired = true;
   }
-  assert(map.transitionOwner === null, `vm_map_user_pageable: ${map.name} already in transition`);
+  assert(map.transitionOwner === null, () => `vm_map_user_pageable: ${map.name} already in transition`);
   map.transitionOwner = vm.thread;
   map.timestamp++; // vm_map.c 1741: unlocked for the faults
   try {

@@ -22,8 +22,8 @@ export function swapPagerHasPage(object: VmObject, pindex: number): boolean {
 
 /** swap_pager_getpages for one page: fills `page` from its block. Requires: page BUSY, invalid. */
 export function swapPagerGetPage(vm: Vm, object: VmObject, page: VmPage): PagerResult {
-  assert(page.busy, `swap_pager_getpages: ${page.describe()} not busy`);
-  assert(!page.valid, `swap_pager_getpages: ${page.describe()} already valid`);
+  assert(page.busy, () => `swap_pager_getpages: ${page.describe()} not busy`);
+  assert(!page.valid, () => `swap_pager_getpages: ${page.describe()} already valid`);
   const slot = object.swapBlocks.get(page.pindex);
   if (slot === undefined) return "VM_PAGER_FAIL";
   if (slot === SWAP_SLOT_BAD) return "VM_PAGER_ERROR";
@@ -75,7 +75,7 @@ export function swapPagerUnswapped(vm: Vm, object: VmObject, pindex: number): vo
 /** Gives a slot back (a bad one stays out of use). */
 export function swapPagerFreeBlock(vm: Vm, slot: SwapSlot): void {
   if (slot === SWAP_SLOT_BAD) return;
-  assert(!vm.freeSwapSlots.includes(slot), `swap: slot ${slot} freed twice`);
+  assert(!vm.freeSwapSlots.includes(slot), () => `swap: slot ${slot} freed twice`);
   vm.machine.swap.poison(slot);
   vm.freeSwapSlots.push(slot);
   vm.freeSwapSlots.sort((a, b) => a - b);

@@ -55,7 +55,7 @@ export function vmPageAllocWaiting(vm: Vm, object: VmObject, pindex: number): Vm
 
 function backByVnode(object: VmObject, vnode: VmObject, offset: number): void {
   if (object.backingObject === vnode) return;
-  assert(object.backingObject === null, `vm_fault_copy_entry: ${object.describe()} backed twice`);
+  assert(object.backingObject === null, () => `vm_fault_copy_entry: ${object.describe()} backed twice`);
   vmObjectReference(vnode);
   object.backingObject = vnode;
   object.backingOffset = offset;
@@ -70,7 +70,7 @@ function findInChain(first: VmObject | null, pindex: number): { object: VmObject
     const page = object.pages.get(index);
     if (page !== undefined) return { object, pindex: index, page };
     if (object.type === "vnode") return { object, pindex: index, page: null };
-    assert(!object.swapBlocks.has(index), `vm_fault_copy_entry: a wired entry's page ${index} of ${object.describe()} is on swap`);
+    assert(!object.swapBlocks.has(index), () => `vm_fault_copy_entry: a wired entry's page ${index} of ${object!.describe()} is on swap`);
     index += object.backingOffset;
     object = object.backingObject;
   }
@@ -80,7 +80,7 @@ function findInChain(first: VmObject | null, pindex: number): { object: VmObject
 /** The seed's lookup (D:1081-1084): the source's first object only; a page elsewhere is a panic. */
 function sourceObjectOnly(object: VmObject | null, pindex: number): { object: VmObject; pindex: number; page: VmPage } | null {
   const page = object?.pages.get(pindex);
-  assert(object !== null, `vm_fault_copy_entry: no source object at ${pindex}`);
-  assert(page !== undefined, `vm_fault_copy_entry: page missing at ${pindex}`);
+  assert(object !== null, () => `vm_fault_copy_entry: no source object at ${pindex}`);
+  assert(page !== undefined, () => `vm_fault_copy_entry: page missing at ${pindex}`);
   return { object, pindex, page };
 }

@@ -123,16 +123,16 @@ export function vmMapFindSpace(map: VmMap, pages: number): number | null {
 }
 
 export function vmMapInsert(map: VmMap, entry: VmMapEntry): void {
-  assert(entry.start < entry.end, `vm_map_insert: empty range [${entry.start}, ${entry.end})`);
-  assert(entry.end <= map.vaPages, `vm_map_insert: range [${entry.start}, ${entry.end}) past the address space`);
-  assert(!map.entries.some((other) => other.start < entry.end && entry.start < other.end), `vm_map_insert: [${entry.start}, ${entry.end}) overlaps`);
+  assert(entry.start < entry.end, () => `vm_map_insert: empty range [${entry.start}, ${entry.end})`);
+  assert(entry.end <= map.vaPages, () => `vm_map_insert: range [${entry.start}, ${entry.end}) past the address space`);
+  assert(!map.entries.some((other) => other.start < entry.end && entry.start < other.end), () => `vm_map_insert: [${entry.start}, ${entry.end}) overlaps`);
   map.entries.push(entry);
   map.entries.sort((a, b) => a.start - b.start);
 }
 
 export function vmMapUnlink(map: VmMap, entry: VmMapEntry): void {
   const index = map.entries.indexOf(entry);
-  assert(index >= 0, `vm_map_entry_unlink: [${entry.start}, ${entry.end}) not in ${map.name}`);
+  assert(index >= 0, () => `vm_map_entry_unlink: [${entry.start}, ${entry.end}) not in ${map.name}`);
   map.entries.splice(index, 1);
 }
 

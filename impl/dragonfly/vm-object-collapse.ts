@@ -47,7 +47,7 @@ function holds(object: VmObject, pindex: number): boolean {
 function collapseInto(vm: Vm, object: VmObject, backing: VmObject): void {
   vm.coverage.hit("object.collapse");
   for (const page of [...backing.pages.values()]) {
-    assert(!page.busy, `vm_object_collapse: ${page.describe()} busy`);
+    assert(!page.busy, () => `vm_object_collapse: ${page.describe()} busy`);
     const pindex = page.pindex - object.backingOffset;
     const shadowed = holds(object, pindex);
     if (pindex < 0 || pindex >= object.size || shadowed) {

@@ -72,7 +72,7 @@ export function vmObjectAllocate(vm: Vm, type: ObjectType, size: number, handle:
 
 /** vm_object_reference */
 export function vmObjectReference(object: VmObject): void {
-  assert(!object.dead, `vm_object_reference: ${object.describe()} is dead`);
+  assert(!object.dead, () => `vm_object_reference: ${object.describe()} is dead`);
   object.refCount++;
 }
 
@@ -84,7 +84,7 @@ export function linkShadow(backing: VmObject, shadow: VmObject): void {
 
 export function unlinkShadow(backing: VmObject, shadow: VmObject): void {
   const index = backing.shadows.indexOf(shadow);
-  assert(index >= 0, `shadow list: ${shadow.describe()} does not shadow ${backing.describe()}`);
+  assert(index >= 0, () => `shadow list: ${shadow.describe()} does not shadow ${backing.describe()}`);
   backing.shadows.splice(index, 1);
   backing.shadowCount--;
 }
@@ -97,7 +97,7 @@ export function unlinkShadow(backing: VmObject, shadow: VmObject): void {
 export function vmObjectDeallocate(vm: Vm, first: VmObject | null): void {
   let object = first;
   while (object !== null) {
-    assert(object.refCount > 0, `vm_object_deallocate: ${object.describe()} deallocated too many times`);
+    assert(object.refCount > 0, () => `vm_object_deallocate: ${object!.describe()} deallocated too many times`);
     if (object.type === "vnode") {
       object.refCount--;
       return;
@@ -115,7 +115,7 @@ export function vmObjectDeallocate(vm: Vm, first: VmObject | null): void {
       const shadow = object.shadows[0]!;
       if (shadow.handle !== null || shadow.type === "vnode") return;
       if (object.pagingInProgress > 0 || shadow.pagingInProgress > 0) return; // the seed sleeps (objde1/2); nothing is in flight between commands
-      assert(shadow.refCount > 0, `vm_object_deallocate: shadow ${shadow.describe()} of ${object.describe()} is dying`);
+      assert(shadow.refCount > 0, () => `vm_object_deallocate: shadow ${shadow.describe()} of ${object!.describe()} is dying`);
       shadow.refCount++;
       vmObjectCollapse(vm, shadow);
       object = shadow;
@@ -140,13 +140,13 @@ function vmObjectTerminateChain(vm: Vm, object: VmObject): VmObject | null {
 
 /** vm_object_terminate: OBJ_DEAD, every page freed, every swap block released. Requires: no reference left. */
 export function vmObjectTerminate(vm: Vm, object: VmObject): void {
-  assert(object.refCount === 0, `vm_object_terminate: ${object.describe()} still referenced`);
-  assert(object.pagingInProgress === 0, `vm_object_terminate: ${object.describe()} has paging in progress`);
+  assert(object.refCount === 0, () => `vm_object_terminate: ${object.describe()} still referenced`);
+  assert(object.pagingInProgress === 0, () => `vm_object_terminate: ${object.describe()} has paging in progress`);
   object.dead = true;
   vm.coverage.hit("object.terminate");
   for (const page of [...object.pages.values()]) {
-    assert(!page.busy, `vm_object_terminate: ${page.describe()} busy`);
-    assert(page.wireCount === 0, `vm_object_terminate: ${page.describe()} wired`);
+    assert(!page.busy, () => `vm_object_terminate: ${page.describe()} busy`);
+    assert(page.wireCount === 0, () => `vm_object_terminate: ${page.describe()} wired`);
     vmPageFree(vm, page);
   }
   swapPagerFreeAll(vm, object);

@@ -53,12 +53,12 @@ export class VmPage {
  * injected failure, or no frame free and no cache page to reclaim). Requires: no page there.
  */
 export function vmPageAlloc(vm: Vm, object: VmObject, pindex: number): VmPage | null {
-  assert(!object.pages.has(pindex), `vm_page_alloc: object ${object.id} already has index ${pindex}`);
+  assert(!object.pages.has(pindex), () => `vm_page_alloc: object ${object.id} already has index ${pindex}`);
   if (vm.machine.memory.freeCount === 0) reclaimCachePage(vm);
   const frame = vm.machine.memory.allocate();
   if (frame === null) return null;
   const page = vm.pages[frame]!;
-  assert(!page.allocated, `vm_page_alloc: frame ${frame} handed out twice`);
+  assert(!page.allocated, () => `vm_page_alloc: frame ${frame} handed out twice`);
   vm.machine.mmu.resetBits(frame);
   page.allocated = true;
   page.valid = false;
@@ -86,16 +86,16 @@ function insertPage(page: VmPage, object: VmObject, pindex: number): void {
 
 function removePage(page: VmPage): void {
   const object = page.object;
-  assert(object !== null, `vm_page_remove: ${page.describe()} has no object`);
-  assert(object.pages.get(page.pindex) === page, `vm_page_remove: ${page.describe()} not in its object`);
+  assert(object !== null, () => `vm_page_remove: ${page.describe()} has no object`);
+  assert(object.pages.get(page.pindex) === page, () => `vm_page_remove: ${page.describe()} not in its object`);
   object.pages.delete(page.pindex);
   page.object = null;
 }
 
 /** vm_page_free: unmapped everywhere, out of its object, its frame back in the pool. Requires: not wired. */
 export function vmPageFree(vm: Vm, page: VmPage): void {
-  assert(page.allocated, `vm_page_free: ${page.describe()} not allocated`);
-  assert(page.wireCount === 0, `vm_page_free: ${page.describe()} is wired`);
+  assert(page.allocated, () => `vm_page_free: ${page.describe()} not allocated`);
+  assert(page.wireCount === 0, () => `vm_page_free: ${page.describe()} is wired`);
   vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
   if (page.object !== null) removePage(page);
   page.allocated = false;
@@ -132,14 +132,14 @@ export function vmPageTestDirty(vm: Vm, page: VmPage): void {
 
 /** vm_page_busy: sets PG_BUSY for the running thread. Requires: not BUSY. */
 export function vmPageBusy(vm: Vm, page: VmPage): void {
-  assert(!page.busy, `vm_page_busy: ${page.describe()} already busy`);
+  assert(!page.busy, () => `vm_page_busy: ${page.describe()} already busy`);
   page.busy = true;
   page.busyOwner = vm.thread;
 }
 
 /** vm_page_wakeup: clears PG_BUSY (and wakes its sleepers: they run again when resumed). */
 export function vmPageWakeup(page: VmPage): void {
-  assert(page.busy, `vm_page_wakeup: ${page.describe()} not busy`);
+  assert(page.busy, () => `vm_page_wakeup: ${page.describe()} not busy`);
   page.busy = false;
   page.busyOwner = null;
 }
@@ -156,8 +156,8 @@ export function vmPageDeactivate(page: VmPage): void {
 
 /** vm_page_cache: a clean page goes, unmapped, to the cache queue (reclaimable). Requires: clean. */
 export function vmPageCache(vm: Vm, page: VmPage): void {
-  assert(!page.dirty, `vm_page_cache: ${page.describe()} dirty`);
-  assert(page.wireCount === 0, `vm_page_cache: ${page.describe()} wired`);
+  assert(!page.dirty, () => `vm_page_cache: ${page.describe()} dirty`);
+  assert(page.wireCount === 0, () => `vm_page_cache: ${page.describe()} wired`);
   vm.machine.mmu.pageProtect(page.frame, PROT_NONE);
   page.queue = "cache";
 }
@@ -170,7 +170,7 @@ export function vmPageWire(page: VmPage): void {
 
 /** vm_page_unwire(m, activate): wire_count--; back on the active queue at zero. */
 export function vmPageUnwire(page: VmPage): void {
-  assert(page.wireCount > 0, `vm_page_unwire: ${page.describe()} not wired`);
+  assert(page.wireCount > 0, () => `vm_page_unwire: ${page.describe()} not wired`);
   page.wireCount--;
   if (page.wireCount === 0) page.queue = "active";
 }

@@ -19,10 +19,10 @@ export function vnodePagerHasPage(object: VmObject, pindex: number): { before: n
 
 /** vnode_pager_getpages for one page. Requires: page BUSY and invalid, in `object`. */
 export function vnodePagerGetPage(vm: Vm, object: VmObject, page: VmPage): PagerResult {
-  assert(object.type === "vnode", `vnode_pager_getpages: ${object.describe()} is no vnode`);
-  assert(object.handle !== null, `vnode_pager_getpages: ${object.describe()} has no vnode handle`);
-  assert(page.busy, `vnode_pager_getpages: ${page.describe()} not busy`);
-  assert(!page.valid, `vnode_pager_getpages: ${page.describe()} already valid`);
+  assert(object.type === "vnode", () => `vnode_pager_getpages: ${object.describe()} is no vnode`);
+  assert(object.handle !== null, () => `vnode_pager_getpages: ${object.describe()} has no vnode handle`);
+  assert(page.busy, () => `vnode_pager_getpages: ${page.describe()} not busy`);
+  assert(!page.valid, () => `vnode_pager_getpages: ${page.describe()} already valid`);
   if (page.pindex >= object.size) return "VM_PAGER_BAD";
   for (;;) {
     const read = vm.machine.disk.read(object.handle, page.pindex);
@@ -42,7 +42,7 @@ export function vnodePagerGetPage(vm: Vm, object: VmObject, page: VmPage): Pager
 
 /** vnode_pager_putpages for one page: the page's words go to the file; the page is clean. */
 export function vnodePagerPutPage(vm: Vm, object: VmObject, page: VmPage): void {
-  assert(object.handle !== null, `vnode_pager_putpages: ${object.describe()} has no file`);
+  assert(object.handle !== null, () => `vnode_pager_putpages: ${object.describe()} has no file`);
   vm.coverage.hit("vnode.write");
   vm.machine.disk.write(object.handle, page.pindex, vm.machine.memory.contents(page.frame));
   page.dirty = false;

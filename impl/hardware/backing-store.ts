@@ -57,13 +57,13 @@ export class BackingStore {
 
   private checkFile(file: number): number[][] {
     const pages = this.files[file];
-    assert(pages !== undefined, `BackingStore: no file ${file}`);
+    assert(pages !== undefined, () => `BackingStore: no file ${file}`);
     return pages;
   }
 
   private page(file: number, page: number): number[] {
     const words = this.checkFile(file)[page];
-    assert(words !== undefined, `BackingStore: file ${file} has no page ${page}`);
+    assert(words !== undefined, () => `BackingStore: file ${file} has no page ${page}`);
     return words;
   }
 }

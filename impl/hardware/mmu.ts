@@ -86,7 +86,7 @@ export class Mmu {
   /** Every (pmap, va) translating to `frame`. */
   reverseEntries(frame: FrameNumber): readonly ReverseEntry[] {
     const entries = this.reverse[frame];
-    assert(entries !== undefined, `Mmu: no frame ${frame}`);
+    assert(entries !== undefined, () => `Mmu: no frame ${frame}`);
     return entries;
   }
 
@@ -110,7 +110,7 @@ export class Mmu {
   removeReverse(frame: FrameNumber, pmap: Pmap, va: Vpn): void {
     const entries = this.reverse[frame]!;
     const index = entries.findIndex((entry) => entry.pmap === pmap && entry.va === va);
-    assert(index >= 0, `Mmu: frame ${frame} has no reverse entry for pmap ${pmap.id} va ${va}`);
+    assert(index >= 0, () => `Mmu: frame ${frame} has no reverse entry for pmap ${pmap.id} va ${va}`);
     entries.splice(index, 1);
   }
 
@@ -176,7 +176,7 @@ export class Pmap {
   /** pmap_unwire */
   unwire(va: Vpn): void {
     const translation = this.table.get(va);
-    assert(translation !== undefined, `pmap_unwire: va ${va} not mapped`);
+    assert(translation !== undefined, () => `pmap_unwire: va ${va} not mapped`);
     this.table.set(va, { ...translation, wired: false });
   }
 

@@ -61,7 +61,7 @@ export class PhysicalMemory {
   /** Requires: `frame` is allocated. Ensures: it is poisoned and back in the pool. */
   release(frame: FrameNumber): void {
     this.checkFrame(frame);
-    assert(this.isFree[frame] === 0, `PhysicalMemory.release: frame ${frame} already free`);
+    assert(this.isFree[frame] === 0, () => `PhysicalMemory.release: frame ${frame} already free`);
     this.words.fill(POISON, frame * this.pageWords, (frame + 1) * this.pageWords);
     this.isFree[frame] = 1;
     this.freePool.push(frame);
@@ -101,15 +101,15 @@ export class PhysicalMemory {
   }
 
   private checkFrame(frame: FrameNumber): void {
-    assert(Number.isInteger(frame), `PhysicalMemory: frame ${frame} not an integer`);
-    assert(frame >= 0, `PhysicalMemory: negative frame ${frame}`);
-    assert(frame < this.frameCount, `PhysicalMemory: no frame ${frame}`);
+    assert(Number.isInteger(frame), () => `PhysicalMemory: frame ${frame} not an integer`);
+    assert(frame >= 0, () => `PhysicalMemory: negative frame ${frame}`);
+    assert(frame < this.frameCount, () => `PhysicalMemory: no frame ${frame}`);
   }
 
   private checkWord(frame: FrameNumber, word: number): void {
     this.checkFrame(frame);
-    assert(Number.isInteger(word), `PhysicalMemory: word ${word} not an integer`);
-    assert(word >= 0, `PhysicalMemory: negative word ${word}`);
-    assert(word < this.pageWords, `PhysicalMemory: no word ${word}`);
+    assert(Number.isInteger(word), () => `PhysicalMemory: word ${word} not an integer`);
+    assert(word >= 0, () => `PhysicalMemory: negative word ${word}`);
+    assert(word < this.pageWords, () => `PhysicalMemory: no word ${word}`);
   }
 }

@@ -51,8 +51,8 @@ export class SwapDevice {
   }
 
   private checkSlot(slot: SwapSlot): void {
-    assert(Number.isInteger(slot), `SwapDevice: slot ${slot} not an integer`);
-    assert(slot >= 1, `SwapDevice: slot ${slot} below 1`);
-    assert(slot <= this.slotCount, `SwapDevice: no slot ${slot}`);
+    assert(Number.isInteger(slot), () => `SwapDevice: slot ${slot} not an integer`);
+    assert(slot >= 1, () => `SwapDevice: slot ${slot} below 1`);
+    assert(slot <= this.slotCount, () => `SwapDevice: no slot ${slot}`);
   }
 }

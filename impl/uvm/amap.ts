@@ -59,8 +59,8 @@ function slotOf(entry: MapEntry, index: number): number {
   const amap = entry.amap;
   assert(amap !== null, "amap_lookup: entry has no amap");
   const slot = entry.amapOffset + index;
-  assert(slot >= 0, `amap_lookup: negative slot ${slot} in amap ${amap.id}`);
-  assert(slot < amap.slotCount, `amap_lookup: slot ${slot} past the end of amap ${amap.id}`);
+  assert(slot >= 0, () => `amap_lookup: negative slot ${slot} in amap ${amap.id}`);
+  assert(slot < amap.slotCount, () => `amap_lookup: slot ${slot} past the end of amap ${amap.id}`);
   return slot;
 }
 
@@ -68,7 +68,7 @@ function slotOf(entry: MapEntry, index: number): number {
 export function amapLookup(uvm: Uvm, entry: MapEntry, index: number): Anon | null {
   const amap = entry.amap!;
   const slot = slotOf(entry, index);
-  assert(mutexOwned(uvm, amap.lock), `amap_lookup: amap ${amap.id} not locked`);
+  assert(mutexOwned(uvm, amap.lock), () => `amap_lookup: amap ${amap.id} not locked`);
   return amap.slots[slot] ?? null;
 }
 
@@ -87,14 +87,14 @@ export function amapLookups(uvm: Uvm, entry: MapEntry, index: number, count: num
 export function amapAdd(uvm: Uvm, entry: MapEntry, index: number, anon: Anon, replace: boolean): void {
   const amap = entry.amap!;
   const slot = slotOf(entry, index);
-  assert(mutexOwned(uvm, amap.lock), `amap_add: amap ${amap.id} not locked`);
-  assert(anon.lock === amap.lock, `amap_add: anon ${anon.id} not locked by amap ${amap.id}`);
+  assert(mutexOwned(uvm, amap.lock), () => `amap_add: amap ${amap.id} not locked`);
+  assert(anon.lock === amap.lock, () => `amap_add: anon ${anon.id} not locked by amap ${amap.id}`);
   const old = amap.slots[slot] ?? null;
   if (replace) {
-    assert(old !== null, `amap_add: replacing empty slot ${slot} of amap ${amap.id}`);
+    assert(old !== null, () => `amap_add: replacing empty slot ${slot} of amap ${amap.id}`);
     if (amap.shared && old.page !== null) uvm.machine.mmu.pageProtect(old.page.frame, 0);
   } else {
-    assert(old === null, `amap_add: slot ${slot} of amap ${amap.id} occupied`);
+    assert(old === null, () => `amap_add: slot ${slot} of amap ${amap.id} occupied`);
   }
   amap.slots[slot] = anon;
 }
@@ -152,7 +152,7 @@ function adjustPageReferences(amap: Amap, offset: number, count: number, delta: 
   const dead: Anon[] = [];
   for (let slot = offset; slot < offset + count; slot++) {
     counts[slot] = counts[slot]! + delta;
-    assert(counts[slot]! >= 0, `amap ${amap.id}: slot ${slot} reference count below zero`);
+    assert(counts[slot]! >= 0, () => `amap ${amap.id}: slot ${slot} reference count below zero`);
     if (counts[slot] !== 0) continue;
     const anon = amap.slots[slot] ?? null;
     if (anon === null) continue;
@@ -199,8 +199,8 @@ export function amapSplitRef(uvm: Uvm, lower: MapEntry, upper: MapEntry, offset:
   const amap = lower.amap;
   assert(amap !== null, "amap_splitref: lower entry has no amap");
   assert(upper.amap === amap, "amap_splitref: entries do not share the amap");
-  assert(offset > 0, `amap_splitref: split offset ${offset} not positive`);
-  assert(lower.amapOffset + offset < amap.slotCount, `amap_splitref: split offset ${offset} past the amap's end`);
+  assert(offset > 0, () => `amap_splitref: split offset ${offset} not positive`);
+  assert(lower.amapOffset + offset < amap.slotCount, () => `amap_splitref: split offset ${offset} past the amap's end`);
   mutexEnter(uvm, amap.lock);
   if (amap.pageReferences === null) establishPageReferences(amap, lower.amapOffset);
   amap.references++;
@@ -210,8 +210,8 @@ export function amapSplitRef(uvm: Uvm, lower: MapEntry, upper: MapEntry, offset:
 
 /** amap_wipeout: drops every anon and frees the amap. Requires: locked, no references. Ensures: unlocked. */
 function* amapWipeout(uvm: Uvm, amap: Amap): Sleepy<void> {
-  assert(amap.references === 0, `amap_wipeout: amap ${amap.id} still referenced`);
-  assert(mutexOwned(uvm, amap.lock), `amap_wipeout: amap ${amap.id} not locked`);
+  assert(amap.references === 0, () => `amap_wipeout: amap ${amap.id} still referenced`);
+  assert(mutexOwned(uvm, amap.lock), () => `amap_wipeout: amap ${amap.id} not locked`);
   for (let slot = 0; slot < amap.slotCount; slot++) {
     const anon = amap.slots[slot] ?? null;
     if (anon === null) continue;

@@ -68,8 +68,8 @@ export function anonAlloc(uvm: Uvm): Anon {
  * RELEASED, and the busier will call anonRelease.
  */
 export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
-  assert(anon.references === 0, `uvm_anon_dispose: anon ${anon.id} still has ${anon.references} references`);
-  assert(anon.lock === null || mutexOwned(uvm, anon.lock), `uvm_anon_dispose: anon ${anon.id} not locked`);
+  assert(anon.references === 0, () => `uvm_anon_dispose: anon ${anon.id} still has ${anon.references} references`);
+  assert(anon.lock === null || mutexOwned(uvm, anon.lock), () => `uvm_anon_dispose: anon ${anon.id} not locked`);
   anon.dying = true;
   anon.disposer = uvm.thread;
   let page = anon.page;
@@ -84,7 +84,7 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
     anon.page = null;
     mutexExit(uvm, object.lock);
   } else if (page !== null) {
-    assert((page.flags & PG_RELEASED) === 0, `uvm_anon_dispose: ${page.describe()} already RELEASED`);
+    assert((page.flags & PG_RELEASED) === 0, () => `uvm_anon_dispose: ${page.describe()} already RELEASED`);
     uvm.machine.mmu.pageProtect(page.frame, 0);
     if ((page.flags & PG_BUSY) !== 0) {
       page.flags |= PG_RELEASED;
@@ -103,11 +103,11 @@ export function* anonDispose(uvm: Uvm, anon: Anon): Sleepy<boolean> {
 
 /** uvm_anon_free: the anon goes back to the pool. Requires: disposed, no lock. */
 export function anonFreeStructure(uvm: Uvm, anon: Anon): void {
-  assert(anon.references === 0, `uvm_anon_free: anon ${anon.id} still referenced`);
-  assert(anon.page === null, `uvm_anon_free: anon ${anon.id} still has a page`);
-  assert(anon.swapSlot === NO_SWAP_SLOT, `uvm_anon_free: anon ${anon.id} still has a swap slot`);
-  assert(anon.lock === null, `uvm_anon_free: anon ${anon.id} still has a lock`);
-  assert(anon.alive, `uvm_anon_free: anon ${anon.id} freed twice`);
+  assert(anon.references === 0, () => `uvm_anon_free: anon ${anon.id} still referenced`);
+  assert(anon.page === null, () => `uvm_anon_free: anon ${anon.id} still has a page`);
+  assert(anon.swapSlot === NO_SWAP_SLOT, () => `uvm_anon_free: anon ${anon.id} still has a swap slot`);
+  assert(anon.lock === null, () => `uvm_anon_free: anon ${anon.id} still has a lock`);
+  assert(anon.alive, () => `uvm_anon_free: anon ${anon.id} freed twice`);
   anon.alive = false;
   uvm.liveAnons.delete(anon);
 }
@@ -126,7 +126,7 @@ export function* anonFree(uvm: Uvm, anon: Anon): Sleepy<void> {
 
 /** an_lock = lock, holding a reference on the lock object (seed F:609-610). */
 export function anonSetLock(anon: Anon, lock: Mutex): void {
-  assert(anon.lock === null, `anon ${anon.id} already has a lock`);
+  assert(anon.lock === null, () => `anon ${anon.id} already has a lock`);
   anon.lock = mutexHold(lock);
 }
 
@@ -145,12 +145,12 @@ export function anonClearLock(anon: Anon): void {
 export function anonRelease(uvm: Uvm, anon: Anon): void {
   const page = anon.page;
   const lock = anon.lock;
-  assert(page !== null, `uvm_anon_release: anon ${anon.id} has no page`);
-  assert(lock !== null, `uvm_anon_release: anon ${anon.id} has no lock`);
-  assert(anon.references === 0, `uvm_anon_release: anon ${anon.id} still referenced`);
-  assert(page.loanCount === 0, `uvm_anon_release: ${page.describe()} still on loan`);
-  assert(page.object === null, `uvm_anon_release: ${page.describe()} still owned by an object`);
-  assert(page.anon === anon, `uvm_anon_release: ${page.describe()} not the anon's own`);
+  assert(page !== null, () => `uvm_anon_release: anon ${anon.id} has no page`);
+  assert(lock !== null, () => `uvm_anon_release: anon ${anon.id} has no lock`);
+  assert(anon.references === 0, () => `uvm_anon_release: anon ${anon.id} still referenced`);
+  assert(page.loanCount === 0, () => `uvm_anon_release: ${page.describe()} still on loan`);
+  assert(page.object === null, () => `uvm_anon_release: ${page.describe()} still owned by an object`);
+  assert(page.anon === anon, () => `uvm_anon_release: ${page.describe()} not the anon's own`);
   lockPageQueues(uvm);
   pageFree(uvm, page);
   unlockPageQueues(uvm);
@@ -189,8 +189,8 @@ export function* awaitDisposal(uvm: Uvm, anon: Anon): Sleepy<void> {
  */
 export function* anonLockLoanPage(uvm: Uvm, anon: Anon): Sleepy<Page | null> {
   const lock = anon.lock;
-  assert(lock !== null, `uvm_anon_lockloanpg: anon ${anon.id} has no lock`);
-  assert(mutexOwned(uvm, lock), `uvm_anon_lockloanpg: anon ${anon.id} not locked`);
+  assert(lock !== null, () => `uvm_anon_lockloanpg: anon ${anon.id} has no lock`);
+  assert(mutexOwned(uvm, lock), () => `uvm_anon_lockloanpg: anon ${anon.id} not locked`);
   for (;;) {
     const page = anon.page;
     if (page === null || page.loanCount === 0) return page;

@@ -71,9 +71,9 @@ export class AnonymousObject extends UvmObject {
   }
 
   *getSync(uvm: Uvm, offset: number, _access: ProtectionBits): Sleepy<Result<"page", Page>> {
-    assert(mutexOwned(uvm, this.lock), `uao_get(PGO_SYNCIO): ${this.name} not locked`);
-    assert(offset >= 0, `${this.name}: negative page ${offset}`);
-    assert(offset < this.pageCount, `${this.name}: no page ${offset}`);
+    assert(mutexOwned(uvm, this.lock), () => `uao_get(PGO_SYNCIO): ${this.name} not locked`);
+    assert(offset >= 0, () => `${this.name}: negative page ${offset}`);
+    assert(offset < this.pageCount, () => `${this.name}: no page ${offset}`);
     for (;;) {
       const resident = this.pages.get(offset) ?? null;
       if (resident?.busy) {
@@ -130,7 +130,7 @@ export class AnonymousObject extends UvmObject {
 
   /** uao_put: deactivate or free resident pages of `[start, end)`; busy and wired pages stay. */
   *put(uvm: Uvm, start: number, end: number, flags: PutFlags): Sleepy<Status> {
-    assert(mutexOwned(uvm, this.lock), `uao_put: ${this.name} not locked`);
+    assert(mutexOwned(uvm, this.lock), () => `uao_put: ${this.name} not locked`);
     for (const page of [...this.pages.values()]) {
       if (page.offset < start || page.offset >= end || page.busy || page.wireCount > 0) continue;
       lockPageQueues(uvm);
@@ -170,7 +170,7 @@ export class AnonymousObject extends UvmObject {
 
   /** uao_detach: the last reference frees every page (waiting for busy ones) and every swap slot. */
   *detach(uvm: Uvm): Sleepy<void> {
-    assert(this.references > 0, `${this.name}: detach without reference`);
+    assert(this.references > 0, () => `${this.name}: detach without reference`);
     this.references--;
     if (this.references > 0) return;
     mutexEnter(uvm, this.lock);

@@ -127,9 +127,9 @@ function* amapCowNow(uvm: Uvm, entry: MapEntry, which: "all" | "wired pages"): S
     if (anon === null || anon.references === 1) continue;
     if (which === "wired pages" && (anon.page === null || anon.page.wireCount === 0)) continue;
     const page = anon.page;
-    assert(page !== null, `amap_cow_now: anon ${anon.id} of a wired entry not resident`);
+    assert(page !== null, () => `amap_cow_now: anon ${anon.id} of a wired entry not resident`);
     if (page.loanCount > 0) continue;
-    assert(!page.busy, `amap_cow_now: ${page.describe()} busy`);
+    assert(!page.busy, () => `amap_cow_now: ${page.describe()} busy`);
     const copy = anonAlloc(uvm);
     anonSetLock(copy, amap.lock);
     const copyPage = pageAlloc(uvm, { anon: copy });

@@ -102,8 +102,8 @@ function checkOrder(context: LockContext, lock: Mutex | MapLock, site: Acquisiti
 }
 
 export function mutexEnter(context: LockContext, lock: Mutex): void {
-  assert(lock.holder !== context.thread, `mutex_enter: ${lock.name} already held by this thread (recursive acquisition)`);
-  assert(lock.holder === null, `mutex_enter: ${lock.name} held by thread ${lock.holder}`);
+  assert(lock.holder !== context.thread, () => `mutex_enter: ${lock.name} already held by this thread (recursive acquisition)`);
+  assert(lock.holder === null, () => `mutex_enter: ${lock.name} held by thread ${lock.holder}`);
   const site = captureSite(context);
   checkOrder(context, lock, site);
   take(context, lock, site);
@@ -123,7 +123,7 @@ export function mutexTryEnter(context: LockContext, lock: Mutex): boolean {
 }
 
 export function mutexExit(context: LockContext, lock: Mutex): void {
-  assert(lock.holder === context.thread, `mutex_exit: ${lock.name} not held by this thread`);
+  assert(lock.holder === context.thread, () => `mutex_exit: ${lock.name} not held by this thread`);
   lock.holder = null;
   lock.site = null;
   context.held.delete(lock);
@@ -135,16 +135,16 @@ export function mutexOwned(context: LockContext, lock: Mutex): boolean {
 
 /** mutex_obj_hold */
 export function mutexHold(lock: Mutex): Mutex {
-  assert(lock.references > 0, `mutex_obj_hold: ${lock.name} already freed`);
+  assert(lock.references > 0, () => `mutex_obj_hold: ${lock.name} already freed`);
   lock.references++;
   return lock;
 }
 
 /** mutex_obj_free: drops one reference; the lock must not be held when the last goes. */
 export function mutexRelease(lock: Mutex): void {
-  assert(lock.references > 0, `mutex_obj_free: ${lock.name} already freed`);
+  assert(lock.references > 0, () => `mutex_obj_free: ${lock.name} already freed`);
   lock.references--;
-  assert(lock.references > 0 || lock.holder === null, `mutex_obj_free: ${lock.name} freed while held`);
+  assert(lock.references > 0 || lock.holder === null, () => `mutex_obj_free: ${lock.name} freed while held`);
 }
 
 export class MapLock {
@@ -193,7 +193,7 @@ export class MapLock {
 }
 
 export function mapLockRead(context: LockContext, lock: MapLock): void {
-  assert(lock.readable(), `vm_map_lock_read: ${lock.name} write-locked by thread ${lock.writer}`);
+  assert(lock.readable(), () => `vm_map_lock_read: ${lock.name} write-locked by thread ${lock.writer}`);
   const site = captureSite(context);
   checkOrder(context, lock, site);
   lock.readers.set(context.thread, (lock.readers.get(context.thread) ?? 0) + 1);
@@ -202,8 +202,8 @@ export function mapLockRead(context: LockContext, lock: MapLock): void {
 }
 
 export function mapLockWrite(context: LockContext, lock: MapLock): void {
-  assert(lock.writer !== context.thread, `vm_map_lock: ${lock.name} already write-locked by this thread`);
-  assert(lock.writable(context.thread), `vm_map_lock: ${lock.name} held or busy (writer ${lock.writer}, readers ${[...lock.readers.keys()].join(",")}, busy ${lock.busy})`);
+  assert(lock.writer !== context.thread, () => `vm_map_lock: ${lock.name} already write-locked by this thread`);
+  assert(lock.writable(context.thread), () => `vm_map_lock: ${lock.name} held or busy (writer ${lock.writer}, readers ${[...lock.readers.keys()].join(",")}, busy ${lock.busy})`);
   const site = captureSite(context);
   checkOrder(context, lock, site);
   lock.writer = context.thread;
@@ -216,7 +216,7 @@ export function mapUnlock(context: LockContext, lock: MapLock): void {
     lock.writer = null;
   } else {
     const count = lock.readers.get(context.thread) ?? 0;
-    assert(count > 0, `vm_map_unlock: ${lock.name} not locked by this thread`);
+    assert(count > 0, () => `vm_map_unlock: ${lock.name} not locked by this thread`);
     if (count === 1) lock.readers.delete(context.thread);
     else lock.readers.set(context.thread, count - 1);
     if (count > 1) return;

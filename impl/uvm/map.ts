@@ -36,7 +36,7 @@ export class VmMap {
 /** vm_map_lock: sleeps (lockWait) while another thread holds the map or has it busy. */
 export function* mapLockForWriting(uvm: Uvm, map: VmMap, site = "vm_map_lock"): Sleepy<void> {
   while (!map.lock.writable(uvm.thread)) {
-    assert(map.lock.writer !== uvm.thread, `vm_map_lock: ${map.name} already write-locked by this thread`);
+    assert(map.lock.writer !== uvm.thread, () => `vm_map_lock: ${map.name} already write-locked by this thread`);
     yield { kind: "lockWait", site, lock: map.lock, write: true };
   }
   mapLockWrite(uvm, map.lock);
@@ -46,7 +46,7 @@ export function* mapLockForWriting(uvm: Uvm, map: VmMap, site = "vm_map_lock"): 
 /** vm_map_lock_read: sleeps (lockWait) while another thread write-locks the map. */
 export function* mapLockForReading(uvm: Uvm, map: VmMap, site = "vm_map_lock_read"): Sleepy<void> {
   while (!map.lock.readable()) {
-    assert(map.lock.writer !== uvm.thread, `vm_map_lock_read: ${map.name} write-locked by this thread`);
+    assert(map.lock.writer !== uvm.thread, () => `vm_map_lock_read: ${map.name} write-locked by this thread`);
     yield { kind: "lockWait", site, lock: map.lock, write: false };
   }
   mapLockRead(uvm, map.lock);
@@ -54,12 +54,12 @@ export function* mapLockForReading(uvm: Uvm, map: VmMap, site = "vm_map_lock_rea
 
 /** vm_map_busy: only this thread may write-lock the map until vm_map_unbusy. Requires: write-locked by this thread. */
 export function mapBusy(uvm: Uvm, map: VmMap): void {
-  assert(map.lock.writer === uvm.thread, `vm_map_busy: ${map.name} not write-locked by this thread`);
+  assert(map.lock.writer === uvm.thread, () => `vm_map_busy: ${map.name} not write-locked by this thread`);
   map.lock.busy = uvm.thread;
 }
 
 export function mapUnbusy(uvm: Uvm, map: VmMap): void {
-  assert(map.lock.busy === uvm.thread, `vm_map_unbusy: ${map.name} not busied by this thread`);
+  assert(map.lock.busy === uvm.thread, () => `vm_map_unbusy: ${map.name} not busied by this thread`);
   map.lock.busy = null;
 }
 
@@ -86,14 +86,14 @@ export function mapInsertEntry(map: VmMap, entry: MapEntry): void {
   const position = index < 0 ? map.entries.length : index;
   const before = map.entries[position - 1];
   const after = map.entries[position];
-  assert(before === undefined || before.end <= entry.start, `map ${map.name}: entry [${entry.start},${entry.end}) overlaps its predecessor`);
-  assert(after === undefined || entry.end <= after.start, `map ${map.name}: entry [${entry.start},${entry.end}) overlaps its successor`);
+  assert(before === undefined || before.end <= entry.start, () => `map ${map.name}: entry [${entry.start},${entry.end}) overlaps its predecessor`);
+  assert(after === undefined || entry.end <= after.start, () => `map ${map.name}: entry [${entry.start},${entry.end}) overlaps its successor`);
   map.entries.splice(position, 0, entry);
 }
 
 export function mapUnlinkEntry(map: VmMap, entry: MapEntry): void {
   const index = map.entries.indexOf(entry);
-  assert(index >= 0, `map ${map.name}: entry [${entry.start},${entry.end}) not linked`);
+  assert(index >= 0, () => `map ${map.name}: entry [${entry.start},${entry.end}) not linked`);
   map.entries.splice(index, 1);
 }
 
@@ -102,8 +102,8 @@ export function mapUnlinkEntry(map: VmMap, entry: MapEntry): void {
  * Requires: the map write-locked. Ensures: `entry` is the lower half; returns the upper half.
  */
 export function mapClip(uvm: Uvm, map: VmMap, entry: MapEntry, va: number): MapEntry {
-  assert(entry.start < va, `uvm_map_clip: ${va} not above the start of [${entry.start},${entry.end})`);
-  assert(va < entry.end, `uvm_map_clip: ${va} not below the end of [${entry.start},${entry.end})`);
+  assert(entry.start < va, () => `uvm_map_clip: ${va} not above the start of [${entry.start},${entry.end})`);
+  assert(va < entry.end, () => `uvm_map_clip: ${va} not below the end of [${entry.start},${entry.end})`);
   uvm.coverage.hit("map.clip");
   const shift = va - entry.start;
   const upper = entry.copy();

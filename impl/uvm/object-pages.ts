@@ -24,7 +24,7 @@ export function getResidentPages(
   access: ProtectionBits,
   allocate: (pageOffset: number) => Page | null,
 ): { status: 0 | "EBUSY"; got: number } {
-  assert(mutexOwned(uvm, object.lock), `pgo_get(PGO_LOCKED): ${object.name} not locked`);
+  assert(mutexOwned(uvm, object.lock), () => `pgo_get(PGO_LOCKED): ${object.name} not locked`);
   let got = 0;
   for (let index = 0; index < slots.length; index++) {
     if (slots[index] !== null) continue;

@@ -79,7 +79,7 @@ export abstract class UvmObject {
 
   /** uao_set_swslot: records where the page at `offset` went on swap. Requires: a swap-backed object (an aobj). */
   setSwapSlot(offset: number, _slot: SwapSlot): void {
-    assert(false, `setSwapSlot: object ${this.id} is not swap-backed (offset ${offset})`);
+    assert(false, () => `setSwapSlot: object ${this.id} is not swap-backed (offset ${offset})`);
   }
 
   /** The swap slots of the object's pages, by offset: empty unless the object is swap-backed. */

@@ -28,7 +28,7 @@ export function pageAlloc(uvm: Uvm, owner: PageOwner, options: { readonly zero?:
     return null;
   }
   const page = uvm.pageOfFrame(frame);
-  assert(!page.allocated, `uvm_pagealloc: ${page.describe()} handed out twice`);
+  assert(!page.allocated, () => `uvm_pagealloc: ${page.describe()} handed out twice`);
   page.allocated = true;
   page.flags = PG_BUSY | PG_CLEAN | PG_FAKE;
   page.busyOwner = uvm.thread;
@@ -56,7 +56,7 @@ export function pageAlloc(uvm: Uvm, owner: PageOwner, options: { readonly zero?:
 }
 
 function insertIntoObject(object: UvmObject, page: Page, offset: number): void {
-  assert(!object.pages.has(offset), `uvm_pageinsert: ${object.name} already has a page at ${offset}`);
+  assert(!object.pages.has(offset), () => `uvm_pageinsert: ${object.name} already has a page at ${offset}`);
   page.object = object;
   page.offset = offset;
   object.pages.set(offset, page);
@@ -64,20 +64,20 @@ function insertIntoObject(object: UvmObject, page: Page, offset: number): void {
 
 function removeFromObject(page: Page): void {
   const object = page.object;
-  assert(object !== null, `uvm_pageremove: ${page.describe()} has no object`);
-  assert(object.pages.get(page.offset) === page, `uvm_pageremove: ${object.name} does not hold ${page.describe()}`);
+  assert(object !== null, () => `uvm_pageremove: ${page.describe()} has no object`);
+  assert(object.pages.get(page.offset) === page, () => `uvm_pageremove: ${object.name} does not hold ${page.describe()}`);
   object.pages.delete(page.offset);
   page.object = null;
 }
 
 /** uvm_pagefree. Requires: no translation maps the page; owner locked. A loaned page becomes an orphan instead. */
 export function pageFree(uvm: Uvm, page: Page): void {
-  assert(page.allocated, `uvm_pagefree: ${page.describe()} already free`);
-  assert((page.flags & PG_PAGEOUT) === 0, `uvm_pagefree: ${page.describe()} under pageout`);
-  assert(uvm.machine.mmu.reverseEntries(page.frame).length === 0, `uvm_pagefree: ${page.describe()} still mapped`);
-  assert(page.queue === "none" || pageQueuesLocked(uvm), `uvm_pagefree: ${page.describe()} queued and uvm_pageqlock not held`);
+  assert(page.allocated, () => `uvm_pagefree: ${page.describe()} already free`);
+  assert((page.flags & PG_PAGEOUT) === 0, () => `uvm_pagefree: ${page.describe()} under pageout`);
+  assert(uvm.machine.mmu.reverseEntries(page.frame).length === 0, () => `uvm_pagefree: ${page.describe()} still mapped`);
+  assert(page.queue === "none" || pageQueuesLocked(uvm), () => `uvm_pagefree: ${page.describe()} queued and uvm_pageqlock not held`);
   if (page.loanCount > 0) {
-    assert(page.wireCount === 0, `uvm_pagefree: loaned ${page.describe()} is wired`);
+    assert(page.wireCount === 0, () => `uvm_pagefree: loaned ${page.describe()} is wired`);
     if (page.object !== null) {
       removeFromObject(page);
       page.flags &= ~PG_CLEAN;
@@ -91,7 +91,7 @@ export function pageFree(uvm: Uvm, page: Page): void {
     page.flags &= ~(PG_WANTED | PG_BUSY | PG_RELEASED);
     page.busyOwner = null;
     if (page.loanCount > 0) {
-      assert(page.object === null, `uvm_pagefree: orphan ${page.describe()} still in an object`);
+      assert(page.object === null, () => `uvm_pagefree: orphan ${page.describe()} still in an object`);
       if (page.anon === null) pageDequeue(uvm, page); // an ownerless orphan leaves the queues
       return;
     }
@@ -113,7 +113,7 @@ export function pageFree(uvm: Uvm, page: Page): void {
 
 /** Sets PG_BUSY on behalf of the running thread (invariant G1: one busier). */
 export function pageSetBusy(uvm: Uvm, page: Page): void {
-  assert(!page.busy, `busy: ${page.describe()} already BUSY`);
+  assert(!page.busy, () => `busy: ${page.describe()} already BUSY`);
   page.flags |= PG_BUSY;
   page.busyOwner = uvm.thread;
 }
@@ -121,29 +121,29 @@ export function pageSetBusy(uvm: Uvm, page: Page): void {
 /** Clears `bits` (which include PG_BUSY) as the busier does: only the busier may. */
 export function pageClearBusy(uvm: Uvm, page: Page, bits: number = PG_BUSY | PG_WANTED): void {
   assert((bits & PG_BUSY) !== 0, "pageClearBusy: must clear PG_BUSY");
-  assert(page.busy, `unbusy: ${page.describe()} not BUSY`);
-  assert(page.busyOwner === uvm.thread, `unbusy: ${page.describe()} busied by thread ${page.busyOwner}, cleared by ${uvm.thread}`);
+  assert(page.busy, () => `unbusy: ${page.describe()} not BUSY`);
+  assert(page.busyOwner === uvm.thread, () => `unbusy: ${page.describe()} busied by thread ${page.busyOwner}, cleared by ${uvm.thread}`);
   page.flags &= ~bits;
   page.busyOwner = null;
 }
 
 /** wakeup(pg): waiters are resumed by the scheduler when the page is no longer BUSY. */
 export function wakeupPage(_uvm: Uvm, page: Page): void {
-  assert(page.allocated || page.loanCount > 0, `wakeup: ${page.describe()} is free`);
+  assert(page.allocated || page.loanCount > 0, () => `wakeup: ${page.describe()} is free`);
 }
 
 /** uvm_page_unbusy for one page: wakes waiters; a RELEASED page is freed. */
 export function pageUnbusy(uvm: Uvm, page: Page): void {
-  assert(page.busy, `uvm_page_unbusy: ${page.describe()} not BUSY`);
-  assert((page.flags & PG_PAGEOUT) === 0, `uvm_page_unbusy: ${page.describe()} under pageout`);
+  assert(page.busy, () => `uvm_page_unbusy: ${page.describe()} not BUSY`);
+  assert((page.flags & PG_PAGEOUT) === 0, () => `uvm_page_unbusy: ${page.describe()} under pageout`);
   if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
   if ((page.flags & PG_RELEASED) !== 0) {
-    assert(page.object !== null || (page.anon !== null && page.anon.references > 0), `uvm_page_unbusy: released ${page.describe()} of a dead anon`);
+    assert(page.object !== null || (page.anon !== null && page.anon.references > 0), () => `uvm_page_unbusy: released ${page.describe()} of a dead anon`);
     pageClearBusy(uvm, page, PG_BUSY | PG_WANTED | PG_RELEASED);
     pageFree(uvm, page);
     return;
   }
-  assert((page.flags & PG_FAKE) === 0, `uvm_page_unbusy: ${page.describe()} still FAKE`);
+  assert((page.flags & PG_FAKE) === 0, () => `uvm_page_unbusy: ${page.describe()} still FAKE`);
   pageClearBusy(uvm, page);
 }
 
@@ -157,7 +157,7 @@ export function pageWire(uvm: Uvm, page: Page): void {
 /** uvm_pageunwire: the last unwiring puts the page back on the active queue. */
 export function pageUnwire(uvm: Uvm, page: Page): void {
   assertPageQueuesLocked(uvm);
-  assert(page.wireCount > 0, `uvm_pageunwire: ${page.describe()} not wired`);
+  assert(page.wireCount > 0, () => `uvm_pageunwire: ${page.describe()} not wired`);
   page.wireCount--;
   if (page.wireCount === 0) pageActivate(uvm, page);
 }
@@ -191,7 +191,7 @@ export function pageEnqueue(uvm: Uvm, page: Page): void {
 
 export function pageDeactivate(uvm: Uvm, page: Page): void {
   assertPageQueuesLocked(uvm);
-  assert(page.wireCount === 0, `uvm_pagedeactivate: ${page.describe()} is wired`);
+  assert(page.wireCount === 0, () => `uvm_pagedeactivate: ${page.describe()} is wired`);
   if (page.queue === "inactive") return;
   pageDequeue(uvm, page);
   uvm.machine.mmu.clearReference(page.frame);
@@ -210,8 +210,8 @@ export function pageDequeue(uvm: Uvm, page: Page): void {
 /** uvm_pagereplace: `replacement` takes `old`'s place in its object. */
 export function pageReplace(old: Page, replacement: Page): void {
   const object = old.object;
-  assert(object !== null, `uvm_pagereplace: ${old.describe()} has no object`);
-  assert(replacement.object === null, `uvm_pagereplace: ${replacement.describe()} already in an object`);
+  assert(object !== null, () => `uvm_pagereplace: ${old.describe()} has no object`);
+  assert(replacement.object === null, () => `uvm_pagereplace: ${replacement.describe()} already in an object`);
   const offset = old.offset;
   removeFromObject(old);
   insertIntoObject(object, replacement, offset);

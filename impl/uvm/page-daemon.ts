@@ -45,7 +45,7 @@ export function freeTarget(uvm: Uvm): number {
 
 /** uvm_wait: sleeps until the page daemon has run. Requires: nothing locked. */
 export function* uvmWait(uvm: Uvm, site: string): Sleepy<void> {
-  assert(uvm.held.size === 0, `uvm_wait(${site}) with locks held`);
+  assert(uvm.held.size === 0, () => `uvm_wait(${site}) with locks held`);
   uvm.coverage.hit("restart.memoryWait");
   yield* sleep({ kind: "memoryWait", site });
 }
@@ -156,12 +156,12 @@ function scanInactive(uvm: Uvm, target: number): void {
 
 /** uvmpd_trylockowner: try-locks the page's owner (page queues are taken first, against the order). Adopts an orphaned O->A page. */
 function tryLockOwner(uvm: Uvm, page: Page): Mutex | null {
-  assert(page.object !== null || page.anon !== null, `uvmpd_trylockowner: queued ${page.describe()} has no owner`); // NetBSD: KASSERT(anon != NULL)
+  assert(page.object !== null || page.anon !== null, () => `uvmpd_trylockowner: queued ${page.describe()} has no owner`); // NetBSD: KASSERT(anon != NULL)
   const lock = page.object !== null ? page.object.lock : page.anon!.lock;
   if (lock === null) return null;
   if (!mutexTryEnter(uvm, lock)) return null;
   if (page.object === null && page.anon !== null && (page.pqFlags & PQ_ANON) === 0) {
-    assert(page.loanCount > 0, `uvmpd_trylockowner: orphan ${page.describe()} has no loan`);
+    assert(page.loanCount > 0, () => `uvmpd_trylockowner: orphan ${page.describe()} has no loan`);
     page.loanCount--;
     page.pqFlags |= PQ_ANON;
   }
@@ -190,7 +190,7 @@ function pageOutSwapBacked(uvm: Uvm, page: Page, owner: Mutex): void {
   const anon = aobj === null ? page.anon! : null;
   const slotOf = () => (aobj !== null ? aobj.swapSlotOf(page.offset) : anon!.swapSlot);
   if ((page.flags & PG_CLEAN) !== 0) {
-    assert(slotOf() > 0, `pageout: clean ${page.describe()} without a swap slot`);
+    assert(slotOf() > 0, () => `pageout: clean ${page.describe()} without a swap slot`);
     uvm.coverage.hit("pdaemon.anonClean");
     pageFree(uvm, page);
     uvm.swap.onlyCopies++;

@@ -6,6 +6,6 @@ import type { Sleepy } from "./sleep.ts";
 
 export function runAtomically<T>(path: Sleepy<T>): T {
   const step = path.next();
-  assert(step.done === true, `expected no sleep, but the path slept at ${step.done === true ? "" : step.value.site}`);
+  assert(step.done === true, () => `expected no sleep, but the path slept at ${step.done === true ? "" : step.value.site}`);
   return step.value;
 }

@@ -70,13 +70,13 @@ export class SwapSpace {
 
   /** Internal to swapFree/swapMarkBad. */
   setFree(slot: SwapSlot): void {
-    assert(this.state[slot] === IN_USE, `uvm_swap_free: slot ${slot} not in use`);
+    assert(this.state[slot] === IN_USE, () => `uvm_swap_free: slot ${slot} not in use`);
     this.state[slot] = FREE;
     this.inUse--;
   }
 
   setBad(slot: SwapSlot): void {
-    assert(this.state[slot] === IN_USE, `uvm_swap_markbad: slot ${slot} not in use`);
+    assert(this.state[slot] === IN_USE, () => `uvm_swap_markbad: slot ${slot} not in use`);
     this.state[slot] = BAD;
   }
 }
@@ -84,7 +84,7 @@ export class SwapSpace {
 /** uvm_swap_free: a bad slot (or SWSLOT_BAD) is silently kept. */
 export function swapFree(uvm: Uvm, slot: SwapSlot): void {
   if (slot === SWAP_SLOT_BAD || uvm.swap.isBad(slot)) return;
-  assert(slot >= 1, `uvm_swap_free: slot ${slot}`);
+  assert(slot >= 1, () => `uvm_swap_free: slot ${slot}`);
   uvm.swap.setFree(slot);
   uvm.machine.swap.poison(slot);
 }
@@ -103,7 +103,7 @@ export function swapMarkBad(uvm: Uvm, slot: SwapSlot): void {
  */
 export function swapRead(uvm: Uvm, slot: SwapSlot): SwapReadResult {
   if (slot === SWAP_SLOT_BAD) return { kind: "error" };
-  assert(uvm.swap.isInUse(slot), `uvm_swap_get: slot ${slot} not in use`);
+  assert(uvm.swap.isInUse(slot), () => `uvm_swap_get: slot ${slot} not in use`);
   const result = uvm.machine.swap.read(slot);
   if (result.kind === "error") {
     uvm.coverage.hit("swap.readFailure");
@@ -125,7 +125,7 @@ export function swapGetDone(uvm: Uvm, frame: FrameNumber, slot: SwapSlot, read: 
 
 /** uvm_swap_put: writes `frame` to `slot`. */
 export function swapPut(uvm: Uvm, frame: FrameNumber, slot: SwapSlot): 0 | "EIO" {
-  assert(uvm.swap.isInUse(slot), `uvm_swap_put: slot ${slot} not in use`);
+  assert(uvm.swap.isInUse(slot), () => `uvm_swap_put: slot ${slot} not in use`);
   if (uvm.machine.swap.write(slot, uvm.machine.memory.contents(frame))) {
     uvm.coverage.hit("swap.out");
     uvm.events?.push({ kind: "swapOut", frame, slot });

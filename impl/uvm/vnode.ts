@@ -53,9 +53,9 @@ export class Vnode extends UvmObject {
   }
 
   *getSync(uvm: Uvm, offset: number, access: ProtectionBits): Sleepy<Result<"page", Page>> {
-    assert(mutexOwned(uvm, this.lock), `pgo_get(PGO_SYNCIO): ${this.name} not locked`);
-    assert(offset >= 0, `${this.name}: negative page ${offset}`);
-    assert(offset < this.pageCount, `${this.name}: no page ${offset}`);
+    assert(mutexOwned(uvm, this.lock), () => `pgo_get(PGO_SYNCIO): ${this.name} not locked`);
+    assert(offset >= 0, () => `${this.name}: negative page ${offset}`);
+    assert(offset < this.pageCount, () => `${this.name}: no page ${offset}`);
     for (;;) {
       const resident = this.pages.get(offset) ?? null;
       if (resident?.busy) {
@@ -95,7 +95,7 @@ export class Vnode extends UvmObject {
 
   /** genfs_putpages over `[start, end)`. Busy and (for freeing) wired pages are skipped. */
   *put(uvm: Uvm, start: number, end: number, flags: PutFlags): Sleepy<Status> {
-    assert(mutexOwned(uvm, this.lock), `pgo_put: ${this.name} not locked`);
+    assert(mutexOwned(uvm, this.lock), () => `pgo_put: ${this.name} not locked`);
     const wholeFile = start <= 0 && end >= this.pageCount;
     const pages = [...this.pages.values()].filter((page) => page.offset >= start && page.offset < end).sort((a, b) => a.offset - b.offset);
     for (const page of pages) {
@@ -131,7 +131,7 @@ export class Vnode extends UvmObject {
   }
 
   *detach(_uvm: Uvm): Sleepy<void> {
-    assert(this.references > 0, `${this.name}: detach without reference`);
+    assert(this.references > 0, () => `${this.name}: detach without reference`);
     this.references--;
   }
 }

@@ -97,7 +97,7 @@ function* residentPage(vm: Vm, fs: FaultState, page: VmPage): Sleepy<FaultStep |
     return "RetryFault";
   }
   vmPageBusy(vm, page); // D:340
-  assert(page.valid, `vm_fault: resident ${page.describe()} not valid and not busy`); // pages are whole: never partially valid (F29)
+  assert(page.valid, () => `vm_fault: resident ${page.describe()} not valid and not busy`); // pages are whole: never partially valid (F29)
   vm.coverage.hit("fault.residentPage");
   return foundPage(fs);
 }
@@ -142,7 +142,7 @@ function descend(vm: Vm, fs: FaultState): boolean {
   }
   fs.pindex += fs.object.backingOffset; // D:558
   if (fs.object !== fs.firstObject) pipWakeup(fs.object); // D:586-588
-  assert(fs.object !== next, `vm_fault: object loop at ${next.describe()}`); // D:589
+  assert(fs.object !== next, () => `vm_fault: object loop at ${next.describe()}`); // D:589
   vm.coverage.hit("fault.descend");
   fs.object = next;
   pipAdd(fs.object); // D:591

@@ -19,7 +19,7 @@ import { type FaultState, releaseFirstObject, unlockThings, VM_FAULT_DIRTY, VM_F
 
 export function faultInstall(vm: Vm, fs: FaultState, va: number, faultFlags: number): void {
   const page = fs.m;
-  assert(page?.busy === true, `vm_fault: page not busy at install (va ${va})`); // D:828
+  assert(page?.busy === true, () => `vm_fault: page not busy at install (va ${va})`); // D:828
   if ((faultFlags & VM_FAULT_USER_WIRE) !== 0) fs.prot &= fs.entry.protection;
   if ((fs.prot & PROT_WRITE) !== 0 && (faultFlags & VM_FAULT_DIRTY) !== 0) {
     page.dirty = true; // D:815-821

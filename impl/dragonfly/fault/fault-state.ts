@@ -56,7 +56,7 @@ export function pipAdd(object: VmObject): void {
 }
 
 export function pipWakeup(object: VmObject): void {
-  assert(object.pagingInProgress > 0, `vm_object_pip_wakeup: ${object.describe()} has none in progress`);
+  assert(object.pagingInProgress > 0, () => `vm_object_pip_wakeup: ${object.describe()} has none in progress`);
   object.pagingInProgress--;
 }
 
@@ -98,7 +98,7 @@ export function unlockAndDeallocate(vm: Vm, fs: FaultState): void {
 
 /** vm_object_deallocate(fs->first_object): the fault's reference dropped. */
 export function releaseFirstObject(vm: Vm, fs: FaultState): void {
-  assert(fs.referenced, `vm_fault: ${fs.firstObject.describe()} released twice`);
+  assert(fs.referenced, () => `vm_fault: ${fs.firstObject.describe()} released twice`);
   fs.referenced = false;
   vmObjectDeallocate(vm, fs.firstObject);
 }

@@ -57,7 +57,7 @@ function* faultOnce(vm: Vm, map: VmMap, va: number, faultType: number, faultFlag
   const fs = faultLookup(vm, map, va, faultType);
   if (typeof fs === "string") return fs;
   const thread = vm.thread;
-  assert(!vm.faults.has(thread), `vm_fault: thread ${thread} already has a fault in progress`);
+  assert(!vm.faults.has(thread), () => `vm_fault: thread ${thread} already has a fault in progress`);
   vm.faults.set(thread, fs);
   try {
     const walked = yield* faultChainWalk(vm, fs, va, faultFlags);

@@ -129,8 +129,8 @@ function* flushBackPages(uvm: Uvm, info: FaultInfo, fault: FaultContext, anons: 
 function anonFlush(uvm: Uvm, anons: (Anon | null)[]): void {
   for (const anon of anons) {
     if (anon === null) continue;
-    assert(anon.lock !== null, `uvmfault_anonflush: anon ${anon.id} has no lock`);
-    assert(mutexOwned(uvm, anon.lock), `uvmfault_anonflush: anon ${anon.id} not locked`);
+    assert(anon.lock !== null, () => `uvmfault_anonflush: anon ${anon.id} has no lock`);
+    assert(mutexOwned(uvm, anon.lock), () => `uvmfault_anonflush: anon ${anon.id} not locked`);
     const page = anon.page;
     if (page === null || page.busy) continue;
     lockPageQueues(uvm);

@@ -44,10 +44,10 @@ export function* faultUnwire(uvm: Uvm, map: VmMap, start: number, end: number): 
 
 /** uvm_fault_unwire_locked (F:2317-2389). Requires: the map locked. */
 export function faultUnwireLocked(uvm: Uvm, map: VmMap, start: number, end: number): void {
-  assert(start >= map.minVa, `uvm_fault_unwire: [${start},${end}) starts below the map`); // F:2339
-  assert(end <= map.maxVa, `uvm_fault_unwire: [${start},${end}) ends above the map`); // F:2339
+  assert(start >= map.minVa, () => `uvm_fault_unwire: [${start},${end}) starts below the map`); // F:2339
+  assert(end <= map.maxVa, () => `uvm_fault_unwire: [${start},${end}) ends above the map`); // F:2339
   let entry = mapLookupEntry(map, start);
-  assert(entry !== null, `uvm_fault_unwire_locked: address ${start} not in map`); // F:2340-2341
+  assert(entry !== null, () => `uvm_fault_unwire_locked: address ${start} not in map`); // F:2340-2341
   let locked: MapEntry | null = null;
   for (let va = start; va < end; va++) { // F:2344
     const frame = map.pmap.extract(vpn(va));

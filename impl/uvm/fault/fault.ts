@@ -43,8 +43,8 @@ export function* uvmFault(uvm: Uvm, map: VmMap, va: Vpn, access: ProtectionBits,
     const spare = fault.anonSpare;
     spare.spareOf = null;
     spare.references--;
-    assert(spare.references === 0, `uvm_fault: spare anon ${spare.id} still referenced`); // F:842
-    assert(spare.lock === null, `uvm_fault: spare anon ${spare.id} locked`); // F:843
+    assert(spare.references === 0, () => `uvm_fault: spare anon ${spare.id} still referenced`); // F:842
+    assert(spare.lock === null, () => `uvm_fault: spare anon ${spare.id} locked`); // F:843
     yield* anonFree(uvm, spare);
   }
   if (error === "EFAULT") uvm.coverage.hit("fault.efault");

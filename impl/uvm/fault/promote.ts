@@ -45,7 +45,7 @@ export function* promote(uvm: Uvm, info: FaultInfo, fault: FaultContext, source:
   fault.anonSpare = null;
   if (anon !== null) anon.spareOf = null;
   if (anon === null) anon = anonAlloc(uvm); // F:576-581 (user maps only: no kernel_map here)
-  assert(anon.lock === null, `uvmfault_promote: new anon ${anon.id} already locked`); // F:608
+  assert(anon.lock === null, () => `uvmfault_promote: new anon ${anon.id} already locked`); // F:608
   anonSetLock(anon, amap.lock);
   const page = pageAlloc(uvm, { anon }, { zero: sourcePage === null }); // F:611-612
   if (page === null) {

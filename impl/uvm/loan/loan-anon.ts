@@ -26,8 +26,8 @@ import type { LoanOutput, LoanStep } from "./loan.ts";
 export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: Anon): Sleepy<LoanStep> {
   const entry = info.currentEntry;
   const amap = entry.amap!;
-  assert(mutexOwned(uvm, amap.lock), `uvm_loananon: anon ${anon.id}'s amap (its lock) is not held`); // L:346-350: locked by the caller
-  assert(anon.references > 0, `uvm_loananon: anon ${anon.id} has no reference`);
+  assert(mutexOwned(uvm, amap.lock), () => `uvm_loananon: anon ${anon.id}'s amap (its lock) is not held`); // L:346-350: locked by the caller
+  assert(anon.references > 0, () => `uvm_loananon: anon ${anon.id} has no reference`);
   if (output.to === "anon") {
     const page = anon.page; // L:361-380
     if (page !== null && (page.pqFlags & PQ_ANON) !== 0 && anon.references === 1) {
@@ -39,7 +39,7 @@ export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: A
       uvm.machine.mmu.pageProtect(page.frame, PROT_READ); // L:372
     }
     anon.references++;
-    assert(anon.references > 1, `uvm_loananon: anon ${anon.id} lent to anons but not shared`); // L:381-383
+    assert(anon.references > 1, () => `uvm_loananon: anon ${anon.id} lent to anons but not shared`); // L:381-383
     output.anons.push(anon);
     uvm.coverage.hit("loan.anonToAnon");
     return "lent";
@@ -55,7 +55,7 @@ export function* loanAnon(uvm: Uvm, info: FaultInfo, output: LoanOutput, anon: A
   lockPageQueues(uvm);
   if (page.wireCount > 0) {
     unlockPageQueues(uvm); // L:420-427
-    assert(page.object === null, `uvm_loananon: wired ${page.describe()} lent by an object (catalog F7)`); // L:423
+    assert(page.object === null, () => `uvm_loananon: wired ${page.describe()} lent by an object (catalog F7)`); // L:423
     uvm.coverage.hit("loan.failWired");
     faultUnlockAll(uvm, info, amap, null); // L:424-425
     return "refused";

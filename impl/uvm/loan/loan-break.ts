@@ -32,9 +32,9 @@ import type { Uvm } from "../uvm.ts";
  */
 export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
   const object = objectPage.object;
-  assert(object !== null, `uvm_loanbreak: ${objectPage.describe()} not in an object`); // L:1120
-  assert(mutexOwned(uvm, object.lock), `uvm_loanbreak: ${objectPage.describe()}'s object not locked`); // L:1121
-  assert(objectPage.busy, `uvm_loanbreak: ${objectPage.describe()} not BUSY`); // L:1122
+  assert(object !== null, () => `uvm_loanbreak: ${objectPage.describe()} not in an object`); // L:1120
+  assert(mutexOwned(uvm, object.lock), () => `uvm_loanbreak: ${objectPage.describe()}'s object not locked`); // L:1121
+  assert(objectPage.busy, () => `uvm_loanbreak: ${objectPage.describe()} not BUSY`); // L:1122
   const page = pageAlloc(uvm, null);
   if (page === null) return null;
   uvm.coverage.hit("loanbreak.object");
@@ -46,7 +46,7 @@ export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
     page.flags |= PG_CLEAN;
   } else {
     assert((page.flags & PG_CLEAN) === 0, "uvm_loanbreak: copy of a dirty page is CLEAN"); // L:1146
-    assert(!object.isClean(), `uvm_loanbreak: ${object.name} clean with a dirty page`); // L:1148
+    assert(!object.isClean(), () => `uvm_loanbreak: ${object.name} clean with a dirty page`); // L:1148
   }
   if ((objectPage.flags & PG_WANTED) !== 0) wakeupPage(uvm, objectPage);
   pageClearBusy(uvm, objectPage, PG_WANTED | PG_BUSY);
@@ -73,11 +73,11 @@ export function loanBreak(uvm: Uvm, objectPage: Page): Page | null {
  * unlocked); or ENOMEM with nothing changed.
  */
 export function loanBreakAnon(uvm: Uvm, anon: Anon, object: UvmObject | null): Status {
-  assert(anon.lock !== null, `uvm_loanbreak_anon: anon ${anon.id} has no lock`); // L:1194
-  assert(mutexOwned(uvm, anon.lock), `uvm_loanbreak_anon: anon ${anon.id} not locked`); // L:1194
+  assert(anon.lock !== null, () => `uvm_loanbreak_anon: anon ${anon.id} has no lock`); // L:1194
+  assert(mutexOwned(uvm, anon.lock), () => `uvm_loanbreak_anon: anon ${anon.id} not locked`); // L:1194
   assert(object === null || mutexOwned(uvm, object.lock), "uvm_loanbreak_anon: object not locked"); // L:1195
   const old = anon.page;
-  assert(old !== null, `uvm_loanbreak_anon: anon ${anon.id} has no page`);
+  assert(old !== null, () => `uvm_loanbreak_anon: anon ${anon.id} has no page`);
   const page = pageAlloc(uvm, null);
   if (page === null) return "ENOMEM";
   uvm.coverage.hit("loanbreak.anon");

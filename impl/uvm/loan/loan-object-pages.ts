@@ -48,7 +48,7 @@ function* lendChunks(uvm: Uvm, object: UvmObject, offset: number, count: number,
     if (chunk.status !== 0) return chunk.status;
     assert(chunk.pages.length > 0, "uvm_loanuobjpages: an empty chunk"); // L:544
     mutexEnter(uvm, object.lock);
-    for (const page of chunk.pages) assert(page.object !== null, `uvm_loanuobjpages: ${page.describe()} in no object`); // L:553
+    for (const page of chunk.pages) assert(page.object !== null, () => `uvm_loanuobjpages: ${page.describe()} in no object`); // L:553
     const released = chunk.pages.findIndex((page) => (page.flags & PG_RELEASED) !== 0);
     if (released >= 0) {
       const unbusy = uvm.seedBehaviour("seed-F4") ? chunk.pages.slice(2 * released) : chunk.pages; // L:572-587
@@ -62,7 +62,7 @@ function* lendChunks(uvm: Uvm, object: UvmObject, offset: number, count: number,
     mutexExit(uvm, object.lock);
     if (error !== 0) return error;
     lent.push(...chunk.pages);
-    assert(lent.length <= count, `uvm_loanuobjpages: ${lent.length} pages lent of ${count}`); // L:592, 601
+    assert(lent.length <= count, () => `uvm_loanuobjpages: ${lent.length} pages lent of ${count}`); // L:592, 601
   }
   return 0;
 }

@@ -176,10 +176,10 @@ export function* loanPages(uvm: Uvm, pages: readonly Page[]): Sleepy<Status> {
   let lent = 0;
   let error: Status = 0;
   for (const page of pages) {
-    assert(page.object === object, `uvm_loanpage: ${page.describe()} not in ${object.name}`); // L:465-466
-    assert((page.flags & (PG_RELEASED | PG_PAGEOUT)) === 0, `uvm_loanpage: ${page.describe()} released or under pageout`); // L:467
-    assert(mutexOwned(uvm, object.lock), `uvm_loanpage: ${page.describe()}'s object not locked`); // L:468
-    assert(page.busy, `uvm_loanpage: ${page.describe()} not BUSY`); // L:469
+    assert(page.object === object, () => `uvm_loanpage: ${page.describe()} not in ${object.name}`); // L:465-466
+    assert((page.flags & (PG_RELEASED | PG_PAGEOUT)) === 0, () => `uvm_loanpage: ${page.describe()} released or under pageout`); // L:467
+    assert(mutexOwned(uvm, object.lock), () => `uvm_loanpage: ${page.describe()}'s object not locked`); // L:468
+    assert(page.busy, () => `uvm_loanpage: ${page.describe()} not BUSY`); // L:469
     lockPageQueues(uvm);
     if (page.wireCount > 0) { // L:472: a wired page is not lent
       unlockPageQueues(uvm); // L:472-477

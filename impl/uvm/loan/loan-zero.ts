@@ -42,7 +42,7 @@ export function* loanZero(uvm: Uvm, info: FaultInfo, output: LoanOutput): Sleepy
       pageActivate(uvm, page);
       unlockPageQueues(uvm);
     }
-    assert(page.object === zeroObject, `uvm_loanzero: ${page.describe()} is not the zero object's page`);
+    assert(page.object === zeroObject, () => `uvm_loanzero: ${page.describe()} is not the zero object's page`);
     return output.to === "kernel" ? lendZeroToKernel(uvm, output, page) : yield* lendZeroToAnon(uvm, info, output, page);
   }
 }

@@ -46,18 +46,18 @@ export function* unloanPages(uvm: Uvm, pages: readonly Page[], progress: ReturnP
   lockPageQueues(uvm);
   for (const page of pages) {
     const owner = yield* lockOwnerAgainstOrder(uvm, page);
-    assert(page.loanCount > 0, `uvm_unloanpage: ${page.describe()} not on loan`); // L:1010
+    assert(page.loanCount > 0, () => `uvm_unloanpage: ${page.describe()} not on loan`); // L:1010
     page.loanCount--; // L:1011
     progress.returned++;
     uvm.coverage.hit("unloan.page");
     if (page.object === null && page.anon !== null && (page.pqFlags & PQ_ANON) === 0) {
-      assert(page.loanCount > 0, `uvm_unloanpage: orphan ${page.describe()} lost its anon's loan`); // L:1014
+      assert(page.loanCount > 0, () => `uvm_unloanpage: orphan ${page.describe()} lost its anon's loan`); // L:1014
       page.loanCount--; // L:1012-1017: the anon's loan becomes ownership
       page.pqFlags |= PQ_ANON;
       uvm.coverage.hit("unloan.adopt");
     }
     if (page.loanCount === 0 && page.object === null && page.anon === null) {
-      assert(!page.busy, `uvm_unloanpage: freeing BUSY orphan ${page.describe()}`); // L:1020
+      assert(!page.busy, () => `uvm_unloanpage: freeing BUSY orphan ${page.describe()}`); // L:1020
       pageFree(uvm, page);
       uvm.coverage.hit("unloan.freeOrphan");
     }

@@ -34,7 +34,7 @@ export function* faultLowerDirect(uvm: Uvm, info: FaultInfo, fault: FaultContext
     if (loan.status !== 0) return loan.status; // the seed ignores this (F:1961-1963, bug F1)
     page = loan.page;
   }
-  assert(page.busy, `uvm_fault_lower_direct: ${page.describe()} not BUSY`); // F:1966
+  assert(page.busy, () => `uvm_fault_lower_direct: ${page.describe()} not BUSY`); // F:1966
   return yield* faultLowerEnter(uvm, info, fault, object, null, page);
 }
 

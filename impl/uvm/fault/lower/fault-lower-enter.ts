@@ -22,8 +22,8 @@ export function* faultLowerEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext,
   assert(amap === null || mutexOwned(uvm, amap.lock), "uvm_fault_lower_enter: amap not locked"); // F:2133
   assert(object === null || mutexOwned(uvm, object.lock), "uvm_fault_lower_enter: object not locked"); // F:2134
   assert(anon === null || anon.lock === amap?.lock, "uvm_fault_lower_enter: anon not locked by the amap"); // F:2135
-  assert(page.busy, `uvm_fault_lower_enter: ${page.describe()} not BUSY`); // F:2136
-  assert((fault.accessType & PROT_WRITE) === 0 || (page.flags & PG_RDONLY) === 0, `uvm_fault_lower_enter: write access to RDONLY ${page.describe()}`); // F:2146
+  assert(page.busy, () => `uvm_fault_lower_enter: ${page.describe()} not BUSY`); // F:2136
+  assert((fault.accessType & PROT_WRITE) === 0 || (page.flags & PG_RDONLY) === 0, () => `uvm_fault_lower_enter: write access to RDONLY ${page.describe()}`); // F:2146
   const prot = (page.flags & PG_RDONLY) !== 0 ? fault.enterProt & ~PROT_WRITE : fault.enterProt;
   const entered = info.map.pmap.enter(info.origVa, page.frame, prot, { canFail: true, wired: fault.wireMapping, access: fault.accessType });
   if (entered !== 0) {
@@ -33,7 +33,7 @@ export function* faultLowerEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext,
     pageEnqueue(uvm, page);
     unlockPageQueues(uvm);
     if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
-    assert((page.flags & PG_RELEASED) === 0, `uvm_fault_lower_enter: ${page.describe()} RELEASED`); // F:2179
+    assert((page.flags & PG_RELEASED) === 0, () => `uvm_fault_lower_enter: ${page.describe()} RELEASED`); // F:2179
     pageClearBusy(uvm, page, PG_BUSY | PG_FAKE | PG_WANTED);
     dropStaleTranslation(uvm, info, page.frame);
     faultUnlockAll(uvm, info, amap, object);
@@ -42,7 +42,7 @@ export function* faultLowerEnter(uvm: Uvm, info: FaultInfo, fault: FaultContext,
     return "ERESTART";
   }
   faultLowerDone(uvm, fault, object, page);
-  assert((page.flags & PG_RELEASED) === 0, `uvm_fault_lower_enter: ${page.describe()} RELEASED`); // F:2203
+  assert((page.flags & PG_RELEASED) === 0, () => `uvm_fault_lower_enter: ${page.describe()} RELEASED`); // F:2203
   if ((page.flags & PG_WANTED) !== 0) wakeupPage(uvm, page);
   pageClearBusy(uvm, page, PG_BUSY | PG_FAKE | PG_WANTED); // F:2206
   faultUnlockAll(uvm, info, amap, object);

@@ -29,7 +29,7 @@ export function* faultLowerPromote(
   const anon = promoted.anon;
   if (objectPage !== DONTCARE) {
     uvm.coverage.hit("fault.2B.copy");
-    assert(objectPage.busy, `uvm_fault_lower_promote: ${objectPage.describe()} not BUSY`); // F:2062
+    assert(objectPage.busy, () => `uvm_fault_lower_promote: ${objectPage.describe()} not BUSY`); // F:2062
     if (amap.shared) {
       uvm.coverage.hit("fault.sharedAmapPromote");
       uvm.machine.mmu.pageProtect(objectPage.frame, 0); // F:2072-2077

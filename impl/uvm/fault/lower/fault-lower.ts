@@ -58,7 +58,7 @@ export function* faultLower(uvm: Uvm, info: FaultInfo, fault: FaultContext, page
   }
   const page = objectPage;
   assert(object === page.object, "uvm_fault_lower: object page moved to another object"); // F:1655
-  assert(!object.isClean() || (page.flags & PG_CLEAN) !== 0, `uvm_fault_lower: clean ${object.name} holds dirty ${page.describe()}`); // F:1656
+  assert(!object.isClean() || (page.flags & PG_CLEAN) !== 0, () => `uvm_fault_lower: clean ${object.name} holds dirty ${page.describe()}`); // F:1656
   if (!fault.promote) return yield* faultLowerDirect(uvm, info, fault, object, page);
   return yield* faultLowerPromote(uvm, info, fault, object, page);
 }
@@ -76,7 +76,7 @@ function faultLowerLookup(uvm: Uvm, info: FaultInfo, fault: FaultContext, object
   for (let index = 0; index < fault.pages; index++) {
     const page = pages[index];
     if (page === null || page === DONTCARE || page === undefined) continue;
-    assert(page.object === object, `uvm_fault_lower_lookup: ${page.describe()} not from ${object.name}`); // F:1714
+    assert(page.object === object, () => `uvm_fault_lower_lookup: ${page.describe()} not from ${object.name}`); // F:1714
     if (index === fault.centerIndex) continue;
     const readonly = (page.flags & PG_RDONLY) !== 0 || page.loanCount > 0 || object.needsWriteFault(); // F:1727-1729
     faultLowerNeighbor(uvm, info, fault, index, page, readonly);
@@ -89,10 +89,10 @@ function faultLowerNeighbor(uvm: Uvm, info: FaultInfo, fault: FaultContext, inde
   pageEnqueue(uvm, page);
   unlockPageQueues(uvm);
   uvm.coverage.hit("fault.neighbor.object");
-  assert((page.flags & PG_PAGEOUT) === 0, `uvm_fault_lower_neighbor: ${page.describe()} under pageout`); // F:1772
-  assert((page.flags & PG_RELEASED) === 0, `uvm_fault_lower_neighbor: ${page.describe()} RELEASED`); // F:1773
-  assert((page.flags & PG_WANTED) === 0, `uvm_fault_lower_neighbor: ${page.describe()} WANTED`); // F:1774
-  assert(!page.object!.isClean() || (page.flags & PG_CLEAN) !== 0, `uvm_fault_lower_neighbor: dirty ${page.describe()} in a clean object`); // F:1775
+  assert((page.flags & PG_PAGEOUT) === 0, () => `uvm_fault_lower_neighbor: ${page.describe()} under pageout`); // F:1772
+  assert((page.flags & PG_RELEASED) === 0, () => `uvm_fault_lower_neighbor: ${page.describe()} RELEASED`); // F:1773
+  assert((page.flags & PG_WANTED) === 0, () => `uvm_fault_lower_neighbor: ${page.describe()} WANTED`); // F:1774
+  assert(!page.object!.isClean() || (page.flags & PG_CLEAN) !== 0, () => `uvm_fault_lower_neighbor: dirty ${page.describe()} in a clean object`); // F:1775
   pageClearBusy(uvm, page, PG_BUSY); // F:1776
   assert(mutexOwned(uvm, page.object!.lock), "uvm_fault_lower_neighbor: object not locked"); // F:1779
   const mask = entryMask(info.currentEntry);
@@ -125,7 +125,7 @@ function* faultLowerIo(uvm: Uvm, info: FaultInfo, fault: FaultContext, object: U
   const owner = page.object!; // F:1863: might be changed
   if (locked && amap !== null) mutexEnter(uvm, amap.lock);
   mutexEnter(uvm, owner.lock); // F:1863, the amap before the object (F:85)
-  assert(page.busy, `uvm_fault_lower_io: ${page.describe()} not BUSY after pgo_get`); // F:1866
+  assert(page.busy, () => `uvm_fault_lower_io: ${page.describe()} not BUSY after pgo_get`); // F:1866
   lockPageQueues(uvm);
   pageActivate(uvm, page);
   unlockPageQueues(uvm);

@@ -32,9 +32,9 @@ import type { Uvm } from "../../uvm.ts";
 import { type FaultInfo, faultRelock, faultUnlockAll, faultUnlockMaps } from "../fault-info.ts";
 
 export function* anonGet(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: Anon): Sleepy<Status> {
-  assert(anon.lock !== null, `uvmfault_anonget: anon ${anon.id} has no lock`); // F:280
-  assert(mutexOwned(uvm, anon.lock), `uvmfault_anonget: anon ${anon.id} not locked`); // F:280
-  assert(anon.lock === amap.lock, `uvmfault_anonget: anon ${anon.id} not locked by amap ${amap.id}`); // F:281
+  assert(anon.lock !== null, () => `uvmfault_anonget: anon ${anon.id} has no lock`); // F:280
+  assert(mutexOwned(uvm, anon.lock), () => `uvmfault_anonget: anon ${anon.id} not locked`); // F:280
+  assert(anon.lock === amap.lock, () => `uvmfault_anonget: anon ${anon.id} not locked by amap ${amap.id}`); // F:281
   for (;;) {
     let page: Page | null = anon.page;
     if (page !== null && page.loanCount > 0) {
@@ -143,7 +143,7 @@ function finishSwapIn(uvm: Uvm, info: FaultInfo | null, anon: Anon, page: Page, 
   if ((page.flags & PG_RELEASED) !== 0) {
     // X, F:451-472
     uvm.coverage.hit("restart.pageReleased");
-    assert(anon.references === 0, `uvmfault_anonget: RELEASED page of anon ${anon.id} with references`);
+    assert(anon.references === 0, () => `uvmfault_anonget: RELEASED page of anon ${anon.id} with references`);
     if (locked) faultUnlockMaps(uvm, info);
     anonRelease(uvm, anon);
     return error !== 0 ? error : "ERESTART";

@@ -52,7 +52,7 @@ export function faultUpperLookup(uvm: Uvm, info: FaultInfo, fault: FaultContext,
     }
     pages.push(DONTCARE); // F:1133
     if (index === fault.centerIndex) continue;
-    assert(anon.lock === amap.lock, `uvm_fault_upper_lookup: anon ${anon.id} not locked by amap ${amap.id}`);
+    assert(anon.lock === amap.lock, () => `uvm_fault_upper_lookup: anon ${anon.id} not locked by amap ${amap.id}`);
     const page = anon.page;
     if (page !== null && page.loanCount === 0 && !page.busy) {
       const readonly = anon.references > 1; // F:1146-1147
@@ -77,7 +77,7 @@ export function* faultUpper(uvm: Uvm, info: FaultInfo, fault: FaultContext, anon
   const amap = info.currentEntry.amap!;
   const anon = anons[fault.centerIndex]!;
   assert(mutexOwned(uvm, amap.lock), "uvm_fault_upper: amap not locked");
-  assert(anon.lock === amap.lock, `uvm_fault_upper: anon ${anon.id} not locked by amap ${amap.id}`);
+  assert(anon.lock === amap.lock, () => `uvm_fault_upper: anon ${anon.id} not locked by amap ${amap.id}`);
   const got = yield* anonGet(uvm, info, amap, anon); // F:1250-1264
   if (got === "EAGAIN") {
     yield* sleep({ kind: "pause", site: "U7 fltagain1" });
@@ -134,7 +134,7 @@ function* faultUpperPromote(uvm: Uvm, info: FaultInfo, fault: FaultContext, obje
   pageEnqueue(uvm, page);
   unlockPageQueues(uvm);
   pageClearBusy(uvm, page, PG_BUSY | PG_FAKE); // F:1403
-  assert(oldAnon.references > 1, `uvm_fault_upper_promote: old anon ${oldAnon.id} about to lose its last reference`); // F:1407
+  assert(oldAnon.references > 1, () => `uvm_fault_upper_promote: old anon ${oldAnon.id} about to lose its last reference`); // F:1407
   oldAnon.references--; // F:1408
   return yield* faultUpperEnter(uvm, info, fault, object, anon, page);
 }
