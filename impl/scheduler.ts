@@ -55,7 +55,7 @@ export class Scheduler extends ThreadScheduler<SleepPoint> {
         runPageDaemon(this.uvm, freeTarget(this.uvm));
         return;
       case "pageWait":
-        while (point.page.busy) this.runBlocker(waiter, point, point.page.busyOwner, point.page.describe());
+        while (point.page.busy && point.page.busyEpoch === point.epoch) this.runBlocker(waiter, point, point.page.busyOwner, point.page.describe());
         return;
       case "disposalWait":
         while (point.anon.page !== null) this.runBlocker(waiter, point, point.anon.disposer, point.site);

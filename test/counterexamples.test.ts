@@ -55,6 +55,7 @@ const pathsOfFixed: Readonly<Record<string, readonly string[]>> = {
   "fixed-loan-undo-in-progress.json": ["loan.objectPages", "loan.failWired"],
   "fixed-loan-swapin-loss-after-fork.json": ["fork.copy", "swap.readFailure", "restart.pageBusyWait"],
   "fixed-loanbreak-under-dying-borrower.json": ["loan.awaitDisposal", "loanbreak.object"],
+  "fixed-page-wait-on-recycled-frame.json": ["loan.objectPages", "restart.pageBusyWait", "thread.parked"],
   "fixed-mlock-copy-before-park.json": ["fault.wire", "fault.2B.copy", "pmap.enterFailure"],
   "fixed-mlock-meets-unmapped-loss.json": ["fault.wire", "swap.readFailure", "restart.pageBusyWait"],
   "fixed-pdaemon-inactive-target.json": ["pdaemon.run", "restart.memoryWait"],

@@ -348,7 +348,7 @@ const coreCanaries = [
     edits: [
       edit(
         "impl/uvm/fault/upper/anonget.ts",
-        'yield* sleep({ kind: "pageWait", site: "U4 anonget busy page", page });',
+        'yield* sleep({ kind: "pageWait", site: "U4 anonget busy page", page, epoch: page.busyEpoch });',
         'yield* sleep({ kind: "pause", site: "U4 anonget busy page (retry)" }); // forgets the wait channel: nothing waits for the busier',
       ),
     ],

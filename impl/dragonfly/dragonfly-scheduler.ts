@@ -47,7 +47,7 @@ export class DragonflyScheduler extends ThreadScheduler<DragonflySleep> {
       case "memoryWait":
         return;
       case "pageWait":
-        while (point.page.busy) this.runBlocker(waiter, point, point.page.busyOwner, point.page.describe());
+        while (point.page.busy && point.page.busyEpoch === point.epoch) this.runBlocker(waiter, point, point.page.busyOwner, point.page.describe());
         return;
       case "transitionWait":
         while (point.map.transitionOwner !== null && point.map.transitionOwner !== waiter)

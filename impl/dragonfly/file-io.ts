@@ -33,7 +33,7 @@ function* residentPage(vm: Vm, object: VmObject, pindex: number): Sleepy<VmPage 
     const resident = object.pages.get(pindex);
     if (resident?.busy === true) {
       vm.coverage.hit("sleep.fileBusy");
-      yield* sleep({ kind: "pageWait", site: "file page busy", page: resident }); // the buffer is busy: wait, look again
+      yield* sleep({ kind: "pageWait", site: "file page busy", page: resident, epoch: resident.busyEpoch }); // the buffer is busy: wait, look again
       continue;
     }
     if (resident !== undefined) {

@@ -36,6 +36,8 @@ export class VmPage {
   busy = false;
   /** The thread that made it BUSY, while it is (the one a waiter runs). Changed with `busy`. */
   busyOwner: ThreadId | null = null;
+  /** How many times it has been made BUSY: a sleeper waits for one busying to end (vm-sleep.ts pageWait). */
+  busyEpoch = 0;
   /** m->wire_count */
   wireCount = 0;
   queue: PageQueue = "none";
@@ -135,6 +137,7 @@ export function vmPageBusy(vm: Vm, page: VmPage): void {
   assert(!page.busy, () => `vm_page_busy: ${page.describe()} already busy`);
   page.busy = true;
   page.busyOwner = vm.thread;
+  page.busyEpoch++;
 }
 
 /** vm_page_wakeup: clears PG_BUSY (and wakes its sleepers: they run again when resumed). */

@@ -26,7 +26,8 @@ import type { VmPage } from "./vm-page.ts";
 export type DragonflySleep =
   | { readonly kind: "io"; readonly site: string }
   | { readonly kind: "memoryWait"; readonly site: string }
-  | { readonly kind: "pageWait"; readonly site: string; readonly page: VmPage }
+  /** vm_page_sleep_busy: until the busying of `epoch` (the page's busyEpoch then) ends; a later one does not keep the sleeper. */
+  | { readonly kind: "pageWait"; readonly site: string; readonly page: VmPage; readonly epoch: number }
   | { readonly kind: "transitionWait"; readonly site: string; readonly map: VmMap };
 
 export type Sleepy<T> = Generator<DragonflySleep, T, undefined>;

@@ -55,7 +55,7 @@ export function* waitForBusyPage(uvm: Uvm, object: UvmObject, page: Page, site: 
   uvm.coverage.hit("restart.pageBusyWait");
   page.flags |= PG_WANTED;
   mutexExit(uvm, object.lock);
-  yield* sleep({ kind: "pageWait", site, page });
+  yield* sleep({ kind: "pageWait", site, page, epoch: page.busyEpoch });
   mutexEnter(uvm, object.lock);
 }
 

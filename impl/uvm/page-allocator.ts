@@ -32,6 +32,7 @@ export function pageAlloc(uvm: Uvm, owner: PageOwner, options: { readonly zero?:
   page.allocated = true;
   page.flags = PG_BUSY | PG_CLEAN | PG_FAKE;
   page.busyOwner = uvm.thread;
+  page.busyEpoch++;
   page.pqFlags = 0;
   page.queue = "none";
   page.loanCount = 0;
@@ -116,6 +117,7 @@ export function pageSetBusy(uvm: Uvm, page: Page): void {
   assert(!page.busy, () => `busy: ${page.describe()} already BUSY`);
   page.flags |= PG_BUSY;
   page.busyOwner = uvm.thread;
+  page.busyEpoch++;
 }
 
 /** Clears `bits` (which include PG_BUSY) as the busier does: only the busier may. */

@@ -61,6 +61,8 @@ export class Page {
   anon: Anon | null = null;
   /** The thread that set PG_BUSY (invariant G1). [the busier] */
   busyOwner: ThreadId | null = null;
+  /** How many times PG_BUSY has been set: a sleeper waits for one busying to end (sleep.ts pageWait). [the busier] */
+  busyEpoch = 0;
 
   constructor(readonly frame: FrameNumber) {}
 

@@ -26,8 +26,12 @@ export type SleepPoint =
   | { readonly kind: "memoryWait"; readonly site: string; readonly keepsMaps?: boolean }
   /** kpause: sleeps for a while (EAGAIN back-off, try-lock back-off). */
   | { readonly kind: "pause"; readonly site: string; readonly keepsMaps?: boolean }
-  /** UVM_UNLOCK_AND_WAIT on a BUSY page: sleeps until its busier wakes it. */
-  | { readonly kind: "pageWait"; readonly site: string; readonly page: Page }
+  /**
+   * UVM_UNLOCK_AND_WAIT on a BUSY page: sleeps until its busier wakes it. `epoch` is the
+   * page's busyEpoch then: the wakeup comes when that busying ends, and a later one (the
+   * frame freed and handed out again, the page busied anew) no longer keeps the sleeper.
+   */
+  | { readonly kind: "pageWait"; readonly site: string; readonly page: Page; readonly epoch: number }
   /** A loan that meets a page's borrower being disposed of: sleeps until the disposal has let go of the page. */
   | { readonly kind: "disposalWait"; readonly site: string; readonly anon: Anon }
   /** An unloan of a loan some threads are reading through: sleeps until they are done. */

@@ -81,7 +81,7 @@ function* residentPage(vm: Vm, fs: FaultState, page: VmPage): Sleepy<FaultStep |
   if (page.busy) {
     vm.coverage.hit("sleep.busyPage");
     unlockThings(vm, fs); // D:313-319: let go of all but the first object's reference
-    yield* sleep({ kind: "pageWait", site: "DW1 busy page", page }); // vm_page_sleep_busy
+    yield* sleep({ kind: "pageWait", site: "DW1 busy page", page, epoch: page.busyEpoch }); // vm_page_sleep_busy
     releaseFirstObject(vm, fs);
     return "RetryFault";
   }

@@ -55,7 +55,7 @@ function* readHeldAnon(uvm: Uvm, anon: Anon, word: number): Sleepy<{ status: Sta
       page.flags |= PG_WANTED;
       if (page.object !== null) mutexExit(uvm, page.object.lock);
       mutexExit(uvm, lock);
-      yield* sleep({ kind: "pageWait", site: "loan read busy page", page });
+      yield* sleep({ kind: "pageWait", site: "loan read busy page", page, epoch: page.busyEpoch });
       continue;
     }
     if (page !== null) {

@@ -117,7 +117,7 @@ function* waitForBusyPage(uvm: Uvm, info: FaultInfo | null, amap: Amap, anon: An
     faultUnlockMaps(uvm, info);
     mutexExit(uvm, anon.lock!);
   }
-  yield* sleep({ kind: "pageWait", site: "U4 anonget busy page", page });
+  yield* sleep({ kind: "pageWait", site: "U4 anonget busy page", page, epoch: page.busyEpoch });
 }
 
 /**
