@@ -65,14 +65,15 @@ export function withZeroFill(state: ModelState, pid: number, va: number, needs =
 
 /**
  * `state` with the private copy a write's fault on `va` of `pid` makes before it stores (a
- * promotion: the same words, a copy of its own), if the page is private, writable, and its
- * data is not already a copy only this page holds; or `state` itself. The copy shows only
- * through sharing: a later swap failure, a fork, a loan.
+ * promotion: the same words, a copy of its own), if the page is private, writable (or, under
+ * `copyBeforeRevalidation`, was when the write's fault looked the map up), and its data is
+ * not already a copy only this page holds; or `state` itself. The copy shows only through
+ * sharing: a later swap failure, a fork, a loan.
  */
 export function withWriteCopy(state: ModelState, pid: number, va: number): ModelState {
   const region = state.processes[pid] === undefined ? null : findRegion(state.processes[pid]!.regions, va);
   if (region === null || region.overlay === null || region.source.kind === "none") return state;
-  if ((protectionBits(region.prot) & PROT_WRITE) === 0) return state;
+  if ((protectionBits(region.prot) & PROT_WRITE) === 0 && !allows(state, "copyBeforeRevalidation")) return state;
   const cell = cellAt(state, region, va);
   if (cell !== undefined && !cellShared(state, cell.tag)) return state;
   return produce(state, (draft) => privatize(draft, region, va));

@@ -124,7 +124,7 @@ export const dragonflySystem: SystemFactory = {
   // The fault copies (D:677) and zero-fills (D:577) before it re-validates the map (D:713): a
   // parked write or read may keep its copy and still fail, as UVM's may. A pager error after
   // the sleep (D:518-535) answers KERN_FAILURE with no re-validation at all.
-  allowances: ["enomemBeforeEio", "zeroFillBeforePark", "promotionBeforePark", "wireCopiesBeforePark", "lateReadFailure"],
+  allowances: ["enomemBeforeEio", "zeroFillBeforePark", "promotionBeforePark", "wireCopiesBeforePark", "lateReadFailure", "copyBeforeRevalidation"],
   prepare: prepareDragonflyVariant,
   create: (options) => new DragonflySystem(options),
 };

@@ -4,7 +4,7 @@
 
 import type { UvmKernel, UvmMachine } from "../impl/uvm-system.ts";
 import { type CoverageName, coverageNames } from "../impl/uvm/coverage.ts";
-import { allowanceNames } from "../vocabulary/allowance.ts";
+import { uvmAllowanceNames } from "../vocabulary/allowance.ts";
 import type { Command } from "../vocabulary/command.ts";
 import type { ObservationPart } from "../vocabulary/observation.ts";
 import { commandFamilies } from "../vocabulary/command-family.ts";
@@ -111,9 +111,9 @@ export const uvmSystem: SystemFactory = {
   description: "NetBSD UVM fault handler (uvm_fault.c 1.173.2.9), page loans (uvm_loan.c 1.77) and swap, on a simulated machine",
   variants: uvmVariants,
   requiredCoverage: uvmRequiredCoverage,
-  // Every command family, and every allowance: the model's allowances are UVM's own ways.
+  // Every command family, and every allowance but DragonFly's own: the model's allowances are UVM's ways.
   families: commandFamilies,
-  allowances: allowanceNames,
+  allowances: uvmAllowanceNames,
   prepare: prepareUvmVariant,
   create: (options) => new UvmSystem(options),
 };

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { initialState, type ModelState } from "../model/state.ts";
 import { step } from "../model/step.ts";
-import { startStates } from "../properties/checking/start-states.ts";
+import { startStates, windowCopies } from "../properties/checking/start-states.ts";
 import { type AllowanceName, allowanceNames } from "../vocabulary/allowance.ts";
 import type { Command, ThreadOperation } from "../vocabulary/command.ts";
 import { formatOutcome } from "../vocabulary/outcome.ts";
@@ -44,6 +44,13 @@ describe("allowances change only what they say", () => {
     const choices = (state: ModelState) => step(state, c.loan(1, 0, 1, "anon")).allowed.filter((entry) => entry.cause === "specified").length;
     expect(choices(lentOnce(allowanceNames))).toBe(2);
     expect(choices(lentOnce(without("objectLoanReusesAnon")))).toBe(1);
+  });
+
+  it("copyBeforeRevalidation: a parked write's copy after its page went read-only only with it", () => {
+    const readOnly = (allowances: readonly AllowanceName[]) =>
+      run(initialState(defaultWorld, {}, allowances), [c.mmapFile(1, 1, 0, 0), c.mprotect(1, 0, 1, "r")]);
+    expect(windowCopies(readOnly(allowanceNames), c.write(1, 0, 5) as ThreadOperation)).toHaveLength(1);
+    expect(windowCopies(readOnly(without("copyBeforeRevalidation")), c.write(1, 0, 5) as ThreadOperation)).toHaveLength(0);
   });
 
   it("promotionBeforePark and zeroFillBeforePark: the copies a parked write may have made", () => {

@@ -10,7 +10,8 @@
 //!
 //! A system opts into the allowances it needs (`SystemFactory.allowances`); the model and the
 //! checker grant only those, so a second system is held to the plainer rule wherever it does
-//! not opt in. UVM opts into all of them. docs/semantics.md §7 lists where each is applied.
+//! not opt in. UVM opts into all of them but `copyBeforeRevalidation`, which is DragonFly's
+//! own way. docs/semantics.md §7 lists where each is applied.
 
 export type AllowanceName =
   | "zeroFillBeforePark"
@@ -20,13 +21,14 @@ export type AllowanceName =
   | "copyLostBeforeUse"
   | "enomemBeforeEio"
   | "objectLoanReusesAnon"
-  | "lateReadFailure";
+  | "lateReadFailure"
+  | "copyBeforeRevalidation";
 
 export interface Allowance {
   readonly name: AllowanceName;
   /** What the model accepts with it, in one line. */
   readonly statement: string;
-  /** Why UVM needs it: the seed lines that do it. */
+  /** Why UVM (or DragonFly) needs it: the seed lines that do it. */
   readonly reason: string;
 }
 
@@ -71,9 +73,17 @@ export const allowances: readonly Allowance[] = [
     statement: "an operation on a thread may answer EIO from a read it issued after a wait, even if its page is no longer accessible by then",
     reason: "the lower fault passes its checks, may sleep and restart, and returns pgo_get's error without relocking (F:1840-1850)",
   },
+  {
+    name: "copyBeforeRevalidation",
+    statement: "a write parked on a thread may make its private copy after its mapping lost write permission, and keep it though the write then fails",
+    reason: "DragonFly's vm_fault copies the page into the first object (D:677) before it re-validates the map (D:713), and keeps the copy when the new lookup refuses the write; UVM relocks and looks up again before it promotes",
+  },
 ];
 
 export const allowanceNames: readonly AllowanceName[] = allowances.map((allowance) => allowance.name);
+
+/** UVM's allowances: every one but DragonFly's own; the default of a system that names none. */
+export const uvmAllowanceNames: readonly AllowanceName[] = allowanceNames.filter((name) => name !== "copyBeforeRevalidation");
 
 /** What is wrong with `value` as a list of allowances (null: nothing). */
 export function allowancesProblem(value: unknown): string | null {

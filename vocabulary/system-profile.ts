@@ -3,12 +3,12 @@
 //!
 //!   families     absent: every family, but `threads` only if an instance (default world,
 //!                no variant, seed 0) has `drainCompletions`, as before families existed
-//!   allowances   absent: every allowance (a system is held to the model as UVM is)
+//!   allowances   absent: UVM's allowances (a system is held to the model as UVM is)
 //!
 //! The generators, the checker, the heal phase, `diff` and the counterexample loader read
 //! the profile, never the factory's fields, so the defaults live here only.
 
-import { type AllowanceName, allowanceNames } from "./allowance.ts";
+import { type AllowanceName, uvmAllowanceNames } from "./allowance.ts";
 import { type CommandFamily, commandFamilies, coreFamilies } from "./command-family.ts";
 import type { SystemFactory } from "./system-under-test.ts";
 import { defaultWorld } from "./world.ts";
@@ -18,8 +18,8 @@ export interface SystemProfile {
   readonly allowances: ReadonlySet<AllowanceName>;
 }
 
-/** Every family and every allowance: what UVM declares. */
-export const fullProfile: SystemProfile = { families: new Set(commandFamilies), allowances: new Set(allowanceNames) };
+/** Every family and UVM's allowances: what UVM declares. */
+export const fullProfile: SystemProfile = { families: new Set(commandFamilies), allowances: new Set(uvmAllowanceNames) };
 
 const profiles = new WeakMap<SystemFactory, SystemProfile>();
 
@@ -28,7 +28,7 @@ export function systemProfile(factory: SystemFactory): SystemProfile {
   const known = profiles.get(factory);
   if (known !== undefined) return known;
   const families = new Set<CommandFamily>([...coreFamilies, ...(factory.families ?? defaultFamilies(factory))]);
-  const profile: SystemProfile = { families, allowances: new Set(factory.allowances ?? allowanceNames) };
+  const profile: SystemProfile = { families, allowances: new Set(factory.allowances ?? uvmAllowanceNames) };
   profiles.set(factory, profile);
   return profile;
 }
