@@ -28,7 +28,7 @@ describe("dragonfly: the system", () => {
     expect(builtInSystems.get("dragonfly")).toBe(dragonflySystem);
     const profile = systemProfile(dragonflySystem);
     expect([...profile.families].sort()).toEqual(["access", "files", "machine", "mappings", "processes", "sysvShm", "threads"]);
-    expect([...profile.allowances].sort()).toEqual(["enomemBeforeEio", "lateReadFailure", "promotionBeforePark", "wireCopiesBeforePark", "zeroFillBeforePark"]);
+    expect([...profile.allowances].sort()).toEqual(["copyBeforeRevalidation", "enomemBeforeEio", "lateReadFailure", "promotionBeforePark", "wireCopiesBeforePark", "zeroFillBeforePark"]);
   });
 
   it("run --system dragonfly --runs 300 --seed 1 --json: no violation, every required counter above zero", () => {
